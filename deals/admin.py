@@ -1,0 +1,73 @@
+"""Curators' admin for deals, with their deliveries and citations inline."""
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from sources.admin import CitationInline
+
+from . import services
+from .choices import ReviewStatus
+from .models import Deal, Delivery
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
+
+
+@admin.register(Deal)
+class DealAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "id", "supplier", "recipient", "system", "kind", "status", "year_display", "quantity_display",
+        "review_status",
+    ]
+    list_display_links = ["id", "system"]
+    list_filter = ["review_status", "status", "kind", "system__category", "year", "condition"]
+    list_select_related = ["supplier", "recipient", "system", "system__category"]
+    search_fields = [
+        "supplier__name", "supplier__aliases__name", "supplier__iso3",
+        "recipient__name", "recipient__aliases__name", "recipient__iso3",
+        "system__designation", "system__name", "system__aliases__name",
+        "notes", "quantity_text", "citations__quote",
+    ]
+    autocomplete_fields = ["supplier", "recipient", "system"]
+    inlines = [DeliveryInline, CitationInline]
+    actions = ["mark_reviewed", "mark_draft"]
+    readonly_fields = ["uid", "created", "updated", "first_delivery_year", "last_delivery_year"]
+    fieldsets = [
+        (None, {"fields": [("supplier", "recipient"), "system", ("kind", "status"), "review_status"]}),
+        ("When", {"fields": [("year", "year_is_estimate"), ("date", "date_precision")]}),
+        ("How many", {"fields": [
+            "quantity_text", ("quantity_ordered", "quantity_ordered_is_estimate"),
+            ("quantity_delivered", "quantity_delivered_is_estimate"), "condition",
+        ]}),
+        ("Value and notes", {"fields": [("value", "currency"), "notes"]}),
+        ("Record", {"fields": [("uid", "created", "updated"), ("first_delivery_year", "last_delivery_year")],
+                    "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description="year", ordering="year")
+    def year_display(self, obj):
+        if obj.year is None:
+            return "–"
+        return f"{obj.year}?" if obj.year_is_estimate else obj.year
+
+    @admin.display(description="quantity")
+    def quantity_display(self, obj):
+        if obj.quantity_ordered is not None:
+            return f"{obj.quantity_ordered}?" if obj.quantity_ordered_is_estimate else obj.quantity_ordered
+        return obj.quantity_text or "–"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.deal_refresh_delivery_span(deal=form.instance)
+
+    @admin.action(description="Mark selected deals reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        changed = services.deals_set_review_status(deals=queryset, review_status=ReviewStatus.REVIEWED)
+        self.message_user(request, f"{changed} deal(s) marked reviewed.", messages.SUCCESS)
+
+    @admin.action(description="Return selected deals to draft", permissions=["change"])
+    def mark_draft(self, request, queryset):
+        changed = services.deals_set_review_status(deals=queryset, review_status=ReviewStatus.DRAFT)
+        self.message_user(request, f"{changed} deal(s) returned to draft.", messages.SUCCESS)

@@ -1,0 +1,196 @@
+"""Deals: one record per supplier, recipient and system, with its stage, quantities, years and deliveries."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.models import TimestampedModel, UidModel
+
+from .choices import Condition, DatePrecision, DealKind, DealStatus, ReviewStatus
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+def year_range_check(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True}) | models.Q(**{f"{field}__range": (MIN_YEAR, MAX_YEAR)}),
+        name=name,
+        violation_error_message=f"Years lie between {MIN_YEAR} and {MAX_YEAR}.",
+    )
+
+
+class Deal(UidModel):
+    supplier = models.ForeignKey(
+        "actors.Actor", on_delete=models.PROTECT, related_name="deals_supplied",
+        help_text="Who supplies, or would supply, the weapons.",
+    )
+    recipient = models.ForeignKey(
+        "actors.Actor", on_delete=models.PROTECT, related_name="deals_received",
+        help_text="Who receives, or would receive, the weapons.",
+    )
+    system = models.ForeignKey(
+        "systems.System", on_delete=models.PROTECT, related_name="deals",
+        help_text="The weapon system; a generic entry where the source names no designation.",
+    )
+    kind = models.CharField(max_length=32, choices=DealKind.choices, help_text="What kind of transfer this is.")
+    status = models.CharField(max_length=32, choices=DealStatus.choices, help_text="How far the deal got.")
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Year of the order or agreement (or of the stated interest or offer); empty when unknown.",
+    )
+    year_is_estimate = models.BooleanField(default=False, help_text="The year is an estimate (SIPRI's `?`).")
+    date = models.DateField(
+        null=True, blank=True, help_text="A finer date of the order or agreement, where known; see `date_precision`."
+    )
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, blank=True,
+        help_text="How much of `date` is known: `month` (the day is not) or `day`.",
+    )
+    quantity_ordered = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number ordered or agreed; empty when unknown (never zero for unknown)."
+    )
+    quantity_ordered_is_estimate = models.BooleanField(default=False, help_text="The number ordered is an estimate.")
+    quantity_delivered = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number delivered so far; empty when unknown."
+    )
+    quantity_delivered_is_estimate = models.BooleanField(
+        default=False, help_text="The number delivered is an estimate."
+    )
+    quantity_text = models.CharField(
+        max_length=100, blank=True, help_text="The quantity as the source words it, e.g. `several`."
+    )
+    first_delivery_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="Earliest delivery year (kept from the deliveries)."
+    )
+    last_delivery_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="Latest delivery year (kept from the deliveries)."
+    )
+    condition = models.CharField(
+        max_length=32, choices=Condition.choices, default=Condition.UNKNOWN,
+        help_text="New or second-hand (SIPRI's status column).",
+    )
+    value = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="Stated monetary value of the deal."
+    )
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 currency of `value`, e.g. `USD`.")
+    notes = models.TextField(blank=True, help_text="Curator's notes: how the record was read from its sources.")
+    review_status = models.CharField(
+        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT,
+        help_text="Draft records stay out of public reads until a curator reviews them.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["recipient", "year", "id"], name="deal_recipient_year_idx"),
+            models.Index(fields=["supplier", "year", "id"], name="deal_supplier_year_idx"),
+            models.Index(fields=["system", "year"], name="deal_system_year_idx"),
+            models.Index(fields=["year", "id"], name="deal_year_idx"),
+            models.Index(fields=["kind", "year"], name="deal_kind_year_idx"),
+            models.Index(fields=["status", "year"], name="deal_status_year_idx"),
+            models.Index(fields=["review_status"], name="deal_review_status_idx"),
+        ]
+        constraints = [
+            year_range_check("year", "deal_year_in_range"),
+            year_range_check("first_delivery_year", "deal_first_delivery_year_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True)
+                | models.Q(first_delivery_year__isnull=True)
+                | models.Q(first_delivery_year__gte=models.F("year")),
+                name="deal_no_delivery_before_order_year",
+                violation_error_message="A delivery cannot come before the order year.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_delivery_year__isnull=True, last_delivery_year__isnull=True)
+                | models.Q(last_delivery_year__gte=models.F("first_delivery_year")),
+                name="deal_delivery_span_ordered",
+                violation_error_message="The last delivery year cannot come before the first.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date__isnull=True, date_precision="")
+                | models.Q(date__isnull=False) & ~models.Q(date_precision=""),
+                name="deal_date_has_precision",
+                violation_error_message="A date needs its precision (month or day), and a precision needs a date.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date__isnull=True) | models.Q(year__isnull=False),
+                name="deal_date_needs_year",
+                violation_error_message="A deal with a date needs its year too.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True, currency="") | models.Q(value__isnull=False, value__gte=0)
+                & ~models.Q(currency=""),
+                name="deal_value_with_currency",
+                violation_error_message="A value must be non-negative and come with its currency.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supplier=models.F("recipient")),
+                name="deal_supplier_not_recipient",
+                violation_error_message="Supplier and recipient must differ.",
+            ),
+        ]
+
+    def __str__(self):
+        year = f"{self.year}{'?' if self.year_is_estimate else ''}" if self.year else "year unknown"
+        return f"{self.supplier.name} → {self.recipient.name}: {self.system.label}, {year} ({self.get_status_display().lower()})"
+
+    def clean(self):
+        if self.date and self.year and self.date.year != self.year:
+            raise ValidationError({"date": f"The date {self.date} lies outside the deal's year {self.year}."})
+        if self.date and self.date_precision == DatePrecision.MONTH and self.date.day != 1:
+            raise ValidationError({"date": "A date known to the month is stored as the first of that month."})
+        if self.currency:
+            self.currency = self.currency.upper()
+
+    @property
+    def delivery_years(self) -> list[int]:
+        return [d.year for d in self.deliveries.all()]
+
+
+class DeliveryManager(models.Manager):
+    def get_by_natural_key(self, deal_uid, year):
+        return self.get(deal__uid=deal_uid, year=year)
+
+
+class Delivery(TimestampedModel):
+    """Deliveries of one deal in one year, as SIPRI records them."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="deliveries", help_text="The deal.")
+    year = models.PositiveSmallIntegerField(help_text="Year of delivery.")
+    year_is_estimate = models.BooleanField(default=False, help_text="The delivery year is an estimate.")
+    quantity = models.PositiveIntegerField(null=True, blank=True, help_text="Number delivered that year, if known.")
+    quantity_is_estimate = models.BooleanField(default=False, help_text="The number is an estimate.")
+
+    objects = DeliveryManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deal", "year"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["year", "deal"], name="delivery_year_deal_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "year"], name="delivery_one_row_per_deal_year",
+                violation_error_message="This deal already has a delivery in that year.",
+            ),
+            year_range_check("year", "delivery_year_in_range"),
+        ]
+
+    def __str__(self):
+        count = f"{self.quantity}{'?' if self.quantity_is_estimate else ''}" if self.quantity is not None else "unknown number"
+        return f"{self.year}: {count}"
+
+    def natural_key(self):
+        return (*self.deal.natural_key(), self.year)
+
+    natural_key.dependencies = ["deals.deal"]
+
+    def clean(self):
+        deal = getattr(self, "deal", None)  # an inline form may validate before its deal exists
+        if deal is not None:
+            if deal.year and self.year is not None and self.year < deal.year:
+                raise ValidationError(
+                    {"year": f"A delivery in {self.year} cannot come before the order year {deal.year}."}
+                )

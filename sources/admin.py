@@ -1,0 +1,55 @@
+"""Admin for sources and citations, plus the citation inlines the other apps embed."""
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Citation, Source
+
+
+class CitationInline(admin.StackedInline):
+    """Citations under the record they support; Django finds the foreign key to the parent model."""
+
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "quote", ("locator", "stance", "hedge", "hedge_text"), "note"]
+    show_change_link = True
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "publisher", "published_on", "url"]
+    list_filter = ["kind", "publisher", "language"]
+    search_fields = ["title", "subtitle", "publisher", "authors", "url", "notes"]
+    date_hierarchy = "published_on"
+    readonly_fields = ["uid", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "subtitle", "url", "publisher", "authors"]}),
+        ("Dates and language", {"fields": ["published_on", "retrieved_on", "language", "scope"]}),
+        ("Photo", {"fields": ["photo_credit", "photo_caption"], "classes": ["collapse"]}),
+        ("Text and notes", {"fields": ["text", "notes"]}),
+        ("Record", {"fields": ["uid", "created", "updated"], "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ["short_quote", "source", "target_display", "stance", "hedge"]
+    list_filter = ["stance", "hedge", "source__kind"]
+    list_select_related = [
+        "source", "deal__supplier", "deal__recipient", "deal__system", "actor", "system",
+    ]
+    search_fields = ["quote", "hedge_text", "note", "source__title", "locator"]
+    autocomplete_fields = ["source", "deal", "actor", "system"]
+    readonly_fields = ["uid", "created", "updated"]
+    fields = [
+        "source", "quote", "locator", ("stance", "hedge", "hedge_text"), "note",
+        ("deal", "actor", "system"), ("uid", "created", "updated"),
+    ]
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return obj.quote if len(obj.quote) <= 100 else obj.quote[:97] + "..."
+
+    @admin.display(description="supports record")
+    def target_display(self, obj):
+        return str(obj.target)

@@ -1,0 +1,37 @@
+"""Shared fixtures: a seeded database for the whole session, and a curator account."""
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SEED_ARTICLE = SHARED / "seeds" / "000_9d6935021ca2e7a6.txt"
+DOMAIN_APPS = ["actors", "systems", "deals", "sources"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed once per session; each test then runs in a transaction that is rolled back."""
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+
+
+@pytest.fixture
+def curator(django_user_model):
+    user = django_user_model.objects.create_user(username="curator", password="curator-pass-123", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS))
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def seed_text():
+    if not SEED_ARTICLE.exists():
+        pytest.skip(f"The seed article is not at {SEED_ARTICLE}: ../shared is missing from this checkout.")
+    return SEED_ARTICLE.read_text(encoding="utf-8")
