@@ -78,6 +78,33 @@ class Deal(UidModel):
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT,
         help_text="Draft records stay out of public reads until a curator reviews them.",
     )
+    sipri_id = models.PositiveIntegerField(
+        null=True, blank=True, db_index=True,
+        help_text="SIPRI Arms Transfers Database deal id, where the export gives one.",
+    )
+    tiv_per_unit = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True,
+        help_text="SIPRI trend-indicator value (TIV) per unit, in millions: a volume index, never money.",
+    )
+    tiv_total = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True,
+        help_text="SIPRI trend-indicator value (TIV) of the whole order, in millions: a volume index, never money.",
+    )
+    tiv_delivered = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True,
+        help_text="SIPRI trend-indicator value (TIV) of the weapons delivered, in millions: "
+                  "a volume index, never money.",
+    )
+    locked_fields = models.JSONField(
+        default=list, blank=True,
+        help_text="Names of fields a curator has locked against re-imports, e.g. `[\"notes\", \"kind\"]`; "
+                  "`deliveries` locks the delivery rows.",
+    )
+    import_snapshot = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text="The values the last SIPRI import wrote; a field whose value differs has been edited by a "
+                  "curator, and a re-import keeps it.",
+    )
 
     history = HistoricalRecords()
 
@@ -124,6 +151,13 @@ class Deal(UidModel):
                 & ~models.Q(currency=""),
                 name="deal_value_with_currency",
                 violation_error_message="A value must be non-negative and come with its currency.",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(tiv_per_unit__isnull=True) | models.Q(tiv_per_unit__gte=0))
+                & (models.Q(tiv_total__isnull=True) | models.Q(tiv_total__gte=0))
+                & (models.Q(tiv_delivered__isnull=True) | models.Q(tiv_delivered__gte=0)),
+                name="deal_tiv_not_negative",
+                violation_error_message="SIPRI trend-indicator values cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(supplier=models.F("recipient")),

@@ -9,13 +9,15 @@ from .models import Deal
 
 
 def deal_refresh_delivery_span(*, deal: Deal) -> bool:
-    """Recompute the first and last delivery years from the deal's deliveries; save only when they change."""
+    """Recompute the first and last delivery years from the deal's deliveries; write only when they change.
+
+    The span is derived from the deliveries, whose own history records the change, so this writes no history row.
+    """
     span = deal.deliveries.aggregate(first=Min("year"), last=Max("year"))
     if (deal.first_delivery_year, deal.last_delivery_year) == (span["first"], span["last"]):
         return False
     deal.first_delivery_year, deal.last_delivery_year = span["first"], span["last"]
-    deal.full_clean()
-    deal.save(update_fields=["first_delivery_year", "last_delivery_year"])
+    Deal.objects.filter(pk=deal.pk).update(first_delivery_year=span["first"], last_delivery_year=span["last"])
     return True
 
 

@@ -1,5 +1,6 @@
 """Admin for sources and citations, plus the citation inlines the other apps embed."""
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Citation, Source
@@ -17,6 +18,8 @@ class CitationInline(admin.StackedInline):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    # Django 6 assumes https for scheme-less URLs; opt in now so the upgrade changes nothing.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "kind", "publisher", "published_on", "url"]
     list_filter = ["kind", "publisher", "language"]
     search_fields = ["title", "subtitle", "publisher", "authors", "url", "notes"]

@@ -1,41 +1,63 @@
 """Load the seed fixtures in one transaction, validating every record as the admin would."""
+from collections import defaultdict
+
 from django.conf import settings
+from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.loaddata import Command as LoadData
 from django.db import transaction
-from django.db.models.signals import post_save
 
 from deals.models import Deal
 from deals.services import deal_refresh_delivery_span
 
 
+def record_creation_history(instances):
+    """Give each newly seeded record the creation entry a curator's record would have."""
+    by_model = defaultdict(list)
+    for instance in instances:
+        by_model[type(instance)].append(instance)
+    for model, objs in by_model.items():
+        model.history.bulk_history_create(objs, default_change_reason="Loaded from the seed fixtures")
+
+
 class Command(BaseCommand):
-    help = "Load (or reload) the seed fixtures: reference data and the seed article. Running it twice changes nothing."
+    help = (
+        "Add the seed records (reference data and the seed article) that the database lacks. "
+        "Records already present, found by natural key, are left as curators may have edited them, "
+        "so running it twice changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("fixtures", nargs="*", help="Fixture names; default: settings.SEED_FIXTURES.")
 
     def handle(self, *args, fixtures, **options):
         fixtures = fixtures or settings.SEED_FIXTURES
-        loaded = []
-
-        def collect(sender, instance, raw, **kwargs):
-            if raw:
-                loaded.append(instance)
-
-        post_save.connect(collect, weak=False, dispatch_uid="seed-collect")
-        try:
-            with transaction.atomic():
-                call_command("loaddata", *fixtures, verbosity=0)
-                for instance in loaded:
-                    try:
-                        instance.full_clean()
-                    except ValidationError as error:
-                        raise CommandError(f"{instance._meta.label} “{instance}”: {error.message_dict}") from error
-                for instance in loaded:
-                    if isinstance(instance, Deal):
-                        deal_refresh_delivery_span(deal=instance)
-        finally:
-            post_save.disconnect(dispatch_uid="seed-collect")
-        self.stdout.write(f"Seeded {len(loaded)} records from {', '.join(fixtures)}.")
+        finder = LoadData()
+        finder.using, finder.verbosity, finder.app_label = "default", 0, None
+        finder.serialization_formats = serializers.get_public_serializer_formats()
+        created, present = [], 0
+        with transaction.atomic():
+            deferred = []
+            for name in fixtures:
+                for path, *_ in finder.find_fixtures(name):
+                    with open(path, encoding="utf-8") as stream:
+                        for obj in serializers.deserialize("json", stream, handle_forward_references=True):
+                            if obj.object.pk is not None:  # natural key matched an existing record
+                                present += 1
+                                continue
+                            obj.save()
+                            created.append(obj.object)
+                            if obj.deferred_fields:
+                                deferred.append(obj)
+            for obj in deferred:
+                obj.save_deferred_fields()
+            for instance in created:
+                try:
+                    instance.full_clean()
+                except ValidationError as error:
+                    raise CommandError(f"{instance._meta.label} “{instance}”: {error.message_dict}") from error
+                if isinstance(instance, Deal):
+                    deal_refresh_delivery_span(deal=instance)
+            record_creation_history(created)
+        self.stdout.write(f"Seed: {len(created)} records added, {present} already present ({', '.join(fixtures)}).")
