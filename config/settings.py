@@ -19,6 +19,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "core",
     "actors",
@@ -29,6 +33,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every GET, and 304 for a matching If-None-Match (streamed exports are left alone).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,3 +91,43 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The seed fixtures loaded by `manage.py seed`, in the order they depend on each other.
 SEED_FIXTURES = ["categories", "states", "seed_article"]
+
+REST_FRAMEWORK = {
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DealgraphPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dealgraph API",
+    "DESCRIPTION": (
+        "An open registry of international arms-transfer deals in which every fact carries its evidence. "
+        "Filter deals by party, system, category, kind, stage and years; every deal carries its quotes and sources."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "actors.choices.ActorKind",
+        "ActorAliasKindEnum": "actors.choices.AliasKind",
+        "SystemAliasKindEnum": "systems.choices.SystemAliasKind",
+        "DealKindEnum": "deals.choices.DealKind",
+        "DealStatusEnum": "deals.choices.DealStatus",
+        "ConditionEnum": "deals.choices.Condition",
+        "DatePrecisionEnum": "deals.choices.DatePrecision",
+        "ReviewStatusEnum": "deals.choices.ReviewStatus",
+        "SourceKindEnum": "sources.choices.SourceKind",
+        "StanceEnum": "sources.choices.Stance",
+        "HedgeEnum": "sources.choices.Hedge",
+    },
+}

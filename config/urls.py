@@ -1,6 +1,7 @@
-"""Top-level URL map: the admin, and the API once it exists."""
+"""Top-level URL map: the admin, the v1 API and its documentation."""
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 admin.site.site_header = "Dealgraph curation"
 admin.site.site_title = "Dealgraph"
@@ -8,4 +9,11 @@ admin.site.index_title = "Records and their evidence"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="docs/redoc.html"), name="redoc"),
 ]
+
+handler404 = "core.api.errors.not_found"
+handler500 = "core.api.errors.server_error"

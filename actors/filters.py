@@ -1,0 +1,33 @@
+"""Filters for actors, and the actor reference filter the other resources share."""
+import django_filters
+
+from core.api.filters import ListFilter, OrderingFilter, SearchFilter, choice_list_filter, lookup_resolver
+
+from . import selectors
+from .choices import ActorKind
+from .models import Actor
+
+ACTOR_HINT = "use an actor id, slug, or ISO 3166 alpha-2, alpha-3 or former code (case-insensitive)."
+
+
+def actor_ref_filter(field_name: str, help_text: str, **kwargs) -> ListFilter:
+    return ListFilter(
+        field_name=field_name, resolve=lookup_resolver(selectors.actor_ref_rows), hint=ACTOR_HINT,
+        help_text=f"{help_text} Actor slug, id or ISO code; comma-separated or repeated for any of several.",
+        **kwargs,
+    )
+
+
+class ActorFilterSet(django_filters.FilterSet):
+    kind = choice_list_filter(ActorKind.choices, field_name="kind", help_text="Actor kind; any of several.")
+    iso = actor_ref_filter("id", "Actors with these ISO codes (or slugs).")
+    part_of = actor_ref_filter("part_of_id", "Actors that are part of these actors, e.g. `iran` for the IRGC.")
+    q = SearchFilter(method="search", help_text="Text in the name, slug, ISO codes, office or any alias.")
+    ordering = OrderingFilter(fields=["name", "id", "kind", "updated"])
+
+    class Meta:
+        model = Actor
+        fields = []
+
+    def search(self, queryset, name, value):
+        return selectors.actor_search(queryset, value)

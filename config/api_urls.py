@@ -1,0 +1,20 @@
+"""The v1 API: one router for every resource."""
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from actors.api.views import ActorViewSet
+from deals.api.views import DealViewSet, deal_export_view
+from sources.api.views import CitationViewSet, SourceViewSet
+from systems.api.views import SystemViewSet
+
+router = DefaultRouter()
+router.register("actors", ActorViewSet, basename="actor")
+router.register("systems", SystemViewSet, basename="system")
+router.register("deals", DealViewSet, basename="deal")
+router.register("sources", SourceViewSet, basename="source")
+router.register("citations", CitationViewSet, basename="citation")
+
+urlpatterns = [
+    path("deals/export.csv", deal_export_view, name="deal-export"),
+    *router.urls,
+]

@@ -1,0 +1,182 @@
+"""One filter vocabulary for every endpoint: repeatable or comma-separated values, references by slug or id,
+`_from`/`_to` ranges, `q` for text, and a 400 that names any parameter it cannot use."""
+from collections.abc import Callable, Iterable
+
+import django_filters
+from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+
+MAX_VALUES = 100
+MAX_TEXT = 500
+
+
+class ListWidget(forms.TextInput):
+    """Reads a parameter given repeated (`?a=x&a=y`), comma-separated (`?a=x,y`) or both."""
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        values = [part.strip() for item in raw if item is not None for part in str(item).split(",")]
+        return [v for v in values if v] or None
+
+
+class ListField(forms.Field):
+    widget = ListWidget
+
+    def __init__(self, *, resolve: Callable[[list[str]], tuple[list, list[str]]], hint: str, **kwargs):
+        self.resolve, self.hint = resolve, hint
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if not value:
+            return None
+        if len(value) > MAX_VALUES:
+            raise forms.ValidationError(f"At most {MAX_VALUES} values; got {len(value)}.")
+        resolved, unknown = self.resolve(value)
+        if unknown:
+            shown = ", ".join(repr(v[:60]) for v in unknown[:10])
+            raise forms.ValidationError(f"Unknown value {shown}: {self.hint}")
+        return resolved
+
+
+def documented(filter_, schema: dict):
+    """Attach a schema to one filter, keeping its help text: a schema override otherwise drops the description."""
+    return extend_schema_field({**schema, "description": str(filter_.extra.get("help_text", ""))})(filter_)
+
+
+class ListFilter(django_filters.Filter):
+    """Matches any of several values, each resolved (to ids or choice values) by `resolve`; unknown ones are a 400."""
+
+    field_class = ListField
+
+    def __init__(self, *args, resolve, hint, lookup="in", items=None, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, lookup_expr=lookup, resolve=resolve, hint=hint, **kwargs)
+        documented(self, {"type": "array", "items": items or {"type": "string"}})
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+def choice_list_filter(choices, *, field_name: str, help_text: str, **kwargs) -> ListFilter:
+    values = [value for value, _ in choices]
+
+    def resolve(items):
+        return [i for i in items if i in values], [i for i in items if i not in values]
+
+    return ListFilter(
+        field_name=field_name, resolve=resolve, hint=f"choose from {', '.join(values)}.", help_text=help_text,
+        items={"type": "string", "enum": values}, **kwargs,
+    )
+
+
+def lookup_resolver(queryset_for: Callable[[list[str]], Iterable[tuple]]) -> Callable:
+    """Build a resolver from a function returning (id, *keys) rows for the given values; keys match case-insensitively."""
+
+    def resolve(items):
+        rows = list(queryset_for(items))
+        index = {}
+        for row_id, *keys in rows:
+            for key in keys:
+                if key:
+                    index[str(key).lower()] = row_id
+        ids, unknown = [], []
+        for item in items:
+            (ids.append(index[item.lower()]) if item.lower() in index else unknown.append(item))
+        return ids, unknown
+
+    return resolve
+
+
+def id_or_slug_rows(model, items, extra_keys=()):
+    """Rows (id, id, slug, *extra) for values that are ids or slugs (or the extra keys, e.g. ISO codes)."""
+    from django.db.models import Q
+
+    ids = [int(i) for i in items if i.isdigit() and len(i) < 19]
+    lowered = [i.lower() for i in items]
+    uppered = [i.upper() for i in items]
+    condition = Q(pk__in=ids) | Q(slug__in=lowered)
+    for key in extra_keys:
+        condition |= Q(**{f"{key}__in": uppered})
+    return model.objects.filter(condition).values_list("id", "id", "slug", *extra_keys)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1000)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+        documented(self, {"type": "integer", "minimum": 1000, "maximum": 9999})
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`q`: a case-insensitive substring over the fields a `method` chooses."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT)
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class RangeForm(forms.Form):
+    """Refuses `x_from` later than `x_to`, naming `x_to`."""
+
+    range_pairs: tuple[tuple[str, str], ...] = ()
+
+    def clean(self):
+        data = super().clean()
+        for low, high in self.range_pairs:
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, f"Must not be before {low} ({data[low]}); got {data[high]}.")
+        return data
+
+
+def range_form(*pairs: tuple[str, str]) -> type[RangeForm]:
+    return type("RangeForm", (RangeForm,), {"range_pairs": pairs})
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """Also refuses query parameters the endpoint does not know, so a typo never silently widens a result."""
+
+    always_allowed = {"format", "ordering"}
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(self.always_allowed)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        paginator = getattr(view, "paginator", None)
+        known |= set(getattr(paginator, "query_params", ()))
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise ValidationError({name[:60]: [
+                f"Unknown query parameter. Known parameters: {', '.join(sorted(known))}."
+            ] for name in unknown[:10]})
+        return super().filter_queryset(request, queryset, view)
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """`ordering` from an allow-list; empty values sort last either way, and `id` always breaks ties."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "Sort by these fields, comma-separated; prefix `-` for descending.")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        from django.db.models import F
+
+        order = []
+        for param in value:
+            descending = param.startswith("-")
+            field = self.param_map[param.lstrip("-")]
+            expression = F(field)
+            order.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
+        tiebreak = "-id" if value[-1].startswith("-") else "id"
+        return qs.order_by(*order, tiebreak)

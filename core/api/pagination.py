@@ -1,0 +1,118 @@
+"""Pagination for every list: numbered pages by default, keyset cursors for deep paging."""
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def parse_page_size(request, param: str) -> int:
+    raw = request.query_params.get(param)
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = int(raw)
+    except ValueError:
+        raise ValidationError({param: [f"Must be a whole number from 1 to {MAX_PAGE_SIZE}; got {raw[:40]!r}."]})
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationError({param: [f"Must be from 1 to {MAX_PAGE_SIZE}; got {size}."]})
+    return size
+
+
+class IdCursorPagination(CursorPagination):
+    """Keyset pages on the primary key: no COUNT(*) and no OFFSET, however deep."""
+
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    ordering = ("id",)
+    allowed_orderings = ("id", "-id")
+
+    def get_page_size(self, request):
+        return parse_page_size(request, self.page_size_query_param)
+
+    def get_ordering(self, request, queryset, view):
+        requested = request.query_params.get("ordering")
+        if requested is None:
+            return self.ordering
+        if requested not in self.allowed_orderings:
+            raise ValidationError({"ordering": [
+                f"With `cursor`, results are ordered by `id` or `-id` only; got {requested[:40]!r}."
+            ]})
+        return (requested,)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except Exception:
+            cursor = None
+        else:
+            if cursor is None or cursor.position is None or cursor.position.isdigit():
+                return cursor
+        raise ValidationError({self.cursor_query_param: [
+            "Not a cursor this API issued; start with an empty `cursor=` and follow `next`."
+        ]})
+
+
+class DealgraphPagination(PageNumberPagination):
+    """`page` and `page_size` give counted pages; any `cursor` parameter (even empty) switches to keyset pages."""
+
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    cursor_query_param = "cursor"
+    page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})."
+    page_query_description = "Page number, from 1, or `last`. Counted pages; use `cursor` for deep paging."
+    cursor_query_description = (
+        "Keyset paging ordered by `id` (or `-id`): pass it empty to start, then follow `next`. "
+        "Responses carry no `count`."
+    )
+    query_params = ("page", "page_size", "cursor")
+
+    def __init__(self):
+        self.keyset = None
+
+    def get_page_size(self, request):
+        return parse_page_size(request, self.page_size_query_param)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({self.page_query_param: [f"Must be a whole number from 1, or `last`; got {raw[:40]!r}."]})
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.cursor_query_param in request.query_params:
+            if self.page_query_param in request.query_params:
+                raise ValidationError({self.page_query_param: ["Use either `page` or `cursor`, not both."]})
+            self.keyset = IdCursorPagination()
+            return self.keyset.paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.keyset is not None:
+            return self.keyset.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["results"]
+        response["properties"]["count"]["description"] = "Total matches; absent in cursor mode."
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        parameters[0]["schema"] = {"type": "string", "pattern": r"^([1-9][0-9]*|last)$"}
+        parameters[1]["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+        parameters.append({
+            "name": self.cursor_query_param, "required": False, "in": "query",
+            "description": self.cursor_query_description, "schema": {"type": "string"},
+        })
+        return parameters
+
+    def get_html_context(self):
+        return self.keyset.get_html_context() if self.keyset else super().get_html_context()
+
+    def to_html(self):
+        return self.keyset.to_html() if self.keyset else super().to_html()

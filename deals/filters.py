@@ -1,0 +1,73 @@
+"""Filters for deals: the vocabulary of the API contract."""
+import django_filters
+
+from actors.filters import actor_ref_filter
+from core.api.filters import (
+    ListFilter, OrderingFilter, SearchFilter, YearFilter, choice_list_filter, lookup_resolver, range_form,
+)
+from systems.filters import category_ref_filter, system_ref_filter
+
+from . import selectors
+from .choices import Condition, DealKind, DealStatus, ReviewStatus
+from .models import Deal
+
+
+def source_rows(values):
+    from sources.models import Source
+
+    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
+    return Source.objects.filter(pk__in=ids).values_list("id", "id")
+
+
+class DealFilterSet(django_filters.FilterSet):
+    supplier = actor_ref_filter("supplier_id", "Deals supplied by these actors.")
+    recipient = actor_ref_filter("recipient_id", "Deals received by these actors.")
+    party = actor_ref_filter("id", "Deals with these actors on either side.", method="with_party")
+    system = system_ref_filter("system_id", "Deals for these systems.")
+    category = category_ref_filter("system__category_id", "Deals for systems in these categories.")
+    kind = choice_list_filter(DealKind.choices, field_name="kind", help_text="Kind of transfer; any of several.")
+    status = choice_list_filter(DealStatus.choices, field_name="status", help_text="Stage reached; any of several.")
+    condition = choice_list_filter(Condition.choices, field_name="condition", help_text="New or second-hand.")
+    review_status = choice_list_filter(
+        ReviewStatus.choices, field_name="review_status",
+        help_text="Review state. Callers without curator rights only ever see `reviewed` deals.",
+    )
+    year_from = YearFilter(field_name="year", lookup_expr="gte", help_text="Order or agreement year from (inclusive).")
+    year_to = YearFilter(field_name="year", lookup_expr="lte", help_text="Order or agreement year to (inclusive).")
+    delivered_from = YearFilter(method="delivered_between", help_text="Any delivery in this year or later.")
+    delivered_to = YearFilter(method="delivered_between", help_text="Any delivery in this year or earlier.")
+    source = ListFilter(
+        field_name="id", method="citing", resolve=lookup_resolver(source_rows), hint="use a source id.",
+        help_text="Deals citing these sources (ids); any of several.",
+    )
+    q = SearchFilter(
+        method="search",
+        help_text="Text in party names and aliases, system designations and aliases, notes and quotes.",
+    )
+    ordering = OrderingFilter(fields=[
+        ("year", "year"), ("id", "id"), ("updated", "updated"), ("created", "created"),
+        ("supplier__name", "supplier"), ("recipient__name", "recipient"), ("system__designation", "system"),
+        ("quantity_ordered", "quantity_ordered"), ("first_delivery_year", "first_delivery_year"),
+    ])
+
+    class Meta:
+        model = Deal
+        fields = []
+        form = range_form(("year_from", "year_to"), ("delivered_from", "delivered_to"))
+
+    def with_party(self, queryset, name, actor_ids):
+        return selectors.deals_with_party(queryset, actor_ids)
+
+    def delivered_between(self, queryset, name, value):
+        # Both bounds apply to the same delivery, so they are handled once, on whichever filter runs first.
+        if getattr(self, "_delivered_done", False):
+            return queryset
+        self._delivered_done = True
+        data = self.form.cleaned_data
+        return selectors.deals_delivered_between(queryset, data.get("delivered_from"), data.get("delivered_to"))
+
+    def citing(self, queryset, name, source_ids):
+        return selectors.deals_citing(queryset, source_ids)
+
+    def search(self, queryset, name, value):
+        return selectors.deal_search(queryset, value)

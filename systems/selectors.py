@@ -1,0 +1,40 @@
+"""Reads of weapon systems, shaped for the API and the filters."""
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Category, System, SystemAlias
+
+
+def system_list() -> QuerySet[System]:
+    return System.objects.select_related("category", "producer", "origin", "variant_of__category").prefetch_related(
+        Prefetch("aliases", queryset=SystemAlias.objects.order_by("name", "id"))
+    )
+
+
+def system_detail() -> QuerySet[System]:
+    return system_list().prefetch_related(
+        Prefetch("variants", queryset=System.objects.select_related("category").order_by("designation", "id"))
+    )
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def system_ref_rows(values: list[str]):
+    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
+    return System.objects.filter(Q(pk__in=ids) | Q(slug__in=[v.lower() for v in values])).values_list("id", "id", "slug")
+
+
+def category_ref_rows(values: list[str]):
+    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
+    return Category.objects.filter(Q(pk__in=ids) | Q(slug__in=[v.lower() for v in values])).values_list(
+        "id", "id", "slug"
+    )
+
+
+def system_search(queryset: QuerySet[System], text: str) -> QuerySet[System]:
+    aliases = SystemAlias.objects.filter(name__icontains=text).values("system_id")
+    return queryset.filter(
+        Q(designation__icontains=text) | Q(name__icontains=text) | Q(description__icontains=text)
+        | Q(slug__icontains=text) | Q(pk__in=aliases)
+    )

@@ -1,0 +1,231 @@
+"""Every resource meets the shared read contract; each declares only its data and shape."""
+import pytest
+
+from actors.models import Actor
+from deals.models import Deal, Delivery
+from sources.models import Citation, Source
+from systems.models import Category, System
+
+from .api_contract import BASE, ReadEndpointContract
+
+ACTOR_BRIEF = {"id", "url", "slug", "name", "kind", "iso2"}
+SYSTEM_BRIEF = {"id", "url", "slug", "name", "designation", "category"}
+SOURCE_BRIEF = {"id", "url", "title", "publisher", "published_on"}
+
+pytestmark = pytest.mark.django_db
+
+
+def make_actors(n):
+    return Actor.objects.bulk_create(
+        [Actor(slug=f"test-company-{i}", name=f"Test Company {i}", kind="company") for i in range(n)]
+    )
+
+
+def make_systems(n):
+    aircraft = Category.objects.get(slug="aircraft")
+    return System.objects.bulk_create(
+        [System(slug=f"tx-{i}", designation=f"TX-{i}", category=aircraft, description="trainer") for i in range(n)]
+    )
+
+
+def make_deals(n, review_status="reviewed"):
+    suppliers = list(Actor.objects.filter(iso2__in=["FR", "DE", "IT"]))
+    recipient = Actor.objects.get(iso2="PL")
+    system = System.objects.get(slug="mig-29")
+    deals = Deal.objects.bulk_create([
+        Deal(supplier=suppliers[i % 3], recipient=recipient, system=system, kind="purchase", status="delivered",
+             year=2000 + i % 20, first_delivery_year=2000 + i % 20 + 1, last_delivery_year=2000 + i % 20 + 1,
+             review_status=review_status)
+        for i in range(n)
+    ])
+    Delivery.objects.bulk_create([Delivery(deal=d, year=d.first_delivery_year, quantity=2) for d in deals])
+    source = Source.objects.get(kind="dataset")
+    Citation.objects.bulk_create(
+        [Citation(source=source, deal=d, quote=f"row {d.pk}", locator=f"line {d.pk}") for d in deals]
+        + [Citation(source=source, deal=d, quote=f"second row {d.pk}") for d in deals]
+    )
+    return deals
+
+
+class TestActorEndpoint(ReadEndpointContract):
+    resource = "actors"
+    model = Actor
+    list_queries = 3  # count, actors with their parent, aliases
+    detail_keys = {"slug", "name", "kind", "iso2", "iso3", "aliases", "part_of"}
+    nested = {"part_of": ACTOR_BRIEF}
+
+    def make_many(self, n):
+        return make_actors(n)
+
+    def detail_url(self, obj):
+        return f"{self.list_url}{obj.slug}/"
+
+    def test_detail_by_slug_and_by_id_agree(self, client):
+        serbia = Actor.objects.get(slug="serbia")
+        by_slug = client.get(f"{BASE}/actors/serbia/").json()
+        assert client.get(f"{BASE}/actors/{serbia.pk}/").json() == by_slug
+        assert by_slug["iso3"] == "SRB" and by_slug["url"].endswith("/api/v1/actors/serbia/")
+
+    def test_detail_shows_aliases_links_and_deal_counts(self, client):
+        body = client.get(f"{BASE}/actors/serbia/").json()
+        assert {"name": "Belgrade", "kind": "metonym"} in body["aliases"]
+        assert [p["slug"] for p in body["predecessors"]] == ["yugoslavia"]
+        assert "aleksandar-vucic" in [p["slug"] for p in body["parts"]]
+        assert body["deal_counts"] == {"as_supplier": 0, "as_recipient": 12}
+        soviet = client.get(f"{BASE}/actors/soviet-union/").json()
+        assert {"russia", "ukraine", "belarus"} <= {s["slug"] for s in soviet["successors"]}
+        assert client.get(f"{BASE}/actors/irgc/").json()["part_of"]["slug"] == "iran"
+
+    @pytest.mark.parametrize("params, expected", [
+        ({"kind": "person"}, {"ali-khamenei", "aleksandar-vucic"}),
+        ({"kind": "historical_state", "q": "yemen"}, {"north-yemen", "south-yemen"}),
+        ({"iso": "rs,HRV,ba"}, {"serbia", "croatia", "bosnia-and-herzegovina"}),
+        ({"iso": ["SUHH", "DDDE", "cshh"]}, {"soviet-union", "east-germany", "czechoslovakia"}),
+        ({"part_of": "iran"}, {"irgc", "ali-khamenei"}),
+        ({"q": "kremlin"}, {"russia"}),
+        ({"q": "President of"}, {"aleksandar-vucic"}),
+        ({"kind": "group"}, {"the-balkans", "the-caucasus", "western-suppliers"}),
+    ])
+    def test_filters(self, client, params, expected):
+        response = client.get(self.list_url, {**params, "page_size": 500})
+        assert {row["slug"] for row in response.json()["results"]} == expected
+
+    def test_unknown_kind_is_a_400(self, client):
+        assert "kind" in client.get(self.list_url, {"kind": "planet"}).json()
+
+
+class TestSystemEndpoint(ReadEndpointContract):
+    resource = "systems"
+    model = System
+    list_queries = 3  # count, systems with category/producer/origin/base, aliases
+    detail_keys = {"slug", "designation", "name", "description", "category", "producer", "origin", "aliases"}
+    nested = {"producer": ACTOR_BRIEF, "origin": ACTOR_BRIEF, "variant_of": SYSTEM_BRIEF}
+
+    def make_many(self, n):
+        return make_systems(n)
+
+    def test_detail_by_slug(self, client):
+        body = client.get(f"{BASE}/systems/pantsir-s1/").json()
+        assert body["category"] == {"slug": "air-defence-systems", "name": "Air-defence systems"}
+        assert {"name": "96K9 Pantsyr-S1", "kind": "index"} in body["aliases"]
+        t72 = client.get(f"{BASE}/systems/t-72/").json()
+        assert [v["slug"] for v in t72["variants"]] == ["t-72ms"]
+        assert client.get(f"{BASE}/systems/mig-29/").json()["producer"]["slug"] == "mikoyan"
+
+    @pytest.mark.parametrize("params, expected", [
+        ({"category": "armoured-vehicles"}, {"t-72", "t-72ms"}),
+        ({"category": "missiles,other"}, {"anti-aircraft-missiles", "chinese-military-technology"}),
+        ({"producer": "mikoyan"}, {"mig-29"}),
+        ({"origin": "CN", "is_generic": "false"}, {"ch-92", "ch-95"}),
+        ({"is_generic": "true", "origin": ["IR", "RS"]}, {"iranian-combat-drones", "serbian-combat-drones"}),
+        ({"variant_of": "mi-24,mi-8,t-72"}, {"mi-35", "mi-17", "t-72ms"}),
+        ({"q": "greyhound"}, {"pantsir-s1"}),
+        ({"q": "transport helicopter"}, {"mi-8", "mi-17"}),
+    ])
+    def test_filters(self, client, params, expected):
+        response = client.get(self.list_url, {**params, "page_size": 500})
+        assert {row["slug"] for row in response.json()["results"]} == expected
+
+    def test_unknown_category_is_a_400(self, client):
+        body = client.get(self.list_url, {"category": "lasers"}).json()
+        assert "lasers" in body["category"][0]
+
+
+class TestDealEndpoint(ReadEndpointContract):
+    resource = "deals"
+    model = Deal
+    list_queries = 4  # count, deals with parties and system, citations with sources, deliveries
+    detail_keys = {
+        "supplier", "recipient", "system", "kind", "status", "year", "year_is_estimate", "quantity_ordered",
+        "quantity_delivered", "quantity_text", "delivery_years", "review_status", "notes", "citations",
+        "created", "updated",
+    }
+    nested = {"supplier": ACTOR_BRIEF, "recipient": ACTOR_BRIEF, "system": SYSTEM_BRIEF}
+
+    def make_many(self, n):
+        return make_deals(n)
+
+    def visible(self):
+        return Deal.objects.filter(review_status="reviewed")
+
+    def test_citations_are_inline_with_their_source(self, client):
+        deal = Deal.objects.get(system__slug="pantsir-s1")
+        body = client.get(f"{BASE}/deals/{deal.pk}/").json()
+        (citation,) = body["citations"]
+        assert citation["quote"].endswith("anti-aircraft systems from Moscow.")
+        assert SOURCE_BRIEF <= set(citation["source"])
+        assert {"id", "quote", "stance", "hedge", "source"} <= set(citation)
+
+    def test_drafts_are_hidden_from_anonymous_readers(self, client):
+        (draft,) = make_deals(1, review_status="draft")
+        assert client.get(f"{BASE}/deals/{draft.pk}/").status_code == 404
+        assert draft.pk not in [r["id"] for r in client.get(self.list_url, {"page_size": 500}).json()["results"]]
+
+
+class TestSourceEndpoint(ReadEndpointContract):
+    resource = "sources"
+    model = Source
+    list_queries = 2  # count, sources
+    detail_keys = {"kind", "title", "subtitle", "link", "publisher", "published_on"}
+
+    def make_many(self, n):
+        return Source.objects.bulk_create(
+            [Source(kind="article", title=f"Story {i}", publisher=f"Outlet {i % 3}") for i in range(n)]
+        )
+
+    def test_detail_lists_the_records_it_supports(self, client):
+        article = Source.objects.get(title="Iran looks to the Balkan market for drone sales")
+        body = client.get(f"{BASE}/sources/{article.pk}/").json()
+        assert body["text"].startswith("Serbia and Armenia are reportedly interested")
+        targets = [c["deal"]["system"]["slug"] for c in body["citations"] if c["deal"]]
+        assert {"mig-29", "pantsir-s1", "ch-92", "anti-aircraft-missiles"} <= set(targets)
+        assert any(c["actor"] and c["actor"]["slug"] == "irgc" for c in body["citations"])
+
+    @pytest.mark.parametrize("params, expected", [
+        ({"kind": "dataset"}, {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"}),
+        ({"publisher": "stockholm"}, {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"}),
+        ({"published_from": "2025-01-01", "published_to": "2025-12-31"},
+         {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"}),
+        ({"q": "balkan market"}, {"Iran looks to the Balkan market for drone sales"}),
+    ])
+    def test_filters(self, client, params, expected):
+        response = client.get(self.list_url, params)
+        assert {row["title"] for row in response.json()["results"]} == expected
+
+    def test_reversed_dates_are_a_400(self, client):
+        body = client.get(self.list_url, {"published_from": "2025-02-01", "published_to": "2025-01-01"}).json()
+        assert "published_to" in body
+
+
+class TestCitationEndpoint(ReadEndpointContract):
+    resource = "citations"
+    model = Citation
+    list_queries = 2  # count, citations with source and targets
+    detail_keys = {"quote", "stance", "hedge", "hedge_text", "locator", "source", "deal", "actor", "system"}
+    nested = {"source": SOURCE_BRIEF, "actor": ACTOR_BRIEF, "system": SYSTEM_BRIEF}
+
+    def make_many(self, n):
+        source = Source.objects.get(kind="dataset")
+        return Citation.objects.bulk_create(
+            [Citation(source=source, actor=Actor.objects.get(slug="serbia"), quote=f"row {i}") for i in range(n)]
+        )
+
+    def visible(self):
+        return Citation.objects.exclude(deal__review_status="draft")
+
+    @pytest.mark.parametrize("params, count", [
+        ({"stance": "contradicts"}, 2),
+        ({"hedge": "conditional"}, 4),
+        ({"hedge": "reported", "q": "reportedly"}, 2),
+        ({"actor": "irgc,nato"}, 2),
+        ({"system": "mig-29"}, 1),
+    ])
+    def test_filters(self, client, params, count):
+        assert client.get(self.list_url, params).json()["count"] == count
+
+    def test_source_and_deal_filters(self, client):
+        deal = Deal.objects.get(system__slug="ch-92")
+        body = client.get(self.list_url, {"deal": deal.pk}).json()
+        assert {row["stance"] for row in body["results"]} == {"supports", "contradicts"}
+        sipri = Source.objects.get(kind="dataset")
+        assert client.get(self.list_url, {"source": sipri.pk}).json()["count"] == 4
