@@ -110,6 +110,11 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1000)
         kwargs.setdefault("max_value", 9999)
+        kwargs.setdefault("error_messages", {
+            "invalid": "Must be a whole year such as 2021.",
+            "min_value": "Must be a year from 1000 to 9999.",
+            "max_value": "Must be a year from 1000 to 9999.",
+        })
         super().__init__(*args, **kwargs)
         documented(self, {"type": "integer", "minimum": 1000, "maximum": 9999})
 
