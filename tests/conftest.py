@@ -35,3 +35,11 @@ def seed_text():
     if not SEED_ARTICLE.exists():
         pytest.skip(f"The seed article is not at {SEED_ARTICLE}: ../shared is missing from this checkout.")
     return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttle counters live in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
