@@ -2,7 +2,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from actors import services
 from actors.models import Actor, ActorAlias
+from core.api.fields import StrictSerializerMixin, actor_ref
 from deals.selectors import deals_visible_to
 
 from .brief import ActorBriefSerializer
@@ -47,3 +49,33 @@ class ActorDetailSerializer(ActorSerializer):
             "as_supplier": deals.filter(supplier=actor).count(),
             "as_recipient": deals.filter(recipient=actor).count(),
         }
+
+
+class ActorWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """Body of a create or update; relations by id, slug or ISO code. Omit `slug` to derive it from the name."""
+
+    slug = serializers.SlugField(max_length=120, required=False, help_text="URL name; derived from `name` if omitted.")
+    part_of = actor_ref(required=False, allow_null=True, help_text="The actor this one belongs to.")
+    successors = serializers.ListField(child=actor_ref(), required=False, max_length=100,
+                                       help_text="States that succeeded this one (replaces the list).")
+    aliases = ActorAliasSerializer(many=True, required=False, help_text="Other names (replaces the list).")
+
+    class Meta:
+        model = Actor
+        fields = [
+            "slug", "name", "kind", "iso2", "iso3", "iso_former", "part_of", "office", "valid_from", "valid_to",
+            "notes", "successors", "aliases",
+        ]
+        extra_kwargs = {f: {"allow_null": True, "required": False} for f in ("iso2", "iso3", "iso_former")}
+
+    def validate(self, attrs):
+        for code in ("iso2", "iso3", "iso_former"):
+            if attrs.get(code) == "":
+                attrs[code] = None
+        return attrs
+
+    def create(self, validated_data):
+        return services.actor_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.actor_update(actor=instance, **validated_data)

@@ -1,20 +1,18 @@
 """Actor endpoints."""
-from core.api.views import ReadOnlyViewSet, SlugOrIdLookupMixin
+from core.api.views import CurationViewSet, SlugOrIdLookupMixin
 
 from .. import selectors
 from ..filters import ActorFilterSet
-from .serializers import ActorDetailSerializer, ActorSerializer
+from .serializers import ActorDetailSerializer, ActorSerializer, ActorWriteSerializer
 
 
-class ActorViewSet(SlugOrIdLookupMixin, ReadOnlyViewSet):
+class ActorViewSet(SlugOrIdLookupMixin, CurationViewSet):
     """States, organisations, companies, people and groups. Addressable by slug or id."""
 
-    queryset = selectors.actor_list()
     serializer_class = ActorSerializer
+    detail_serializer_class = ActorDetailSerializer
+    write_serializer_class = ActorWriteSerializer
     filterset_class = ActorFilterSet
 
     def get_queryset(self):
-        return selectors.actor_detail() if self.action == "retrieve" else selectors.actor_list()
-
-    def get_serializer_class(self):
-        return ActorDetailSerializer if self.action == "retrieve" else ActorSerializer
+        return selectors.actor_list() if self.action == "list" else selectors.actor_detail()

@@ -19,13 +19,34 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+MAX_LISTED = 50
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus model validation errors from the services as 400s with the same field names."""
+    """DRF's handler, plus the services' errors: validation as 400 with the same field names, and a delete
+    that other records depend on as 409 listing them."""
     from django.core.exceptions import ValidationError as DjangoValidationError
     from rest_framework import exceptions
+    from rest_framework.response import Response
     from rest_framework.views import exception_handler as drf_handler
 
+    from core.services import InUse, InvalidItems
+
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        if hasattr(exc, "error_dict"):
+            detail = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+        else:
+            detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, InvalidItems):
+        exc = exceptions.ValidationError({exc.field: exc.errors})
+    elif isinstance(exc, InUse):
+        return Response({
+            "detail": f"{exc.record._meta.verbose_name.capitalize()} “{exc.record}” is still referenced by "
+                      f"{len(exc.dependants)} record(s); change or delete them first.",
+            "referenced_by": [
+                {"type": d._meta.model_name, "id": d.pk, "label": str(d)} for d in exc.dependants[:MAX_LISTED]
+            ],
+            "referenced_by_count": len(exc.dependants),
+        }, status=409)
     return drf_handler(exc, context)

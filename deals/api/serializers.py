@@ -1,8 +1,11 @@
 """Deal representations: parties, system and evidence in one response, so a client needs no second request."""
 from rest_framework import serializers
 
-from deals.models import Deal, Delivery
+from core.api.fields import StrictSerializerMixin, actor_ref, system_ref
+from deals import services
+from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery
 from sources.api.brief import CitationInlineSerializer
+from sources.api.serializers import CitationFieldsSerializer
 
 from .brief import DealBriefSerializer
 
@@ -28,3 +31,44 @@ class DealSerializer(DealBriefSerializer):
 
     def get_delivery_years(self, deal) -> list[int]:
         return [d.year for d in deal.deliveries.all()]
+
+
+class DeliveryWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
+        extra_kwargs = {"year": {"min_value": MIN_YEAR, "max_value": MAX_YEAR}}
+        validators = []  # one row per year is checked by the service, across the whole list
+
+
+class DealWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """Body of a create or update. Parties and system by id or slug (actors also by ISO code). On create,
+    `citations` may carry the evidence in the same request: all of it is stored, or none."""
+
+    supplier = actor_ref(help_text="Supplier: id, slug or ISO code.")
+    recipient = actor_ref(help_text="Recipient: id, slug or ISO code.")
+    system = system_ref(help_text="System: id or slug.")
+    deliveries = DeliveryWriteSerializer(many=True, required=False, help_text="Delivery rows (replaces the list).")
+    citations = CitationFieldsSerializer(many=True, required=False,
+                                         help_text="Evidence, on create only; afterwards use /citations/.")
+
+    class Meta:
+        model = Deal
+        fields = [
+            "supplier", "recipient", "system", "kind", "status", "year", "year_is_estimate", "date", "date_precision",
+            "quantity_ordered", "quantity_ordered_is_estimate", "quantity_delivered",
+            "quantity_delivered_is_estimate", "quantity_text", "condition", "value", "currency", "notes",
+            "review_status", "deliveries", "citations",
+        ]
+        extra_kwargs = {"year": {"min_value": MIN_YEAR, "max_value": MAX_YEAR}}
+
+    def validate_citations(self, value):
+        if self.instance is not None:
+            raise serializers.ValidationError("A deal's citations are managed at /api/v1/citations/ once it exists.")
+        return value
+
+    def create(self, validated_data):
+        return services.deal_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.deal_update(deal=instance, **validated_data)

@@ -5,17 +5,18 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.renderers import JSONRenderer
 
 from core.api.renderers import CSVRenderer
-from core.api.views import ReadOnlyViewSet
+from core.api.views import CurationViewSet
 
 from .. import export, selectors
 from ..filters import DealFilterSet
-from .serializers import DealSerializer
+from .serializers import DealSerializer, DealWriteSerializer
 
 
-class DealViewSet(ReadOnlyViewSet):
+class DealViewSet(CurationViewSet):
     """Deals: one per supplier, recipient and system, each with its evidence inline."""
 
     serializer_class = DealSerializer
+    write_serializer_class = DealWriteSerializer
     filterset_class = DealFilterSet
 
     def get_queryset(self):

@@ -1,30 +1,30 @@
 """Source and citation endpoints."""
-from core.api.views import ReadOnlyViewSet
+from core.api.views import CurationViewSet
 
 from .. import selectors
 from ..filters import CitationFilterSet, SourceFilterSet
-from .serializers import CitationSerializer, SourceDetailSerializer, SourceSerializer
+from .serializers import (
+    CitationSerializer, CitationWriteSerializer, SourceDetailSerializer, SourceSerializer, SourceWriteSerializer,
+)
 
 
-class SourceViewSet(ReadOnlyViewSet):
+class SourceViewSet(CurationViewSet):
     """News articles and dataset releases; a source's detail lists the records it bears on."""
 
     serializer_class = SourceSerializer
+    detail_serializer_class = SourceDetailSerializer
+    write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilterSet
 
     def get_queryset(self):
-        if self.action == "retrieve":
-            return selectors.source_detail(self.request.user)
-        return selectors.source_list()
-
-    def get_serializer_class(self):
-        return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
+        return selectors.source_list() if self.action == "list" else selectors.source_detail(self.request.user)
 
 
-class CitationViewSet(ReadOnlyViewSet):
+class CitationViewSet(CurationViewSet):
     """Verbatim quotes tying a source to a deal, an actor or a system."""
 
     serializer_class = CitationSerializer
+    write_serializer_class = CitationWriteSerializer
     filterset_class = CitationFilterSet
 
     def get_queryset(self):

@@ -2,6 +2,8 @@
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer
+from core.api.fields import StrictSerializerMixin, actor_ref, category_ref, system_ref
+from systems import services
 from systems.models import Category, System, SystemAlias
 
 from .brief import SystemBriefSerializer
@@ -40,3 +42,28 @@ class SystemDetailSerializer(SystemSerializer):
 
     class Meta(SystemSerializer.Meta):
         fields = SystemSerializer.Meta.fields + ["variants"]
+
+
+class SystemWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """Body of a create or update; relations by id or slug (actors also by ISO code)."""
+
+    slug = serializers.SlugField(max_length=120, required=False,
+                                 help_text="URL name; derived from the designation (or name) if omitted.")
+    category = category_ref(help_text="SIPRI armament category slug, e.g. `aircraft`.")
+    producer = actor_ref(required=False, allow_null=True, help_text="Designer or maker.")
+    origin = actor_ref(required=False, allow_null=True, help_text="State the system comes from.")
+    variant_of = system_ref(required=False, allow_null=True, help_text="The base system.")
+    aliases = SystemAliasSerializer(many=True, required=False, help_text="Other names (replaces the list).")
+
+    class Meta:
+        model = System
+        fields = [
+            "slug", "designation", "name", "description", "category", "producer", "origin", "variant_of",
+            "is_generic", "notes", "aliases",
+        ]
+
+    def create(self, validated_data):
+        return services.system_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.system_update(system=instance, **validated_data)

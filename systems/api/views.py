@@ -1,20 +1,18 @@
 """Weapon system endpoints."""
-from core.api.views import ReadOnlyViewSet, SlugOrIdLookupMixin
+from core.api.views import CurationViewSet, SlugOrIdLookupMixin
 
 from .. import selectors
 from ..filters import SystemFilterSet
-from .serializers import SystemDetailSerializer, SystemSerializer
+from .serializers import SystemDetailSerializer, SystemSerializer, SystemWriteSerializer
 
 
-class SystemViewSet(SlugOrIdLookupMixin, ReadOnlyViewSet):
+class SystemViewSet(SlugOrIdLookupMixin, CurationViewSet):
     """Weapon systems and generic entries, with SIPRI category, producer, origin and variants."""
 
-    queryset = selectors.system_list()
     serializer_class = SystemSerializer
+    detail_serializer_class = SystemDetailSerializer
+    write_serializer_class = SystemWriteSerializer
     filterset_class = SystemFilterSet
 
     def get_queryset(self):
-        return selectors.system_detail() if self.action == "retrieve" else selectors.system_list()
-
-    def get_serializer_class(self):
-        return SystemDetailSerializer if self.action == "retrieve" else SystemSerializer
+        return selectors.system_list() if self.action == "list" else selectors.system_detail()

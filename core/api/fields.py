@@ -1,0 +1,88 @@
+"""Relation fields for writes: a related record may be named by id or by slug (actors also by ISO code)."""
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
+class RefField(serializers.RelatedField):
+    default_error_messages = {
+        "unknown": "No {noun} {value!r}: use its {how}.",
+        "invalid": "Expected the {noun}'s {how}; got {kind}.",
+    }
+
+    def __init__(self, *, noun: str, text_lookups: tuple[tuple[str, str], ...] = (("slug", "lower"),), **kwargs):
+        self.noun, self.text_lookups = noun, text_lookups
+        names = ["id"] + [name for name, _ in text_lookups]
+        self.how = " or ".join(names if len(names) < 3 else [", ".join(names[:-1]), names[-1]])
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        if isinstance(data, int) and not isinstance(data, bool):
+            condition = Q(pk=data)
+        elif isinstance(data, str) and data.isdigit() and len(data) < 19:
+            condition = Q(pk=int(data))
+        elif isinstance(data, str) and self.text_lookups and 0 < len(data) <= 200:
+            condition = Q()
+            for name, case in self.text_lookups:
+                condition |= Q(**{name: data.lower() if case == "lower" else data.upper()})
+        else:
+            self.fail("invalid", noun=self.noun, how=self.how, kind=type(data).__name__)
+        if isinstance(data, int) and not -(2**63) < data < 2**63:
+            self.fail("unknown", noun=self.noun, value=data, how=self.how)
+        obj = queryset.filter(condition).first()
+        if obj is None:
+            self.fail("unknown", noun=self.noun, value=data, how=self.how)
+        return obj
+
+    def to_representation(self, value):
+        return getattr(value, "slug", None) or value.pk
+
+
+def actor_ref(**kwargs) -> RefField:
+    from actors.models import Actor
+
+    return RefField(
+        noun="actor", queryset=Actor.objects.all(),
+        text_lookups=(("slug", "lower"), ("iso2", "upper"), ("iso3", "upper"), ("iso_former", "upper")), **kwargs,
+    )
+
+
+def system_ref(**kwargs) -> RefField:
+    from systems.models import System
+
+    return RefField(noun="system", queryset=System.objects.all(), **kwargs)
+
+
+def category_ref(**kwargs) -> RefField:
+    from systems.models import Category
+
+    return RefField(noun="category", queryset=Category.objects.all(), **kwargs)
+
+
+def source_ref(**kwargs) -> RefField:
+    from sources.models import Source
+
+    return RefField(noun="source", queryset=Source.objects.all(), text_lookups=(), **kwargs)
+
+
+def deal_ref(**kwargs) -> RefField:
+    from deals.models import Deal
+
+    return RefField(noun="deal", queryset=Deal.objects.all(), text_lookups=(), **kwargs)
+
+
+class StrictSerializerMixin:
+    """Refuses body fields the resource does not have, so a misspelt field is never silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError({
+                    str(name)[:60]: [f"Unknown field. Writable fields: {', '.join(sorted(writable))}."]
+                    for name in unknown[:10]
+                })
+        return super().to_internal_value(data)
