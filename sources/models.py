@@ -59,6 +59,16 @@ class Source(UidModel):
         where = ", ".join(filter(None, [self.publisher, self.published_on and self.published_on.isoformat()]))
         return f"{self.title} ({where})" if where else self.title
 
+    def clean(self):
+        # New text must still contain every quote already cited from this source.
+        if self.pk and self.text:
+            orphaned = [c.pk for c in self.citations.only("pk", "quote") if not quote_in_text(c.quote, self.text)]
+            if orphaned:
+                raise ValidationError({"text": [
+                    f"This text no longer contains the quotes of citation(s) {', '.join(map(str, orphaned[:20]))}; "
+                    "fix or delete those citations first."
+                ]})
+
 
 class Citation(UidModel):
     """A verbatim quote from a source, for or against one record: a deal, an actor or a system."""

@@ -173,3 +173,16 @@ def test_curator_without_change_permission_cannot_edit(client, django_user_model
     deal = Deal.objects.first()
     assert client.get(admin_url(Deal, "change", deal.pk)).status_code == 200  # read-only view
     assert client.post(admin_url(Deal, "change", deal.pk), deal_form()).status_code == 403
+
+
+def test_admin_refuses_source_text_that_drops_a_cited_quote(curator_client):
+    source = Source.objects.get(title=ARTICLE)
+    data = {f: getattr(source, f) or "" for f in [
+        "kind", "title", "subtitle", "url", "publisher", "authors", "language", "scope", "photo_credit",
+        "photo_caption", "notes"]}
+    data.update(text="A rewritten text.", published_on="", retrieved_on="")
+    response = curator_client.post(admin_url(Source, "change", source.pk), data)
+    assert response.status_code == 200
+    assert "no longer contains the quotes of citation(s)" in response.content.decode()
+    source.refresh_from_db()
+    assert source.text.startswith("Serbia and Armenia")
