@@ -1,6 +1,8 @@
 """Reads of actors, shaped for the API and the filters."""
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.text import ids_in
+
 from .models import Actor, ActorAlias
 
 
@@ -20,7 +22,7 @@ def actor_detail() -> QuerySet[Actor]:
 
 def actor_ref_rows(values: list[str]):
     """(id, *keys) rows for actor references: an id, a slug, or an ISO alpha-2, alpha-3 or former code."""
-    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
+    ids = ids_in(values)
     lowered = [v.lower() for v in values]
     uppered = [v.upper() for v in values]
     return Actor.objects.filter(

@@ -2,6 +2,7 @@
 import django_filters
 
 from actors.filters import actor_ref_filter
+from core.selectors import id_rows
 from core.api.filters import (
     ListFilter, OrderingFilter, SearchFilter, YearFilter, choice_list_filter, lookup_resolver, range_form,
 )
@@ -15,8 +16,7 @@ from .models import Deal
 def source_rows(values):
     from sources.models import Source
 
-    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
-    return Source.objects.filter(pk__in=ids).values_list("id", "id")
+    return id_rows(Source.objects.all(), values)
 
 
 class DealFilterSet(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 import django_filters
 
 from actors.filters import actor_ref_filter
+from core.selectors import id_rows
 from core.api.filters import ListFilter, OrderingFilter, SearchFilter, choice_list_filter, lookup_resolver, range_form
 from deals.filters import source_rows
 from systems.filters import system_ref_filter
@@ -14,8 +15,7 @@ from .models import Citation, Source
 def deal_rows(values):
     from deals.models import Deal
 
-    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
-    return Deal.objects.filter(pk__in=ids).values_list("id", "id")
+    return id_rows(Deal.objects.all(), values)
 
 
 class SourceFilterSet(django_filters.FilterSet):

@@ -1,6 +1,8 @@
 """Reads of weapon systems, shaped for the API and the filters."""
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.selectors import id_or_slug_rows
+
 from .models import Category, System, SystemAlias
 
 
@@ -21,15 +23,11 @@ def category_list() -> QuerySet[Category]:
 
 
 def system_ref_rows(values: list[str]):
-    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
-    return System.objects.filter(Q(pk__in=ids) | Q(slug__in=[v.lower() for v in values])).values_list("id", "id", "slug")
+    return id_or_slug_rows(System.objects.all(), values)
 
 
 def category_ref_rows(values: list[str]):
-    ids = [int(v) for v in values if v.isdigit() and len(v) < 19]
-    return Category.objects.filter(Q(pk__in=ids) | Q(slug__in=[v.lower() for v in values])).values_list(
-        "id", "id", "slug"
-    )
+    return id_or_slug_rows(Category.objects.all(), values)
 
 
 def system_search(queryset: QuerySet[System], text: str) -> QuerySet[System]:

@@ -18,7 +18,7 @@ class ActorAliasSerializer(serializers.ModelSerializer):
 
 class ActorSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="actor-detail", lookup_field="slug")
-    part_of = ActorBriefSerializer(read_only=True)
+    part_of = ActorBriefSerializer(read_only=True, allow_null=True)
     aliases = ActorAliasSerializer(many=True, read_only=True)
 
     class Meta:

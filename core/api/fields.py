@@ -3,6 +3,8 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.text import as_id
+
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class RefField(serializers.RelatedField):
@@ -21,8 +23,8 @@ class RefField(serializers.RelatedField):
         queryset = self.get_queryset()
         if isinstance(data, int) and not isinstance(data, bool):
             condition = Q(pk=data)
-        elif isinstance(data, str) and data.isdigit() and len(data) < 19:
-            condition = Q(pk=int(data))
+        elif as_id(data) is not None:
+            condition = Q(pk=as_id(data))
         elif isinstance(data, str) and self.text_lookups and 0 < len(data) <= 200:
             condition = Q()
             for name, case in self.text_lookups:

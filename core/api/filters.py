@@ -36,7 +36,8 @@ class ListField(forms.Field):
         resolved, unknown = self.resolve(value)
         if unknown:
             shown = ", ".join(repr(v[:60]) for v in unknown[:10])
-            raise forms.ValidationError(f"Unknown value {shown}: {self.hint}")
+            # Passed as a parameter: django-filter %-formats messages, and user input may hold a `%`.
+            raise forms.ValidationError("%(message)s", params={"message": f"Unknown value {shown}: {self.hint}"})
         return resolved
 
 
@@ -89,19 +90,6 @@ def lookup_resolver(queryset_for: Callable[[list[str]], Iterable[tuple]]) -> Cal
         return ids, unknown
 
     return resolve
-
-
-def id_or_slug_rows(model, items, extra_keys=()):
-    """Rows (id, id, slug, *extra) for values that are ids or slugs (or the extra keys, e.g. ISO codes)."""
-    from django.db.models import Q
-
-    ids = [int(i) for i in items if i.isdigit() and len(i) < 19]
-    lowered = [i.lower() for i in items]
-    uppered = [i.upper() for i in items]
-    condition = Q(pk__in=ids) | Q(slug__in=lowered)
-    for key in extra_keys:
-        condition |= Q(**{f"{key}__in": uppered})
-    return model.objects.filter(condition).values_list("id", "id", "slug", *extra_keys)
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -1,5 +1,7 @@
 """Pagination for every list: numbered pages by default, keyset cursors for deep paging."""
 from rest_framework.exceptions import ValidationError
+
+from core.text import as_id
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 DEFAULT_PAGE_SIZE = 50
@@ -46,7 +48,7 @@ class IdCursorPagination(CursorPagination):
         except Exception:
             cursor = None
         else:
-            if cursor is None or cursor.position is None or cursor.position.isdigit():
+            if cursor is None or cursor.position is None or as_id(cursor.position) is not None:
                 return cursor
         raise ValidationError({self.cursor_query_param: [
             "Not a cursor this API issued; start with an empty `cursor=` and follow `next`."
@@ -78,9 +80,10 @@ class DealgraphPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param) or "1"
         if raw in self.last_page_strings:
             return paginator.num_pages
-        if not raw.isdigit() or int(raw) < 1:
+        number = as_id(raw)
+        if number is None or number < 1:
             raise ValidationError({self.page_query_param: [f"Must be a whole number from 1, or `last`; got {raw[:40]!r}."]})
-        return int(raw)
+        return number
 
     def paginate_queryset(self, queryset, request, view=None):
         if self.cursor_query_param in request.query_params:

@@ -11,6 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.services import record_delete
+from core.text import as_id
 
 from .filters import StrictFilterBackend
 from .pagination import MAX_PAGE_SIZE, parse_page_size
@@ -203,7 +204,7 @@ class SlugOrIdLookupMixin:
 
     def get_object(self):
         value = self.kwargs[self.lookup_field]
-        key = {"pk": int(value)} if value.isdigit() and len(value) < 19 else {"slug": value}
+        key = {"pk": as_id(value)} if as_id(value) is not None else {"slug": value}
         obj = self.get_queryset().filter(**key).first()
         if obj is None:
             raise Http404(f"No record with {'id' if 'pk' in key else 'slug'} {value[:60]!r}.")

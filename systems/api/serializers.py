@@ -24,9 +24,9 @@ class SystemAliasSerializer(serializers.ModelSerializer):
 class SystemSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="system-detail", lookup_field="slug")
     category = CategorySerializer(read_only=True)
-    producer = ActorBriefSerializer(read_only=True)
-    origin = ActorBriefSerializer(read_only=True)
-    variant_of = SystemBriefSerializer(read_only=True)
+    producer = ActorBriefSerializer(read_only=True, allow_null=True)
+    origin = ActorBriefSerializer(read_only=True, allow_null=True)
+    variant_of = SystemBriefSerializer(read_only=True, allow_null=True)
     aliases = SystemAliasSerializer(many=True, read_only=True)
 
     class Meta:
