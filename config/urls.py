@@ -15,5 +15,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="docs/redoc.html"), name="redoc"),
 ]
 
+handler400 = "core.api.errors.bad_request"
+handler403 = "core.api.errors.forbidden"
 handler404 = "core.api.errors.not_found"
 handler500 = "core.api.errors.server_error"

@@ -1,5 +1,6 @@
 """Sources (news articles and dataset releases) and citations: the verbatim evidence behind every record."""
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -7,6 +8,8 @@ from core.models import UidModel
 from core.text import quote_in_text
 
 from .choices import Hedge, SourceKind, Stance
+
+QUOTE_MAX_LENGTH = 10_000
 
 
 class Source(UidModel):
@@ -88,7 +91,11 @@ class Citation(UidModel):
         "systems.System", null=True, blank=True, on_delete=models.CASCADE, related_name="citations",
         help_text="The system fact this quote is evidence for.",
     )
-    quote = models.TextField(help_text="The source's words, verbatim; for a dataset, the row as published.")
+    quote = models.TextField(
+        validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)],
+        help_text=f"The source's words, verbatim; for a dataset, the row as published (at most {QUOTE_MAX_LENGTH:,} "
+                  "characters: quote the passage, not the document).",
+    )
     locator = models.CharField(
         max_length=200, blank=True, help_text="Where in the source: a paragraph, a row number or a SIPRI deal id."
     )

@@ -7,6 +7,19 @@ def wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def bad_request(request, exception):
+    # Reached for requests Django refuses before any view runs: a body over the size limit, a bad Host.
+    if wants_json(request):
+        return JsonResponse({"detail": "Bad request: the request is malformed or too large."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def forbidden(request, exception):
+    if wants_json(request):
+        return JsonResponse({"detail": "Forbidden."}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def not_found(request, exception):
     if wants_json(request):
         return JsonResponse({"detail": f"No resource at {request.path[:200]}."}, status=404)

@@ -150,6 +150,12 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise ValidationError({name[:60]: [
                 f"Unknown query parameter. Known parameters: {', '.join(sorted(known))}."
             ] for name in unknown[:10]})
+        lists = {name for name, f in (filterset_class.base_filters.items() if filterset_class else ())
+                 if isinstance(f, ListFilter)}
+        repeated = [name for name in request.query_params
+                    if name not in lists and len(request.query_params.getlist(name)) > 1]
+        if repeated:
+            raise ValidationError({name: ["Give this parameter once."] for name in repeated})
         return super().filter_queryset(request, queryset, view)
 
 

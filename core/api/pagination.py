@@ -1,8 +1,10 @@
 """Pagination for every list: numbered pages by default, keyset cursors for deep paging."""
+from base64 import b64decode
+
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 from core.text import as_id
-from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -12,9 +14,8 @@ def parse_page_size(request, param: str) -> int:
     raw = request.query_params.get(param)
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    try:
-        size = int(raw)
-    except ValueError:
+    size = as_id(raw)
+    if size is None:
         raise ValidationError({param: [f"Must be a whole number from 1 to {MAX_PAGE_SIZE}; got {raw[:40]!r}."]})
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ValidationError({param: [f"Must be from 1 to {MAX_PAGE_SIZE}; got {size}."]})
@@ -43,7 +44,10 @@ class IdCursorPagination(CursorPagination):
         return (requested,)
 
     def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param, "")
         try:
+            # DRF's decoder skips characters outside base64; a cursor must be exactly what we issued.
+            b64decode(encoded.encode("ascii"), validate=True)
             cursor = super().decode_cursor(request)
         except Exception:
             cursor = None

@@ -113,6 +113,7 @@ class CurationViewSet(viewsets.ModelViewSet):
     `write_serializer_class` (request bodies; its create/update call the services)."""
 
     filter_backends = [StrictFilterBackend]
+    lookup_value_regex = "[0-9]{1,18}"  # anything else is no id: a 404 before it reaches the database
     detail_serializer_class = None
     write_serializer_class = None
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]

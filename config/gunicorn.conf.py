@@ -1,0 +1,30 @@
+"""Gunicorn settings for `make serve`: loopback bind behind a TLS proxy, sized from the environment."""
+import multiprocessing
+import os
+
+# Loopback only: TLS ends at the proxy in front (docs/deploy.md), which is the only client that should reach us.
+bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+
+# The usual 2 x cores + 1, capped: each worker holds its own database connections (CONN_MAX_AGE), and past
+# about eight a single host gains little while PostgreSQL's connection slots run out.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+
+# gthread measured ahead of sync on the deal list (docs/deploy.md); it also keeps client connections alive,
+# which sync workers cannot, and a slow client ties up one thread instead of a whole process.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+
+# Recycle workers now and then, staggered, so a slow leak in any dependency cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+
+# Access log to stdout and errors to stderr, for whatever supervises the process to collect; %(M)s is milliseconds.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+# The control socket defaults to one path per user in $HOME, which two instances on one host would fight over.
+control_socket_disable = True
