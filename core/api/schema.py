@@ -1,4 +1,5 @@
-"""OpenAPI post-processing: document the error answers every operation can give, so clients can rely on them."""
+"""OpenAPI generation: what writes answer, and the error answers every operation can give."""
+from drf_spectacular.openapi import AutoSchema
 
 ERROR_SCHEMAS = {
     "ValidationError": {
@@ -73,3 +74,15 @@ def document_errors(result, generator, request, public):
                         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
                     }
     return result
+
+
+class CurationAutoSchema(AutoSchema):
+    """Writes take the write serializer's body but answer with the record as a GET shows it."""
+
+    def get_response_serializers(self):
+        view = self.view
+        if getattr(view, "action", None) in ("create", "update", "partial_update") and hasattr(
+            view, "detail_serializer_class"
+        ):
+            return view.detail_serializer_class or view.serializer_class
+        return super().get_response_serializers()
