@@ -2,7 +2,7 @@
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.text import slugify
 
@@ -23,9 +23,21 @@ class InUse(Exception):
         self.record, self.dependants = record, list(dependants)
 
 
+class Conflict(Exception):
+    """A write lost a race: the database refused what validation had just allowed."""
+
+
 def validated_save(instance: models.Model, **save_kwargs) -> models.Model:
     instance.full_clean()
-    instance.save(**save_kwargs)
+    try:
+        # A savepoint, so a concurrent writer's unique row makes this write fail alone, not the transaction.
+        with transaction.atomic():
+            instance.save(**save_kwargs)
+    except IntegrityError as error:
+        raise Conflict(
+            f"{instance._meta.verbose_name.capitalize()} conflicts with a record saved at the same moment; "
+            "read it again and retry."
+        ) from error
     return instance
 
 

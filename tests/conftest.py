@@ -49,3 +49,22 @@ def fresh_throttles():
 def fast_password_hashing(settings):
     """Tests make many users; a deliberately slow hasher only slows them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def restore_seed_afterwards(django_db_blocker):
+    """Restores the seed and the curators group once pytest-django has emptied a committed database."""
+    yield
+    from django.contrib.auth.models import Group, Permission
+
+    from core.curators import ensure_curators_group
+
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+        ensure_curators_group(Group, Permission)
+
+
+@pytest.fixture
+def committed_db(restore_seed_afterwards, transactional_db):
+    """A database whose writes other threads and processes see. Set up after `restore_seed_afterwards`, so it is
+    torn down (tables emptied) before the restore runs."""

@@ -43,7 +43,7 @@ def exception_handler(exc, context):
     from rest_framework.response import Response
     from rest_framework.views import exception_handler as drf_handler
 
-    from core.services import InUse, InvalidItems
+    from core.services import Conflict, InUse, InvalidItems
 
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -53,6 +53,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, InvalidItems):
         exc = exceptions.ValidationError({exc.field: exc.errors})
+    elif isinstance(exc, Conflict):
+        return Response({"detail": str(exc)}, status=409)
     elif isinstance(exc, InUse):
         return Response({
             "detail": f"{exc.record._meta.verbose_name.capitalize()} “{exc.record}” is still referenced by "

@@ -23,7 +23,7 @@ ERROR_SCHEMAS = {
             }},
             "referenced_by_count": {"type": "integer"},
         },
-        "required": ["detail", "referenced_by", "referenced_by_count"],
+        "required": ["detail"],
     },
 }
 
@@ -32,7 +32,7 @@ DESCRIPTIONS = {
     "401": ("Error", "No valid credentials (send `Authorization: Token …`)."),
     "403": ("Error", "The user lacks the permission for this write."),
     "404": ("Error", "No such record, or not one the caller may see."),
-    "409": ("InUseError", "Other records still reference this one."),
+    "409": ("InUseError", "Other records still reference this one (delete), or a concurrent write won the race."),
     "412": ("Error", "`If-Match` no longer matches: the record changed since it was read."),
     "428": ("Error", "`If-Match` is required for changes and deletes."),
     "429": ("Error", "Too many requests; retry after the `Retry-After` seconds."),
@@ -47,7 +47,7 @@ def responses_for(method: str, path: str) -> list[str]:
         codes += ["401", "403"]
     if method in ("put", "patch", "delete"):
         codes += ["412", "428"]
-    if method == "delete":
+    if method in ("post", "put", "patch", "delete"):
         codes.append("409")
     return codes
 

@@ -1,7 +1,7 @@
 """The `curators` group: add, change, delete and view on every domain model."""
 from django.db import migrations
 
-DOMAIN_APPS = ["actors", "systems", "deals", "sources"]
+from core.curators import DOMAIN_APPS, GROUP, ensure_curators_group
 
 
 def create_curators(apps, schema_editor):
@@ -13,17 +13,11 @@ def create_curators(apps, schema_editor):
         config.models_module = True
         create_permissions(config, apps=apps, verbosity=0)
         config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="curators")
-    perms = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).exclude(
-        codename__regex=r"^(add|change|delete)_historical"
-    )
-    group.permissions.add(*perms)
+    ensure_curators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_curators(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="curators").delete()
+    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
 
 
 class Migration(migrations.Migration):

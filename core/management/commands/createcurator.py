@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from core.curators import GROUP
 from rest_framework.authtoken.models import Token
 
 
@@ -33,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, email, password, **options):
         User = get_user_model()
         try:
-            group = Group.objects.get(name="curators")
+            group = Group.objects.get(name=GROUP)
         except Group.DoesNotExist:
             raise CommandError("The `curators` group is missing: run `manage.py migrate` first.")
         secret = self.read_password() if password else None
