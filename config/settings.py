@@ -126,6 +126,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+SERIALIZATION_MODULES = {"json": "core.serialization"}
 
 # The seed fixtures loaded by `manage.py seed`, in the order they depend on each other.
 SEED_FIXTURES = ["categories", "states", "seed_article"]
