@@ -1,29 +1,9 @@
 """Writes to actors: the API and imports call these; the admin runs the same model validation."""
 from django.db import transaction
 
-from core.services import InvalidItems, unique_slug, validate_items, validated_save
+from core.services import replace_aliases, unique_slug, validated_save
 
 from .models import Actor, ActorAlias
-
-def _replace_aliases(actor: Actor, aliases: list[dict]) -> None:
-    wanted = [ActorAlias(actor=actor, **alias) for alias in aliases]
-    validate_items("aliases", wanted, exclude=["actor"])
-    seen, errors = set(), []
-    for alias in wanted:
-        errors.append({"name": ["Listed twice."]} if alias.name.lower() in seen else {})
-        seen.add(alias.name.lower())
-    if any(errors):
-        raise InvalidItems("aliases", errors)
-    existing = {a.name.lower(): a for a in actor.aliases.all()}
-    for alias in wanted:
-        current = existing.pop(alias.name.lower(), None)
-        if current is None:
-            alias.save()
-        elif (current.name, current.kind) != (alias.name, alias.kind):
-            current.name, current.kind = alias.name, alias.kind
-            current.save()
-    for stale in existing.values():
-        stale.delete()
 
 
 @transaction.atomic
@@ -35,7 +15,7 @@ def actor_create(*, aliases: list[dict] | None = None, successors: list[Actor] |
     if successors is not None:
         actor.successors.set(successors)
     if aliases:
-        _replace_aliases(actor, aliases)
+        replace_aliases(actor, ActorAlias, "actor", aliases)
     return actor
 
 
@@ -48,5 +28,5 @@ def actor_update(*, actor: Actor, aliases: list[dict] | None = None, successors:
     if successors is not None:
         actor.successors.set(successors)
     if aliases is not None:
-        _replace_aliases(actor, aliases)
+        replace_aliases(actor, ActorAlias, "actor", aliases)
     return actor

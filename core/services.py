@@ -70,3 +70,25 @@ def record_delete(instance: models.Model) -> None:
     except (ProtectedError, RestrictedError) as error:
         raise InUse(instance, sorted(error.protected_objects if hasattr(error, "protected_objects")
                                      else error.restricted_objects, key=lambda o: (o._meta.label, o.pk))) from error
+
+
+def replace_aliases(owner: models.Model, alias_model: type[models.Model], owner_field: str, aliases: list[dict]) -> None:
+    """Make `owner`'s aliases exactly `aliases` ({name, kind}), keeping rows that stay so their history continues."""
+    wanted = [alias_model(**{owner_field: owner}, **alias) for alias in aliases]
+    validate_items("aliases", wanted, exclude=[owner_field])
+    seen, errors = set(), []
+    for alias in wanted:
+        errors.append({"name": ["Listed twice."]} if alias.name.lower() in seen else {})
+        seen.add(alias.name.lower())
+    if any(errors):
+        raise InvalidItems("aliases", errors)
+    existing = {a.name.lower(): a for a in alias_model._default_manager.filter(**{owner_field: owner})}
+    for alias in wanted:
+        current = existing.pop(alias.name.lower(), None)
+        if current is None:
+            alias.save()
+        elif (current.name, current.kind) != (alias.name, alias.kind):
+            current.name, current.kind = alias.name, alias.kind
+            current.save()
+    for stale in existing.values():
+        stale.delete()
