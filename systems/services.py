@@ -6,7 +6,6 @@ from core.services import replace_aliases, unique_slug, validated_save
 from .models import System, SystemAlias
 
 
-
 @transaction.atomic
 def system_create(*, aliases: list[dict] | None = None, **fields) -> System:
     system = System(**fields)
