@@ -1,0 +1,1 @@
+"""Importers that load published datasets into deals, each record citing its release."""
