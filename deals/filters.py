@@ -38,7 +38,7 @@ class DealFilterSet(django_filters.FilterSet):
     delivered_to = YearFilter(method="delivered_between", help_text="Any delivery in this year or earlier.")
     source = ListFilter(
         field_name="id", method="citing", resolve=lookup_resolver(source_rows), hint="use a source id.",
-        help_text="Deals citing these sources (ids); any of several.",
+        help_text="Deals these sources (ids) support; any of several. Contradicting citations do not count.",
     )
     q = SearchFilter(
         method="search",

@@ -40,9 +40,12 @@ def deals_delivered_between(queryset: QuerySet[Deal], first: int | None, last: i
 
 
 def deals_citing(queryset: QuerySet[Deal], source_ids: list[int]) -> QuerySet[Deal]:
+    """Deals these sources support; a source that contradicts a deal is not where that deal comes from."""
+    from sources.choices import Stance
     from sources.models import Citation
 
-    return queryset.filter(Exists(Citation.objects.filter(deal=OuterRef("pk"), source_id__in=source_ids)))
+    supporting = Citation.objects.filter(deal=OuterRef("pk"), source_id__in=source_ids, stance=Stance.SUPPORTS)
+    return queryset.filter(Exists(supporting))
 
 
 def deal_search(queryset: QuerySet[Deal], text: str) -> QuerySet[Deal]:
