@@ -42,6 +42,8 @@ class DealAdmin(SimpleHistoryAdmin):
             ("quantity_delivered", "quantity_delivered_is_estimate"), "condition",
         ]}),
         ("Value and notes", {"fields": [("value", "currency"), "notes"]}),
+        ("SIPRI", {"fields": ["sipri_id", ("tiv_per_unit", "tiv_total", "tiv_delivered"), "locked_fields"],
+                   "classes": ["collapse"]}),
         ("Record", {"fields": [("uid", "created", "updated"), ("first_delivery_year", "last_delivery_year")],
                     "classes": ["collapse"]}),
     ]

@@ -177,6 +177,13 @@ class Deal(UidModel):
             raise ValidationError({"date": "A date known to the month is stored as the first of that month."})
         if self.currency:
             self.currency = self.currency.upper()
+        lockable = {f.name for f in self._meta.concrete_fields if f.editable} | {"deliveries"}
+        if not isinstance(self.locked_fields, list) or not all(
+            isinstance(name, str) and name in lockable for name in self.locked_fields
+        ):
+            raise ValidationError({"locked_fields": [
+                f"A list of field names to keep from re-imports, from: {', '.join(sorted(lockable))}."
+            ]})
 
     @property
     def delivery_years(self) -> list[int]:

@@ -299,3 +299,12 @@ def test_anonymous_reads_are_throttled(anonymous, monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "1000/minute"})
     codes = [anonymous.get(f"{API}/actors/serbia/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_curator_locks_fields_against_reimports(curator):
+    deal = Deal.objects.get(system__slug="ch-95")
+    path = f"{API}/deals/{deal.pk}/"
+    bad = curator.patch(path, {"locked_fields": ["notes", "not_a_field"]}, format="json", HTTP_IF_MATCH="*")
+    assert bad.status_code == 400 and "locked_fields" in bad.json()
+    good = curator.patch(path, {"locked_fields": ["notes", "deliveries"]}, format="json", HTTP_IF_MATCH="*")
+    assert good.status_code == 200 and good.json()["locked_fields"] == ["notes", "deliveries"]

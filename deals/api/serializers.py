@@ -26,7 +26,8 @@ class DealSerializer(DealBriefSerializer):
             "id", "url", "uid", "supplier", "recipient", "system", "kind", "status", "year", "year_is_estimate",
             "date", "date_precision", "quantity_ordered", "quantity_ordered_is_estimate", "quantity_delivered",
             "quantity_delivered_is_estimate", "quantity_text", "delivery_years", "deliveries", "condition",
-            "value", "currency", "review_status", "notes", "citations", "created", "updated",
+            "value", "currency", "sipri_id", "tiv_per_unit", "tiv_total", "tiv_delivered", "locked_fields",
+            "review_status", "notes", "citations", "created", "updated",
         ]
 
     def get_delivery_years(self, deal) -> list[int]:
@@ -58,7 +59,7 @@ class DealWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
             "supplier", "recipient", "system", "kind", "status", "year", "year_is_estimate", "date", "date_precision",
             "quantity_ordered", "quantity_ordered_is_estimate", "quantity_delivered",
             "quantity_delivered_is_estimate", "quantity_text", "condition", "value", "currency", "notes",
-            "review_status", "deliveries", "citations",
+            "review_status", "locked_fields", "deliveries", "citations",
         ]
         extra_kwargs = {"year": {"min_value": MIN_YEAR, "max_value": MAX_YEAR}}
 
