@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate seed test test-sqlite test-postgres clean
+.PHONY: install run serve migrate seed test test-sqlite test-postgres backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,29 @@ seed: migrate
 # DEBUG defaults on here only, so runserver serves the admin's static files locally.
 run: seed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production serving (docs/deploy.md): gunicorn behind a TLS proxy, static files through WhiteNoise.
+# PRODUCTION defaults on here and the target sets no secret itself; `PRODUCTION=false make serve` is the local trial.
+# The key is checked before migrate touches anything, so a missing one is a message rather than a traceback.
+serve: export PRODUCTION ?= true
+serve: install
+	@case "$$(printf %s "$$PRODUCTION" | tr A-Z a-z)" in \
+	  true|on|ok|y|yes|1) test -n "$${SECRET_KEY:-}" || { \
+	    echo "make serve: PRODUCTION is on but SECRET_KEY is not set. Export a long random key (docs/deploy.md)," >&2; \
+	    echo "or run 'PRODUCTION=false make serve' for a local trial with the insecure development key." >&2; exit 1; } ;; \
+	esac
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PORT=$(PORT) exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
+
+# Every record, its history and the accounts, to backups/ (or FILE=...); restore loads one into an empty database.
+backup: install
+	$(BIN)/python manage.py backup $(FILE)
+
+restore: migrate
+	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/dealgraph-....json.gz" >&2; exit 1; }
+	$(BIN)/python manage.py restore $(FILE)
 
 # The suite on the embedded SQLite database, then on PostgreSQL when DATABASE_URL names one.
 test: install

@@ -9,8 +9,8 @@ bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '800
 # about eight a single host gains little while PostgreSQL's connection slots run out.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
 
-# gthread measured ahead of sync on the deal list (docs/deploy.md); it also keeps client connections alive,
-# which sync workers cannot, and a slow client ties up one thread instead of a whole process.
+# gthread served more of the deal list than sync once clients outnumbered workers (docs/deploy.md): it keeps
+# connections alive, which sync cannot, and a slow client ties up one thread instead of a whole process.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 

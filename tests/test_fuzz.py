@@ -4,6 +4,8 @@ Deterministic (derandomized Hypothesis, bounded examples per operation), in-proc
 import pytest
 import schemathesis
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 
@@ -20,6 +22,17 @@ CHECKS = [
 ]
 SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None,
                     suppress_health_check=list(HealthCheck), database=None)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calling the WSGI app directly fires request_finished, which closes the database connection and with it
+    the test's transaction; Django's own test client unhooks this handler, and so must we."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

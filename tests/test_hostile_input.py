@@ -54,6 +54,7 @@ def assert_refused(response, key=None, status=400):
     ({"year_from": "2021.5"}, "year_from"), ({"year_to": "²⁰²¹"}, "year_to"),
     ({"q": "x" * 10_000}, "q"), ({"q": "Moscow\x00"}, "q"),
     ({"supplier": "../../etc/passwd"}, "supplier"), ({"system": "a/b"}, "system"),
+    ({"supplier": "serbia\x00"}, "supplier"), ({"category": "aircraft\x00,ships"}, "category"),
     ({"source": "99999999999999999999999999"}, "source"), ({"recipient": "¹"}, "recipient"),
     ({"recipient": ",".join(["rs"] * 101)}, "recipient"),
     ({"cursor": "%%%"}, "cursor"), ({"cursor": "cD0xMjM0NTY3ODkwMTIzNDU2Nzg5MA=="}, "cursor"),
@@ -88,6 +89,7 @@ def test_repeated_list_parameters_mean_any(client):
 @pytest.mark.parametrize("path", [
     "/api/v1/deals/99999999999999999999999/", "/api/v1/deals/-1/", "/api/v1/deals/1.5/",
     "/api/v1/actors/no-such-actor/", "/api/v1/actors/%2e%2e%2f/", "/api/v1/actors/a%2Fb/",
+    "/api/v1/actors/ser%00bia/", "/api/v1/systems/mig%0029/history/",
     "/api/v1/systems/99999999999999999999999/", "/api/v1/deals/0/history/", "/api/v1/nowhere/",
 ])
 def test_missing_records_are_json_404s(client, path):

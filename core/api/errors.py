@@ -1,6 +1,11 @@
 """JSON error pages for API paths, so clients never have to parse HTML."""
+import logging
+
 from django.http import JsonResponse
 from django.views import defaults
+
+
+logger = logging.getLogger("dealgraph.api")
 
 
 def wants_json(request) -> bool:
@@ -39,13 +44,19 @@ def exception_handler(exc, context):
     """DRF's handler, plus the services' errors: validation as 400 with the same field names, and a delete
     that other records depend on as 409 listing them."""
     from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.db import DataError
     from rest_framework import exceptions
     from rest_framework.response import Response
     from rest_framework.views import exception_handler as drf_handler
 
     from core.services import Conflict, InUse, InvalidItems
 
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DataError):
+        # The last line of defence: validation should have caught it, but a database refusal is still the
+        # client's bad value, not a server fault. The cause is logged for us to close the gap.
+        logger.warning("DataError reached the API: %s", exc)
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is out of range or cannot be stored."]})
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
         else:

@@ -25,7 +25,7 @@ class RefField(serializers.RelatedField):
             condition = Q(pk=data)
         elif as_id(data) is not None:
             condition = Q(pk=as_id(data))
-        elif isinstance(data, str) and self.text_lookups and 0 < len(data) <= 200:
+        elif isinstance(data, str) and self.text_lookups and 0 < len(data) <= 200 and "\x00" not in data:
             condition = Q()
             for name, case in self.text_lookups:
                 condition |= Q(**{name: data.lower() if case == "lower" else data.upper()})

@@ -33,6 +33,8 @@ class ListField(forms.Field):
             return None
         if len(value) > MAX_VALUES:
             raise forms.ValidationError(f"At most {MAX_VALUES} values; got {len(value)}.")
+        if any("\x00" in v for v in value):
+            raise forms.ValidationError("Null characters are not allowed.")
         resolved, unknown = self.resolve(value)
         if unknown:
             shown = ", ".join(repr(v[:60]) for v in unknown[:10])

@@ -201,7 +201,7 @@ class SlugOrIdLookupMixin:
     """Addresses a record by slug (`/actors/serbia/`) or by id (`/actors/42/`)."""
 
     lookup_field = "slug"
-    lookup_value_regex = "[^/.]+"
+    lookup_value_regex = "[-a-zA-Z0-9_]{1,120}"  # a slug or an id; anything else is a 404 before any query
 
     def get_object(self):
         value = self.kwargs[self.lookup_field]
