@@ -1,6 +1,7 @@
 """The deal filters of the API contract, the headline question, and the CSV export."""
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -195,3 +196,36 @@ def test_export_hides_drafts_from_anonymous_readers(client):
     make_deals(3, review_status="draft")
     assert export(client, recipient="PL") == []
     assert Deal.objects.filter(recipient=Actor.objects.get(iso2="PL")).count() == 3
+
+
+def test_export_carries_what_a_round_trip_needs(client):
+    ch95 = Deal.objects.get(system__slug="ch-95")
+    ch95.deliveries.filter(year=2023).update(quantity=6, quantity_is_estimate=True, year_is_estimate=True)
+    Deal.objects.filter(pk=ch95.pk).update(sipri_id=67324)
+    rows = {row["Weapon designation"]: row for row in export(client, recipient="serbia", supplier="china,belarus")}
+    assert list(rows["CH-95"])[22:] == [
+        "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons", "SIPRI deal id",
+        "Deliveries by year", "Deal stage code", "Deal kind code", "Supplier kind", "Recipient kind",
+    ]
+    assert [rows["CH-95"][name] for name in list(rows["CH-95"])[22:]] == [
+        "", "", "", "67324", "2022; 2023?:6?", "delivered", "unspecified", "state", "state"
+    ]
+    mig = rows["MiG-29"]
+    assert (mig["Deliveries by year"], mig["Deal stage code"], mig["Deal kind code"]) == ("2021:4", "delivered", "aid")
+    missiles = rows["anti-aircraft missiles"]
+    assert (missiles["Deal stage code"], missiles["Year(s) of delivery"], missiles["Deliveries by year"]) == (
+        "agreement", "", ""
+    )
+
+
+def test_export_writes_tivs_as_sipri_does_and_marks_party_kinds(client):
+    mig = Deal.objects.get(supplier__slug="belarus", system__slug="mig-29")
+    Deal.objects.filter(pk=mig.pk).update(
+        tiv_per_unit=Decimal("13.630"), tiv_total=Decimal("60.000"), tiv_delivered=Decimal("0.000")
+    )
+    Actor.objects.filter(slug="belarus").update(kind="non_state_group", iso2=None, iso3=None)
+    row = export(client, system="mig-29", supplier="belarus")[0]
+    assert (row["SIPRI TIV per unit"], row["SIPRI TIV for total order"], row["SIPRI TIV of delivered weapons"]) == (
+        "13.63", "60", "0"
+    )
+    assert (row["Supplier"], row["Supplier kind"], row["Supplier ISO code"]) == ("Belarus", "non_state_group", "")

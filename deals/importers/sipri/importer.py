@@ -4,18 +4,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sources.choices import SourceKind
 from sources.models import Source
 
-from .reader import Release, read_release
+from .reader import DEALGRAPH, Release, read_release
 from .resolve import Resolver, clean_designation
 from .rows import SipriDeal, release_deals
-from .stored import SIPRI_PUBLISHER, load_stored, match, match_renamed
+from .stored import DEALGRAPH_PUBLISHER, SIPRI_PUBLISHER, load_stored, match, match_renamed
 from .writer import Writer
 
 SIPRI_URL = "https://www.sipri.org/databases/armstransfers"
+DEALGRAPH_SUBTITLE = "Deals exported from a Dealgraph registry through /api/v1/deals/export.csv"
 
 
 @dataclass
@@ -49,9 +50,12 @@ def release_source(release: Release) -> tuple[Source, bool]:
     ).order_by("id").first()
     if found:
         return found, False
+    exported = release.layout == DEALGRAPH
     source = Source(
-        kind=SourceKind.DATASET, title=release.title, subtitle=release.subtitle, url=SIPRI_URL,
-        publisher=SIPRI_PUBLISHER, published_on=release.generated_on, language="en", scope=release.scope,
+        kind=SourceKind.DATASET, title=release.title,
+        subtitle=DEALGRAPH_SUBTITLE if exported else release.subtitle, url="" if exported else SIPRI_URL,
+        publisher=DEALGRAPH_PUBLISHER if exported else SIPRI_PUBLISHER, published_on=release.generated_on,
+        language="en", scope=release.scope,
         notes=f"Loaded by `import_sipri` from {release.path.name} ({release.layout.replace('_', '-')} layout).",
     )
     source.full_clean()
@@ -80,7 +84,9 @@ def _parties(resolver: Resolver, deals: list[SipriDeal], skipped: list) -> list[
     resolver.create_actors({name for sd in deals for name in (sd.supplier, sd.recipient)})
     named = []
     for sd in deals:
-        ids = [resolver.actor(sd.supplier), resolver.actor(sd.recipient)]
+        ids = [
+            resolver.actor(sd.supplier, code=sd.supplier_code), resolver.actor(sd.recipient, code=sd.recipient_code)
+        ]
         unknown = [name for name, pk in zip((sd.supplier, sd.recipient), ids) if pk is None]
         if unknown:
             label = "unknown actor" if len(unknown) == 1 else "unknown actors"
@@ -88,6 +94,15 @@ def _parties(resolver: Resolver, deals: list[SipriDeal], skipped: list) -> list[
         else:
             named.append((sd, *ids))
     return named
+
+
+def _refresh_planner_statistics() -> None:
+    """SQLite keeps no table statistics until ANALYZE runs. Without them it plans `?source=<release>` as a scan of
+    the release's citations for every deal: minutes, not seconds, to export a freshly imported register.
+    PostgreSQL's autovacuum analyses tables by itself."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def import_release(
@@ -141,6 +156,8 @@ def import_release(
             transaction.set_rollback(True)
 
     outcome = writer.outcome
+    if not dry_run and (outcome.created or outcome.updated):
+        _refresh_planner_statistics()
     return ImportReport(
         path=release.path, layout=release.layout, encoding=release.encoding, source_title=source.title,
         source_created=source_created, rows_read=len(release.rows) + len(release.broken),

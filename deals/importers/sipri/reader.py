@@ -1,4 +1,4 @@
-"""Read a SIPRI trade-register export: encoding, preamble, header, layout, and logical rows with their line numbers."""
+"""Read a SIPRI trade-register export (or Dealgraph's own): encoding, preamble, header, layout, and logical rows."""
 import csv
 import re
 from dataclasses import dataclass, field
@@ -9,6 +9,8 @@ from core.text import squash_whitespace
 
 CLASSIC = "classic"
 PER_YEAR = "per_year"
+# Dealgraph's /api/v1/deals/export.csv: classic-style columns plus what a round trip needs.
+DEALGRAPH = "dealgraph"
 
 MONTHS = {name: number for number, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
@@ -56,6 +58,8 @@ class Release:
         when = self.generated_on
         month = list(MONTHS)[when.month - 1].capitalize()
         stamp = f"{when.day} {month} {when.year}" if self.generated_precision == "day" else f"{month} {when.year}"
+        if self.layout == DEALGRAPH:
+            return f"Dealgraph deals export {self.path.name} ({stamp})"[:500]
         return f"SIPRI Arms Transfers Database: trade register (data generated {stamp})"
 
 
@@ -102,12 +106,13 @@ def read_release(path: Path | str, *, release_date: date | None = None) -> Relea
     header_line = lines[header_index]
     semicolons = header_line.rstrip().endswith(";")
     header = [cell.strip() for cell in _cells(_strip_semicolon(header_line) if semicolons else header_line)]
-    layout = PER_YEAR if "sipri at database id" in _header_keys(header) else CLASSIC
+    keys = _header_keys(header)
+    layout = PER_YEAR if "sipri at database id" in keys else DEALGRAPH if "dealgraph deal id" in keys else CLASSIC
 
     preamble = [_strip_semicolon(line) for line in lines[:header_index]]
     title_line = next((line for line in preamble if line.strip()), "")
     subtitle, scope, year_from, year_to = _describe(title_line)
-    generated_on, precision = _generated(preamble, path, release_date)
+    generated_on, precision = _generated(preamble, path, release_date, dated_by_file=layout == DEALGRAPH)
 
     release = Release(
         path=path, encoding=encoding, layout=layout, header=header, subtitle=subtitle, scope=scope,
@@ -128,7 +133,9 @@ def _describe(title_line: str) -> tuple[str, str, int | None, int | None]:
     return subtitle[:1000], f"Deals with {match['what']} made in {start}-{end}"[:300], start, end
 
 
-def _generated(preamble: list[str], path: Path, release_date: date | None) -> tuple[date, str]:
+def _generated(
+    preamble: list[str], path: Path, release_date: date | None, *, dated_by_file: bool = False
+) -> tuple[date, str]:
     for line in preamble:
         match = GENERATED.match(line)
         if match and match[2].lower() in MONTHS:
@@ -140,6 +147,9 @@ def _generated(preamble: list[str], path: Path, release_date: date | None) -> tu
         if match[3]:
             return date(int(match[1]), int(match[2]), int(match[3])), "day"
         return date(int(match[1]), int(match[2]), 1), "month"
+    if dated_by_file:
+        # An export is a snapshot taken when it was saved; the file's date is the best that is known of it.
+        return date.fromtimestamp(path.stat().st_mtime), "day"
     raise FormatError(
         f"{path.name}: no 'Data generated' line and no YYYY-MM in the file name; give --release-date."
     )

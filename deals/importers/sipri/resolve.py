@@ -62,6 +62,10 @@ class Resolver:
         self.actors = _first_by_key(rows, {"sipri": 0, "name": 1, "alias": 2})
         self.actor_kinds = dict(Actor.objects.values_list("id", "kind"))
         self.unknown_actor = Actor.objects.filter(slug=UNKNOWN_ACTOR).values_list("id", flat=True).first()
+        self.actor_codes = {
+            code: pk for pk, *codes in Actor.objects.values_list("id", "iso2", "iso3", "iso_former")
+            for code in codes if code
+        }
 
         rows = [
             (designation or name, pk, "designation" if designation else "generic")
@@ -81,8 +85,11 @@ class Resolver:
         self.systems_created = 0
         self.aliases_created = 0
 
-    def actor(self, raw: str) -> int | None:
-        """The actor id for a SIPRI name, or None when the name is a plain one nobody has recorded."""
+    def actor(self, raw: str, *, code: str = "") -> int | None:
+        """The actor id for an ISO code (Dealgraph's export has them) or a SIPRI name, or None when the name is a
+        plain one nobody has recorded."""
+        if code and code in self.actor_codes:
+            return self.actor_codes[code]
         name = " ".join(raw.split())
         if UNKNOWN_NAME.match(name) and self.unknown_actor:
             return self.unknown_actor

@@ -1,12 +1,15 @@
-"""Turn a release's raw rows into typed SIPRI deals, one per classic row or per `SIPRI AT Database ID`."""
+"""Turn a release's raw rows into typed deals: one per classic or Dealgraph row, or per `SIPRI AT Database ID`."""
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .reader import CLASSIC, FormatError, RawRow, Release
+from actors.choices import ActorKind
 
-# Header names as the two layouts (and their renamed variants) spell them, lower-cased.
+from ...choices import DealKind, DealStatus, ReviewStatus
+from .reader import CLASSIC, DEALGRAPH, FormatError, RawRow, Release
+
+# Header names as the three layouts (and their renamed variants) spell them, lower-cased.
 COLUMNS = {
     "sipri at database id": "sipri_id",
     "recipient": "recipient",
@@ -33,6 +36,17 @@ COLUMNS = {
     "local production": "local_production",
     # The TIV of one new unit, before SIPRI's second-hand discount; kept only in the quoted row.
     "sipri estimate": "tiv_new_unit",
+    # Dealgraph's export (deals/export.py) adds these so that it reads back as the same deals.
+    "dealgraph deal id": "dealgraph_id",
+    "sipri deal id": "sipri_id",
+    "deliveries by year": "deliveries_by_year",
+    "deal stage code": "status_code",
+    "deal kind code": "kind_code",
+    "review status": "review_status",
+    "supplier kind": "supplier_kind",
+    "recipient kind": "recipient_kind",
+    "supplier iso code": "supplier_code",
+    "recipient iso code": "recipient_code",
 }
 REQUIRED = {"supplier", "recipient", "year", "designation", "delivered", "delivery_years"}
 TRUE_MARKS = {"?", "1", "yes", "y", "true"}
@@ -47,6 +61,11 @@ CONDITIONS = {
     "": "unknown",
 }
 YEAR_LIST = re.compile(r"^[0-9]{4}(?:\s*[;,]\s*[0-9]{4})*$")
+# One item of "Deliveries by year": `2023`, `2023?`, `2023:6`, `2023?:6?`, `2023:?` (number unknown, estimated).
+DELIVERY_ITEM = re.compile(r"^(?P<year>[0-9]{4})(?P<year_mark>\?)?(?::\s*(?P<quantity>[0-9]+)?\s*(?P<mark>\?)?)?$")
+# SIPRI's marks on a party's name, which the importer reads as the actor's kind.
+KIND_MARKS = {ActorKind.NON_STATE_GROUP.value: "*", ActorKind.ORGANISATION.value: "**"}
+UNKNOWN_PARTY = {"supplier": "unknown supplier(s)", "recipient": "unknown recipient(s)"}
 TIV_PLACES = Decimal("0.001")
 
 
@@ -95,6 +114,12 @@ class SipriDeal:
     comment: str | None = None
     local_production: bool | None = None
     estimate_marks: list[str] = field(default_factory=list)
+    # Only Dealgraph's export states these; None leaves them to the usual rules.
+    kind: str | None = None
+    status: str | None = None
+    review_status: str | None = None
+    supplier_code: str = ""
+    recipient_code: str = ""
 
 
 class Columns:
@@ -331,15 +356,80 @@ def _combine(deal_id: int, members: list[tuple[RawRow, dict]], columns: Columns)
     )
 
 
+def parse_deliveries(raw: str, years: list[int]) -> list[Delivery]:
+    """Read "Deliveries by year"; its years must be those of "Year(s) of delivery", so a hand edit to one
+    column alone is a bad row rather than a silent choice between them."""
+    deliveries = []
+    for item in filter(None, (part.strip() for part in raw.split(";"))):
+        match = DELIVERY_ITEM.match(item)
+        if not match:
+            raise RowError(f"deliveries by year: {item!r} is not like 2022:4, 2023?:6? or 2024")
+        quantity = match["quantity"]
+        deliveries.append(Delivery(
+            year=int(match["year"]), year_is_estimate=bool(match["year_mark"]),
+            quantity=None if quantity is None else int(quantity), quantity_is_estimate=bool(match["mark"]),
+        ))
+    listed = [delivery.year for delivery in deliveries]
+    if len(set(listed)) != len(listed):
+        raise RowError(f"deliveries by year {raw!r} name a year twice")
+    if sorted(listed) != years:
+        raise RowError(f"deliveries by year {raw!r} do not have the years of delivery {years}")
+    return sorted(deliveries, key=lambda delivery: delivery.year)
+
+
+def parse_code(raw: str, choices, what: str) -> str | None:
+    """A choice's code (`delivery_in_progress`), or None for an empty cell."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw not in choices.values:
+        raise RowError(f"{what} {raw!r} is not one of {', '.join(choices.values)}")
+    return raw
+
+
+def party_name(name: str, kind: str, side: str) -> str:
+    """The name as SIPRI would write it, so the importer's rules for `*`, `**` and the unknown actor apply."""
+    if kind == ActorKind.UNKNOWN.value:
+        return UNKNOWN_PARTY[side]
+    mark = KIND_MARKS.get(kind, "")
+    return name if not mark or name.endswith("*") else name + mark
+
+
+def dealgraph_deal(row: RawRow, columns: Columns) -> SipriDeal:
+    """A row of Dealgraph's own export: classic columns, read as such, plus the values SIPRI's layouts lack."""
+    sd = classic_deal(row, columns)
+    cells = row.cells
+    dealgraph_id = columns.value(cells, "dealgraph_id")
+    if dealgraph_id:
+        sd.locator = f"line {row.line} (Dealgraph deal id {dealgraph_id})"
+    if columns.has("deliveries_by_year"):
+        sd.deliveries = parse_deliveries(
+            columns.value(cells, "deliveries_by_year"), [delivery.year for delivery in sd.deliveries]
+        )
+    raw_id = columns.value(cells, "sipri_id")
+    if raw_id and not (raw_id.isascii() and raw_id.isdigit()):
+        raise RowError(f"SIPRI deal id {raw_id!r} is not a number")
+    sd.sipri_id = int(raw_id) if raw_id else None
+    sd.kind = parse_code(columns.value(cells, "kind_code"), DealKind, "deal kind code")
+    sd.status = parse_code(columns.value(cells, "status_code"), DealStatus, "deal stage code")
+    sd.review_status = parse_code(columns.value(cells, "review_status"), ReviewStatus, "review status")
+    for side in ("supplier", "recipient"):
+        kind = parse_code(columns.value(cells, f"{side}_kind"), ActorKind, f"{side} kind") or ""
+        setattr(sd, side, party_name(getattr(sd, side), kind, side))
+        setattr(sd, f"{side}_code", columns.value(cells, f"{side}_code").upper())
+    return sd
+
+
 def release_deals(release: Release) -> tuple[list[SipriDeal], list[tuple[int, str]]]:
     """Every deal the release states, and the (line, reason) of each row skipped as malformed."""
     columns = Columns(release.header)
     skipped = list(release.broken)
-    if release.layout == CLASSIC:
+    if release.layout in (CLASSIC, DEALGRAPH):
+        read = dealgraph_deal if release.layout == DEALGRAPH else classic_deal
         deals = []
         for row in release.rows:
             try:
-                deals.append(classic_deal(row, columns))
+                deals.append(read(row, columns))
             except RowError as error:
                 skipped.append((row.line, str(error)))
         return deals, skipped

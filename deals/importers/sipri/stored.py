@@ -12,6 +12,8 @@ from ...models import Deal, Delivery
 from .rows import TIV_PLACES, SipriDeal
 
 SIPRI_PUBLISHER = "Stockholm International Peace Research Institute (SIPRI)"
+# The publisher of the sources a Dealgraph export is imported as; its deals are matched like SIPRI's.
+DEALGRAPH_PUBLISHER = "Dealgraph"
 FOREIGN = ("supplier", "recipient", "system")
 # The deal fields an import writes; curators' edits to any of them are detected and kept.
 MANAGED = [
@@ -64,7 +66,9 @@ class Stored:
 
 
 def sipri_sources():
-    return Source.objects.filter(kind=SourceKind.DATASET, publisher=SIPRI_PUBLISHER)
+    """The releases an import wrote or found: SIPRI's, and Dealgraph exports of SIPRI's deals, so that importing
+    an export twice, or a SIPRI release after an export, finds the deals again instead of duplicating them."""
+    return Source.objects.filter(kind=SourceKind.DATASET, publisher__in=[SIPRI_PUBLISHER, DEALGRAPH_PUBLISHER])
 
 
 def load_stored(source: Source) -> Stored:

@@ -54,6 +54,14 @@ def is_blank(name: str, value) -> bool:
     return value in (None, "", []) or (name == "condition" and value == "unknown")
 
 
+def fills_blanks(stored: list[list], incoming: list[list] | None) -> bool:
+    """The incoming delivery rows have the stored years, as stored, and only add numbers the stored rows leave
+    unknown: filling those is filling blanks, not undoing a curator's reading."""
+    if incoming is None or [row[:2] for row in stored] != [row[:2] for row in incoming]:
+        return False
+    return all(old[2] is None or old[2:] == new[2:] for old, new in zip(stored, incoming))
+
+
 def problem(values: dict) -> str | None:
     """Mirror the deal's constraints, so a bad row is skipped and reported instead of failing a bulk insert."""
     year, delivered_in = values["year"], years(values)
@@ -130,6 +138,11 @@ class Writer:
                 values.update(fields)
         if sd.local_production:
             values["kind"] = DealKind.LICENSED_PRODUCTION.value
+        # Dealgraph's export states the kind and stage outright, which may be a curator's, not a SIPRI reading.
+        if sd.kind:
+            values["kind"] = sd.kind
+        if sd.status:
+            values["status"] = sd.status
         return values
 
     def skip(self, sd: SipriDeal, reason: str) -> None:
@@ -143,14 +156,15 @@ class Writer:
 
     def _create(self, sd: SipriDeal, values: dict) -> None:
         final = {**DEFAULTS, **values}
-        final["status"] = status_for(final)
+        final["status"] = values.get("status") or status_for(final)
         reason = problem(final)
         if reason:
             return self.skip(sd, reason)
         delivered_in = years(final)
         row = {attname(name): db_value(name, final[name]) for name in MANAGED}
         row.update(
-            review_status=ReviewStatus.REVIEWED.value, sipri_id=sd.sipri_id, created=self.now, updated=self.now,
+            review_status=sd.review_status or ReviewStatus.REVIEWED.value, sipri_id=sd.sipri_id,
+            created=self.now, updated=self.now,
             first_delivery_year=min(delivered_in, default=None), last_delivery_year=max(delivered_in, default=None),
             import_snapshot={name: final[name] for name in [*MANAGED, DELIVERIES]},
         )
@@ -177,7 +191,7 @@ class Writer:
         # The release's TIV of deliveries covers only its own years.
         values.pop("tiv_delivered", None)
 
-    def _protected(self, deal: StoredDeal) -> set[str]:
+    def _protected(self, deal: StoredDeal, values: dict) -> set[str]:
         """Fields a curator locked, or edited since the import that last wrote them."""
         if self.overwrite_curated:
             return set()
@@ -186,7 +200,9 @@ class Writer:
         for name, value in deal.current.items():
             if snapshot is None or name not in snapshot:
                 # A deal a curator wrote before any import: the import only fills its blanks.
-                edited = not is_blank(name, value)
+                edited = not is_blank(name, value) and not (
+                    name == DELIVERIES and fills_blanks(value, values.get(DELIVERIES))
+                )
             else:
                 edited = value != snapshot[name]
             if edited:
@@ -196,11 +212,11 @@ class Writer:
     def _update(self, sd: SipriDeal, values: dict, deal: StoredDeal) -> None:
         current = deal.current
         self._merge_deliveries(values, current)
-        protected = self._protected(deal)
+        protected = self._protected(deal, values)
         final = dict(current)
         final.update((name, value) for name, value in values.items() if name not in protected)
-        # The stage follows SIPRI's own numbers, not a curator's corrections to them.
-        values["status"] = status_for({**deal.reference, **values})
+        # The stage follows SIPRI's own numbers, not a curator's corrections to them (unless the file states it).
+        values["status"] = values.get("status") or status_for({**deal.reference, **values})
         if "status" not in protected:
             final["status"] = values["status"]
         reason = problem(final)

@@ -1,4 +1,4 @@
-"""`manage.py import_sipri FILE [FILE ...]`: load SIPRI trade-register exports, one transaction per file."""
+"""`manage.py import_sipri FILE [FILE ...]`: load SIPRI's (or Dealgraph's) register exports, a transaction per file."""
 import argparse
 import sys
 from datetime import date
@@ -43,12 +43,15 @@ def iso_date(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Import SIPRI Arms Transfers Database trade-register CSV exports (classic or per-delivery-year layout). "
+        "Import SIPRI Arms Transfers Database trade-register CSV exports (classic or per-delivery-year layout), "
+        "or Dealgraph's own /api/v1/deals/export.csv. "
         "Re-importing a file changes nothing; a newer release updates matched deals in place."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help="CSV exports, as downloaded from SIPRI.")
+        parser.add_argument(
+            "files", nargs="+", help="CSV exports, as downloaded from SIPRI or from a Dealgraph deals export."
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change, then roll everything back."
         )
@@ -58,7 +61,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--release-date", type=iso_date, default=None,
-            help="Generation date (YYYY-MM-DD) for an export without a 'Data generated' line.",
+            help="Generation date (YYYY-MM-DD) for an export without a 'Data generated' line "
+                 "(a Dealgraph export otherwise takes the file's date).",
         )
 
     def handle(self, *args, files, dry_run, overwrite_curated, release_date, verbosity, **options):
