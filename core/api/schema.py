@@ -41,7 +41,7 @@ DESCRIPTIONS = {
 
 def responses_for(method: str, path: str) -> list[str]:
     codes = ["400", "429"]
-    if "{" in path:
+    if "{" in path or method == "get":  # a list answers 404 for a page past its end
         codes.append("404")
     if method in ("post", "put", "patch", "delete"):
         codes += ["401", "403"]
