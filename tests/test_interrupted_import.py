@@ -175,7 +175,7 @@ def target(committed_db, tmp_path):
     pytest.skip(f"No way to share a {vendor} test database with another process here.")
 
 
-def kill_while_writing(url: str) -> bytes:
+def kill_while_writing(url: str) -> None:
     """Run the import on a terminal, so it draws its progress bar, and SIGKILL it as soon as the bar reaches
     the write phase: its deals are written by then, its deliveries and citations not yet, nothing committed."""
     controller, terminal = pty.openpty()
@@ -189,7 +189,7 @@ def kill_while_writing(url: str) -> bytes:
                     seen += os.read(controller, 4096)
                 except OSError:  # the terminal closes when the process ends
                     break
-        os.kill(process.pid, signal.SIGKILL)
+        process.send_signal(signal.SIGKILL)
     finally:
         if process.poll() is None:
             process.kill()
@@ -197,7 +197,6 @@ def kill_while_writing(url: str) -> bytes:
         os.close(controller)
     assert b"writing" in seen, f"the import never reached its write phase: {seen[-500:]!r}"
     assert process.returncode == -signal.SIGKILL, f"the import ended by itself first ({process.returncode})"
-    return seen
 
 
 def test_a_killed_import_leaves_nothing_and_a_rerun_finishes_it(target):
