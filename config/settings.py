@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # With DATABASE_REPLICA_URL: which database this request may read from (does nothing without one).
+    "core.routers.ReplicaRoutingMiddleware",
     # ETag on every GET, and 304 for a matching If-None-Match (streamed exports are left alone).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +80,19 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
+# A streaming read replica of the primary (docs/deploy.md): reads go there; writes, reads inside a transaction and a
+# client's reads for REPLICA_PIN_SECONDS after it wrote stay on the primary. Off unless the URL is set.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    # Tests use the primary's test database under both names.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+# The deal reads prepare their fixed statements on PostgreSQL (deals/api/rows.py); turn off behind a pooler in
+# transaction mode that does not carry prepared statements across server connections.
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -105,6 +120,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Seconds an anonymous GET's response may be served from the cache above (core/response_cache.py); any write
+# drops every entry at once. 0, the default, turns it off; it needs a cache all processes share (Redis).
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=0)
 
 # Browser clients on these origins may call the API (comma-separated, e.g. https://dash.example.org).
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -142,7 +160,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "core.api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -155,9 +173,10 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # An empty value turns that limit off (say, when the proxy in front already limits rates).
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env("THROTTLE_ANON", default="120/minute"),
-        "user": env("THROTTLE_USER", default="1200/minute"),
+        "anon": env("THROTTLE_ANON", default="120/minute") or None,
+        "user": env("THROTTLE_USER", default="1200/minute") or None,
     },
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -118,6 +118,13 @@ class Deal(UidModel):
             models.Index(fields=["kind", "year"], name="deal_kind_year_idx"),
             models.Index(fields=["status", "year"], name="deal_status_year_idx"),
             models.Index(fields=["review_status"], name="deal_review_status_idx"),
+            # Public reads always filter on reviewed deals: with the condition in the index, counting a party's
+            # deals is an index-only scan instead of a visit to every matching row (190 ms to 25 ms for the
+            # largest supplier at one million deals; docs/performance.md).
+            models.Index(fields=["supplier", "year", "id"], name="deal_reviewed_supplier_idx",
+                         condition=models.Q(review_status="reviewed")),
+            models.Index(fields=["recipient", "year", "id"], name="deal_reviewed_recipient_idx",
+                         condition=models.Q(review_status="reviewed")),
         ]
         constraints = [
             year_range_check("year", "deal_year_in_range"),

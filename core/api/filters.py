@@ -1,12 +1,18 @@
 """One filter vocabulary for every endpoint: repeatable or comma-separated values, references by slug or id,
 `_from`/`_to` ranges, `q` for text, and a 400 that names any parameter it cannot use."""
+import copy
 from collections.abc import Callable, Iterable
 
 import django_filters
 from django import forms
+from django.db import connections
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
+
+from core.db import prepared_statements
 
 MAX_VALUES = 100
 MAX_TEXT = 500
@@ -80,7 +86,13 @@ def lookup_resolver(queryset_for: Callable[[list[str]], Iterable[tuple]]) -> Cal
     """Build a resolver from a function returning (id, *keys) rows for the given values; keys match case-insensitively."""
 
     def resolve(items):
-        rows = list(queryset_for(items))
+        # Look-ups by key, slug or code: the same index plan for any value, so the server may keep it prepared.
+        queryset = queryset_for(items)
+        if isinstance(queryset, QuerySet):
+            with prepared_statements(connections[queryset.db]):
+                rows = list(queryset)
+        else:
+            rows = list(queryset)
         index = {}
         for row_id, *keys in rows:
             for key in keys:
@@ -135,8 +147,58 @@ def range_form(*pairs: tuple[str, str]) -> type[RangeForm]:
     return type("RangeForm", (RangeForm,), {"range_pairs": pairs})
 
 
+def _bound_copy(filter_):
+    copied = copy.copy(filter_)
+    if filter_.method is not None:  # its FilterMethod points at the original filter: give the copy its own
+        copied.method = filter_.method
+    return copied
+
+
+class LightFilterSetMixin:
+    """Per request, django-filter deep-copies every filter and builds a new form class, looking each label up
+    through the model: 1.5 ms of a filtered deal list. Filters hold no request state but their parent, so a shallow
+    copy does, and the form class (whose fields the form copies anyway) is built once per filterset class."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: _bound_copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_light_form_class" not in cls.__dict__:
+            cls._light_form_class = super().get_form_class()
+        return cls._light_form_class
+
+
+_light_classes: dict = {}
+
+
+def light(filterset_class):
+    light_class = _light_classes.get(filterset_class)
+    if light_class is None:
+        light_class = _light_classes[filterset_class] = type(
+            filterset_class.__name__, (LightFilterSetMixin, filterset_class), {"__module__": filterset_class.__module__}
+        )
+    return light_class
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """Also refuses query parameters the endpoint does not know, so a typo never silently widens a result."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        return light(filterset_class)(**self.get_filterset_kwargs(request, queryset, view))
 
     always_allowed = {"format", "ordering"}
 
@@ -158,6 +220,10 @@ class StrictFilterBackend(DjangoFilterBackend):
                     if name not in lists and len(request.query_params.getlist(name)) > 1]
         if repeated:
             raise ValidationError({name: ["Give this parameter once."] for name in repeated})
+        if filterset_class is not None and not set(request.query_params) & set(filterset_class.base_filters):
+            # No filter asked for: the filterset would validate an empty form and leave every filter a no-op, at
+            # the cost of deep-copying each filter and building its form (a third of a detail request).
+            return queryset
         return super().filter_queryset(request, queryset, view)
 
 

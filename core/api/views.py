@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from core.response_cache import cached_response
 from core.services import record_delete
 from core.text import as_id
 
@@ -101,11 +102,24 @@ def history_entries(records) -> list[dict]:
     return entries
 
 
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class CachedListMixin:
+    """Anonymous GETs of a list may come from the response cache (core.response_cache; off by default)."""
+
+    def list(self, request, *args, **kwargs):
+        return cached_response(request, lambda: self.uncached_list(request, *args, **kwargs))
+
+    def uncached_list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class ReadOnlyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [StrictFilterBackend]
 
+    def retrieve(self, request, *args, **kwargs):
+        return cached_response(request, lambda: super(ReadOnlyViewSet, self).retrieve(request, *args, **kwargs))
 
-class CurationViewSet(viewsets.ModelViewSet):
+
+class CurationViewSet(CachedListMixin, viewsets.ModelViewSet):
     """Reads for everyone; writes for users with the model permission, always through the app's services,
     guarded by If-Match so two curators never overwrite each other silently.
 
@@ -125,15 +139,19 @@ class CurationViewSet(viewsets.ModelViewSet):
             return self.detail_serializer_class or self.serializer_class
         return self.serializer_class
 
-    def detail_response(self, instance, *, status_code=200, headers=None):
-        fresh = self.get_queryset().get(pk=instance.pk)  # refetched with everything the representation needs
+    def detail_response(self, instance, *, status_code=200, headers=None, refetch=True):
+        # After a write the instance lacks what the representation needs; get_object()'s already has it.
+        fresh = self.get_queryset().get(pk=instance.pk) if refetch else instance
         serializer = (self.detail_serializer_class or self.serializer_class)(fresh, context=self.get_serializer_context())
         response = Response(serializer.data, status=status_code, headers=headers)
         response["ETag"] = representation_etag(serializer.data)
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        return self.detail_response(self.get_object())
+        return cached_response(request, lambda: self.uncached_retrieve(request, *args, **kwargs))
+
+    def uncached_retrieve(self, request, *args, **kwargs):
+        return self.detail_response(self.get_object(), refetch=False)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

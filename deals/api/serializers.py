@@ -1,6 +1,7 @@
 """Deal representations: parties, system and evidence in one response, so a client needs no second request."""
 from rest_framework import serializers
 
+from core.api.fast import FastReadMixin
 from core.api.fields import StrictSerializerMixin, actor_ref, system_ref
 from deals import services
 from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery
@@ -16,7 +17,7 @@ class DeliverySerializer(serializers.ModelSerializer):
         fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
 
 
-class DealSerializer(DealBriefSerializer):
+class DealSerializer(FastReadMixin, DealBriefSerializer):
     delivery_years = serializers.SerializerMethodField(help_text="Years with deliveries, ascending.")
     deliveries = DeliverySerializer(many=True, read_only=True)
     citations = CitationInlineSerializer(many=True, read_only=True)
