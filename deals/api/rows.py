@@ -16,7 +16,7 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models.query import BaseIterable
+from django.db.models.query import BaseIterable, QuerySet
 from django.utils import timezone
 from rest_framework.settings import api_settings
 
@@ -274,11 +274,29 @@ class DealRepresentations(BaseIterable):
         yield from build(rows, citations, deliveries, self.links)
 
 
+class Representations(QuerySet):
+    """A deal queryset that evaluates to representations (DealRepresentations) and, on PostgreSQL, counts with a
+    plain COUNT over its compiled SQL: Django's count() rebuilds the query as an aggregation, which was a sixth of
+    a filtered page's CPU time (docs/performance.md). Same number of queries, same result."""
+
+    def count(self):
+        connection = connections[self.db]
+        if self._result_cache is not None or self.query.is_sliced or connection.vendor != "postgresql":
+            return super().count()
+        try:
+            inner, params = self.order_by().values("id").query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({inner}) counted", params)
+            return cursor.fetchone()[0]
+
+
 def representing(queryset, links: Links, *, one: bool = False):
     """The queryset, evaluating to representation dicts instead of deals (for pagination, slicing and get()).
     `one`: the page query's plan does not depend on its parameters, so the server may keep it prepared."""
     iterable = type("DealRepresentationsForRequest", (DealRepresentations,), {"links": links, "prepare_page": one})
-    clone = queryset.prefetch_related(None)
+    clone = Representations(model=queryset.model, query=queryset.query.chain(), using=queryset._db,
+                            hints=queryset._hints)
     clone._iterable_class = iterable
     return clone
-
