@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-sqlite test-postgres backup restore clean
+.PHONY: install run serve migrate seed test test-sqlite test-postgres backup restore bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ backup: install
 restore: migrate
 	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/dealgraph-....json.gz" >&2; exit 1; }
 	$(BIN)/python manage.py restore $(FILE)
+
+# One million deals on PostgreSQL, served by gunicorn on loopback, each case measured against a bare floor app
+# (bench/run.py, docs/performance.md); never part of `make test`. It creates (or reuses) its own database,
+# BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/dealgraph_bench); wrk comes from Debian.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py
 
 # The suite on the embedded SQLite database, then on PostgreSQL when DATABASE_URL names one.
 test: install

@@ -1,0 +1,516 @@
+"""`make bench`: one million deals on PostgreSQL, served by gunicorn on loopback, each case measured against its floor.
+
+Creates (or reuses) its own database, fills it with `generate_deals`, starts the app and the floor (`bench/floor.py`,
+hand-written SQL and orjson) under the same gunicorn settings, checks that both return the same payload, then drives
+each case with wrk for a bounded time, app and floor alternately, for several rounds. Prints a table of medians
+(and each case's ratio to its floor, measured in the same round) and writes everything to bench/results/.
+
+Settings, from the environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/dealgraph_bench),
+BENCH_COUNT (1000000), BENCH_SEED (1), BENCH_CLIENTS (16), BENCH_SECONDS (15), BENCH_ROUNDS (3),
+BENCH_CASES (all), BENCH_LABEL (a name for the results file), BENCH_APP_ENV (extra KEY=VALUE pairs for the app).
+"""
+import base64
+import datetime
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dealgraph_bench")
+COUNT = int(os.environ.get("BENCH_COUNT", 1_000_000))
+SEED = int(os.environ.get("BENCH_SEED", 1))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 16))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 15))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+WARMUP_SECONDS = 3
+EXPORT_REPEATS = 2
+EXPORT_SUPPLIER = "france"  # about 100,000 reviewed deals at one million
+REQUEST_TIMEOUT = 120
+DATABASE_NAME = urlsplit(DATABASE_URL).path.lstrip("/")
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def manage(*args, env):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def expected_title(env) -> str:
+    """What the generated register is called for this count and seed (asked of the code, which owns the format)."""
+    script = f"from deals.demo import register_title; print(register_title(count={COUNT}, seed={SEED}))"
+    return subprocess.run([PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+
+def prepare_database(env) -> dict:
+    """Reuse the database when it holds exactly this count and seed; otherwise make it afresh and generate."""
+    name = urlsplit(DATABASE_URL).path.lstrip("/")
+    if not name.startswith("dealgraph_bench"):
+        raise SystemExit(f"Refusing to use {name!r}: the benchmark database's name must start with dealgraph_bench.")
+    admin = with_database(DATABASE_URL, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    wanted = expected_title(env)
+    with psycopg.connect(DATABASE_URL) as conn:
+        titles = [row[0] for row in conn.execute(
+            "SELECT title FROM sources_source WHERE kind = 'dataset' AND title LIKE %s", ["Dealgraph synthetic register%"]
+        )]
+    if titles == [wanted]:
+        log(f"reusing {name}: {wanted}")
+        return {"generated": False}
+    if titles:
+        log(f"{name} holds other generated data ({titles[0]}); recreating it")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    log(f"generating {COUNT:,} deals (seed {SEED}) into {name}")
+    started = time.perf_counter()
+    manage("generate_deals", "--count", str(COUNT), "--seed", str(SEED), env=env)
+    return {"generated": True, "generate_seconds": round(time.perf_counter() - started, 1)}
+
+
+def case_parameters() -> dict:
+    with psycopg.connect(DATABASE_URL) as conn:
+        largest = conn.execute(
+            "SELECT a.slug FROM deals_deal d JOIN actors_actor a ON a.id = d.supplier_id "
+            "GROUP BY a.slug ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        total = conn.execute("SELECT count(*) FROM deals_deal WHERE review_status = 'reviewed'").fetchone()[0]
+        deep = conn.execute(
+            "SELECT id FROM deals_deal WHERE review_status = 'reviewed' ORDER BY id OFFSET %s LIMIT 1",
+            [int(total * 0.9)],
+        ).fetchone()[0]
+        detail_ids = [row[0] for row in conn.execute(
+            "SELECT id FROM deals_deal WHERE review_status = 'reviewed' AND id %% %s = 13 ORDER BY id LIMIT 1000", [997]
+        )]
+        export_rows = conn.execute(
+            "SELECT count(*) FROM deals_deal d JOIN actors_actor a ON a.id = d.supplier_id "
+            "WHERE a.slug = %s AND d.review_status = 'reviewed'", [EXPORT_SUPPLIER],
+        ).fetchone()[0]
+    cursor = base64.b64encode(f"p={deep}".encode()).decode()
+    return {
+        "headline": ["/api/v1/deals/?recipient=serbia&kind=purchase&year_from=2021&year_to=2022"],
+        "broad": [f"/api/v1/deals/?supplier={largest}&page_size=50"],
+        "cursor": [f"/api/v1/deals/?cursor={cursor}&page_size=50"],
+        "detail": [f"/api/v1/deals/{i}/" for i in detail_ids],
+        "export": [f"/api/v1/deals/export.csv?supplier={EXPORT_SUPPLIER}"],
+        "_notes": {"largest_supplier": largest, "reviewed_deals": total, "cursor_after_id": deep,
+                   "export_rows": export_rows, "detail_ids": len(detail_ids)},
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A gunicorn started with config/gunicorn.conf.py, its processes' memory and CPU readable from /proc."""
+
+    def __init__(self, name, target, env, logdir, extra=()):
+        self.name, self.port = name, free_port()
+        self.log = open(logdir / f"{name}.log", "w")
+        self.process = subprocess.Popen(
+            [GUNICORN, "--config", "config/gunicorn.conf.py", *extra, target],
+            cwd=ROOT, env={**env, "PORT": str(self.port)}, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status, _ = get(self.port, "/api/v1/deals/?cursor=&page_size=1")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit(f"{name} server exited; see {self.log.name}")
+            time.sleep(0.3)
+        raise SystemExit(f"{name} server did not answer within 60 s; see {self.log.name}")
+
+    def pids(self) -> list[int]:
+        pids, frontier = [self.process.pid], [self.process.pid]
+        while frontier:
+            pid = frontier.pop()
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+                    pids += map(int, children)
+                    frontier += map(int, children)
+            except OSError:
+                continue
+        return pids
+
+    def rss_bytes(self) -> int:
+        total = 0
+        for pid in self.pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            except OSError:
+                continue
+        return total
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU of the master and its workers, including workers recycled meanwhile (max_requests):
+        those the master has reaped are in its children's counters."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            if pid == self.process.pid:
+                total += int(fields[13]) + int(fields[14])  # cutime, cstime
+        return total / ticks
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def postgres_cpu(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the benchmark database (and of parallel workers, which carry
+    no database name); only one server runs a case at a time, so a case's growth is that server's."""
+    ticks, seen = os.sysconf("SC_CLK_TCK"), {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+            if not title.startswith(b"postgres:") or (database.encode() not in title and b"parallel worker" not in title):
+                continue
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seen[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    return seen
+
+
+def postgres_cpu_growth(before: dict[int, float], after: dict[int, float]) -> float:
+    # Backends that started meanwhile count from zero; those that ended take their last share with them.
+    return sum(max(0.0, cpu - before.get(pid, 0.0)) for pid, cpu in after.items())
+
+
+def get(port, path, timeout=REQUEST_TIMEOUT):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Accept": "application/json, text/csv"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class Sampler:
+    """Peak memory of a server's processes, sampled every quarter second while a case runs."""
+
+    def __init__(self, server):
+        self.server, self.peak, self.running = server, server.rss_bytes(), True
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, self.server.rss_bytes())
+            time.sleep(0.25)
+
+    def stop(self) -> int:
+        self.running = False
+        self.thread.join()
+        return max(self.peak, self.server.rss_bytes())
+
+
+def wrk(port, paths, seconds, workdir) -> dict:
+    listing = workdir / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    command = ["wrk", f"-t{min(2, CLIENTS)}", f"-c{CLIENTS}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
+               "-s", str(BENCH / "wrk.lua"), f"http://127.0.0.1:{port}"]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing)},
+                          timeout=seconds + 60)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("BENCH_JSON ")), None)
+    if done.returncode or line is None:
+        raise SystemExit(f"wrk failed ({done.returncode}): {done.stdout[-500:]} {done.stderr[-500:]}")
+    return json.loads(line.removeprefix("BENCH_JSON "))
+
+
+def measure_load(server, paths, workdir) -> dict:
+    sampler, cpu, pg_before = Sampler(server), server.cpu_seconds(), postgres_cpu(DATABASE_NAME)
+    result = wrk(server.port, paths, SECONDS, workdir)
+    cpu = server.cpu_seconds() - cpu
+    pg_cpu = postgres_cpu_growth(pg_before, postgres_cpu(DATABASE_NAME))
+    peak = sampler.stop()
+    seconds = result["duration_us"] / 1e6
+    return {
+        "rps": round(result["requests"] / seconds, 1), "p50_ms": round(result["p50_us"] / 1000, 1),
+        "p99_ms": round(result["p99_us"] / 1000, 1), "requests": result["requests"],
+        "errors": result["non_2xx"] + result["socket_errors"] + result["timeouts"],
+        "peak_rss_mb": round(peak / 2**20, 1),
+        "cpu_ms_per_request": round(cpu * 1000 / max(1, result["requests"]), 2),
+        "postgres_cpu_ms_per_request": round(pg_cpu * 1000 / max(1, result["requests"]), 2),
+    }
+
+
+def measure_export(server, path) -> dict:
+    """Whole exports, one after another: rows per second of one stream, and the servers' peak memory meanwhile."""
+    sampler, runs = Sampler(server), []
+    for _ in range(EXPORT_REPEATS):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=REQUEST_TIMEOUT)
+        started = time.perf_counter()
+        conn.request("GET", path, headers={"Accept": "text/csv"})
+        response = conn.getresponse()
+        lines, size = 0, 0
+        while chunk := response.read(1 << 16):
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+        seconds = time.perf_counter() - started
+        conn.close()
+        runs.append({"status": response.status, "rows": lines - 1, "seconds": seconds, "bytes": size})
+    peak = sampler.stop()
+    best = statistics.median(r["seconds"] for r in runs)
+    rows = runs[0]["rows"]
+    return {
+        "rows": rows, "seconds": round(best, 2), "rows_per_second": round(rows / best),
+        "mb": round(runs[0]["bytes"] / 2**20, 1), "peak_rss_mb": round(peak / 2**20, 1),
+        "errors": sum(1 for r in runs if r["status"] != 200), "rps": round(1 / best, 3),
+    }
+
+
+def normalised(body: bytes, port: int):
+    return json.loads(body.decode().replace(f"http://127.0.0.1:{port}/", "http://SERVER/"))
+
+
+def first_difference(a, b, path="$"):
+    if type(a) is not type(b):
+        return f"{path}: {a!r} != {b!r}"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                return f"{path}.{key}: present on one side only"
+            found = first_difference(a[key], b[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            found = first_difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    return None if a == b else f"{path}: {a!r} != {b!r}"
+
+
+def same_payload(app, floor, case, paths) -> dict:
+    """The floor must answer with what the API answers, or the comparison means nothing."""
+    checks = paths[:20] if case == "detail" else paths
+    if case == "export":
+        checks = ["/api/v1/deals/export.csv?recipient=serbia"]
+    for path in checks:
+        status_a, body_a = get(app.port, path)
+        status_f, body_f = get(floor.port, path)
+        if status_a != 200 or status_f != 200:
+            return {"same": False, "difference": f"{path}: HTTP {status_a} (app) / {status_f} (floor)"}
+        if case == "export":
+            difference = None if body_a == body_f else "CSV bytes differ"
+        else:
+            difference = first_difference(normalised(body_a, app.port), normalised(body_f, floor.port))
+        if difference:
+            return {"same": False, "difference": f"{path}: {difference}"}
+    return {"same": True}
+
+
+def floor_queries(floor, path) -> int | None:
+    conn = http.client.HTTPConnection("127.0.0.1", floor.port, timeout=REQUEST_TIMEOUT)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    value = response.getheader("X-Queries")
+    return int(value) if value else None
+
+
+def app_queries(env, paths: dict) -> dict:
+    chosen = [p[0] for p in paths.values()]
+    output = subprocess.run([PYTHON, str(BENCH / "queries.py"), *chosen], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True).stdout
+    counts = json.loads(output.strip().splitlines()[-1])
+    return {case: counts[p[0]] for case, p in paths.items()}
+
+
+def median(values):
+    return round(statistics.median(values), 2) if values else None
+
+
+def summarise(rounds, cases):
+    summary = {}
+    for case in cases:
+        app = [r[case]["app"] for r in rounds]
+        floor = [r[case]["floor"] for r in rounds]
+        ratios = [a["rps"] / f["rps"] for a, f in zip(app, floor) if f["rps"]]
+        entry = {"ratio": median(ratios), "ratios": [round(x, 2) for x in ratios]}
+        for side, runs in (("app", app), ("floor", floor)):
+            keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float))]
+            entry[side] = {k: median([r[k] for r in runs]) for k in keys}
+            entry[side]["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+            entry[side]["errors"] = sum(r["errors"] for r in runs)
+        summary[case] = entry
+    return summary
+
+
+def table(summary, queries, checks) -> str:
+    lines = [
+        "| case | app req/s | floor req/s | ratio | app p50 / p99 ms | floor p50 / p99 ms | queries app / floor "
+        "| peak RSS app / floor MB | CPU ms/req app / floor | PostgreSQL CPU ms/req app / floor | same payload |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for case, s in summary.items():
+        a, f = s["app"], s["floor"]
+        same = "yes" if checks[case]["same"] else "NO"
+        if case == "export":
+            lines.append(
+                f"| export ({a['rows']:,.0f} rows) | {a['rows_per_second']:,.0f} rows/s | {f['rows_per_second']:,.0f} rows/s "
+                f"| {s['ratio']} | {a['seconds']} s per export | {f['seconds']} s | {queries[case]['app']} / "
+                f"{queries[case]['floor']} | {a['peak_rss_mb']} / {f['peak_rss_mb']} | | | {same} |"
+            )
+            continue
+        lines.append(
+            f"| {case} | {a['rps']} | {f['rps']} | {s['ratio']} | {a['p50_ms']} / {a['p99_ms']} "
+            f"| {f['p50_ms']} / {f['p99_ms']} | {queries[case]['app']} / {queries[case]['floor']} "
+            f"| {a['peak_rss_mb']} / {f['peak_rss_mb']} | {a['cpu_ms_per_request']} / {f['cpu_ms_per_request']} "
+            f"| {a['postgres_cpu_ms_per_request']} / {f['postgres_cpu_ms_per_request']} | {same} |"
+        )
+    return "\n".join(lines)
+
+
+def git_state() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+        return head.strip() + ("+uncommitted" if dirty.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def main():
+    # A TERM (or Ctrl-C) still stops the servers this run started, through the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk); `make bench` installs it.")
+    host = urlsplit(DATABASE_URL).hostname
+    env = {
+        **os.environ, "DATABASE_URL": DATABASE_URL, "CONN_MAX_AGE": "60", "PRODUCTION": "true",
+        "SECRET_KEY": secrets.token_urlsafe(64), "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1",
+        # No throttling: the floor has none, and every request here comes from one address.
+        "THROTTLE_ANON": "", "THROTTLE_USER": "", "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for pair in filter(None, os.environ.get("BENCH_APP_ENV", "").split()):
+        key, _, value = pair.partition("=")
+        env[key] = value
+    wanted = os.environ.get("BENCH_CASES", "headline,broad,cursor,detail,export").split(",")
+    prepared = prepare_database(env)
+    paths = case_parameters()
+    notes = paths.pop("_notes")
+    paths = {case: paths[case] for case in wanted}
+    log(f"cases: {', '.join(paths)}; {notes}")
+    workdir = Path(tempfile.mkdtemp(prefix="dealgraph-bench-"))
+    app = floor = None
+    try:
+        app = Server("app", "config.wsgi", env, workdir)
+        floor = Server("floor", "floor:application", env, workdir, extra=["--pythonpath", "bench"])
+        log(f"app on :{app.port}, floor on :{floor.port}, {CLIENTS} clients, {SECONDS:g} s per case, {ROUNDS} rounds")
+        checks = {case: same_payload(app, floor, case, p) for case, p in paths.items()}
+        for case, check in checks.items():
+            if not check["same"]:
+                log(f"WARNING {case}: the floor's payload differs from the app's: {check['difference']}")
+        queries = {case: {"app": n} for case, n in app_queries(env, paths).items()}
+        for case, p in paths.items():
+            queries[case]["floor"] = floor_queries(floor, p[0])
+        rounds = []
+        for number in range(1, ROUNDS + 1):
+            results = {}
+            for case, p in paths.items():
+                results[case] = {}
+                for server in (app, floor):
+                    if case == "export":
+                        results[case][server.name] = measure_export(server, p[0])
+                        continue
+                    if number == 1:
+                        wrk(server.port, p, WARMUP_SECONDS, workdir)
+                    results[case][server.name] = measure_load(server, p, workdir)
+                a, f = results[case]["app"], results[case]["floor"]
+                if case == "export":
+                    log(f"round {number} {case}: app {a['rows_per_second']:,} rows/s, floor {f['rows_per_second']:,}")
+                else:
+                    log(f"round {number} {case}: app {a['rps']} req/s (p99 {a['p99_ms']} ms), "
+                        f"floor {f['rps']} req/s, ratio {a['rps'] / f['rps']:.2f}")
+            rounds.append(results)
+    finally:
+        for server in (app, floor):
+            if server is not None:
+                server.stop()
+    summary = summarise(rounds, list(paths))
+    for case in summary:
+        if case == "export":
+            summary[case]["ratio"] = median([r[case]["app"]["rows_per_second"] / r[case]["floor"]["rows_per_second"]
+                                             for r in rounds])
+    text = table(summary, queries, checks)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    label = os.environ.get("BENCH_LABEL", "")
+    out = BENCH / "results" / f"{stamp}{'-' + label if label else ''}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({
+        "when": stamp, "label": label, "git": git_state(), "count": COUNT, "seed": SEED, "clients": CLIENTS,
+        "seconds": SECONDS, "rounds": ROUNDS, "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+        "python": platform.python_version(), "database_host": host, "database": prepared, "notes": notes,
+        "app_env": os.environ.get("BENCH_APP_ENV", ""), "paths": {c: p[:3] for c, p in paths.items()},
+        "same_payload": checks, "queries": queries, "summary": summary, "rounds": rounds, "table": text,
+    }, indent=2))
+    print()
+    print(text)
+    print()
+    log(f"results: {out.relative_to(ROOT)}")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
