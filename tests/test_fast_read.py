@@ -156,3 +156,12 @@ def test_fast_json_renderer_indents_as_drf_does():
     assert FastJSONRenderer().render(data, "application/json; indent=2") == JSONRenderer().render(
         data, "application/json; indent=2")
     assert json.loads(FastJSONRenderer().render(data)) == data
+
+
+@pytest.mark.parametrize("value", ["1.50", "1.5", "1", "12345678901.25", "0.00", "-3.10", "1E+2", "2.555"])
+def test_deal_decimals_are_written_as_drf_writes_them(value):
+    from deals.api.serializers import DealSerializer
+
+    fields = DealSerializer().fields
+    for name, write in zip(("value", "tiv_per_unit", "tiv_total", "tiv_delivered"), rows._decimal_writers()):
+        assert write(Decimal(value)) == fields[name].to_representation(Decimal(value)), name
