@@ -1,9 +1,11 @@
 """Scale-out: a real streaming replica of the local PostgreSQL serves reads while writes go to the primary, and the
 Redis response cache serves anonymous GETs until any write."""
 import copy
+import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -273,3 +275,19 @@ def test_anonymous_gets_are_cached_until_any_write(redis_cache, curator_token):
 
 def test_the_cache_is_off_by_default(client, db):
     assert "X-Cache" not in client.get("/api/v1/deals/")
+
+
+@pytest.mark.parametrize("replica_url", ["", "postgres://reader:secret@replica.example.org:5433/dealgraph"])
+def test_the_replica_url_adds_the_replica_and_its_router(replica_url):
+    script = ("import json; from django.conf import settings; replica = settings.DATABASES.get('replica'); "
+              "print(json.dumps([replica and [replica['HOST'], str(replica['PORT']), replica['NAME']], "
+              "settings.DATABASE_ROUTERS]))")
+    env = {**os.environ, "DATABASE_REPLICA_URL": replica_url}
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=Path(__file__).parent.parent,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    replica, routers = json.loads(done.stdout.strip().splitlines()[-1])
+    if replica_url:
+        assert replica == ["replica.example.org", "5433", "dealgraph"] and routers == ROUTERS
+    else:
+        assert replica is None and routers == []
