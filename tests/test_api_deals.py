@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actors.models import Actor
+from actors.models import Actor, ActorAlias
 from deals.models import Deal
-from sources.models import Source
+from sources.models import Citation, Source
+from systems.models import System, SystemAlias
 
 from .test_api_resources import make_deals
 
@@ -229,3 +230,23 @@ def test_export_writes_tivs_as_sipri_does_and_marks_party_kinds(client):
         "13.63", "60", "0"
     )
     assert (row["Supplier"], row["Supplier kind"], row["Supplier ISO code"]) == ("Belarus", "non_state_group", "")
+
+
+def test_search_finds_each_place_once(client):
+    """`q` looks in notes, quantities as written, quotes, party names and aliases and system names and aliases; a
+    deal that matches in several places is listed and counted once."""
+    by_notes, by_quantity, by_quote, by_all, other = make_deals(5)
+    Deal.objects.filter(pk=by_notes.pk).update(notes="Paid in Quokka bonds.")
+    Deal.objects.filter(pk=by_quantity.pk).update(quantity_text="two QUOKKA batteries")
+    Citation.objects.filter(deal=by_quote).update(quote="the quokka deal")
+    Deal.objects.filter(pk=by_all.pk).update(notes="quokka", quantity_text="quokka")
+    Citation.objects.filter(deal=by_all).update(quote="quokka")
+    found = client.get("/api/v1/deals/", {"q": "quokka", "page_size": 50}).json()
+    assert sorted(d["id"] for d in found["results"]) == sorted(d.pk for d in (by_notes, by_quantity, by_quote, by_all))
+    assert found["count"] == 4
+    assert other.pk not in {d["id"] for d in found["results"]}
+    # Parties and systems by alias, on either side; the supplier's other deals come along.
+    ActorAlias.objects.create(actor=Actor.objects.get(iso2="PL"), name="Quokkaland")
+    assert client.get("/api/v1/deals/", {"q": "quokkaland"}).json()["count"] == 5
+    SystemAlias.objects.create(system=System.objects.get(slug="ch-95"), name="Quokka Hawk")
+    assert pairs(client, q="quokka hawk") == [("china", "serbia", "ch-95")]
