@@ -7,11 +7,21 @@ order) are safe to prepare; a filtered list is not (a rare recipient wants its i
 primary key's order), so callers choose. PREPARED_STATEMENTS=false turns it all off.
 """
 from contextlib import contextmanager
+from functools import cache
 
 from django.conf import settings
 
+# psycopg prepares nothing while the connection's threshold is None (Django's setting), even when asked to; this
+# large one lets only the statements executed with prepare=True be prepared.
+EXPLICIT_ONLY = 2**31 - 1
 
-def _prepared_class():
+
+def _enabled(connection) -> bool:
+    return connection.vendor == "postgresql" and settings.PREPARED_STATEMENTS
+
+
+@cache
+def _cursor_class():
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     class PreparedCursor(ServerBindingCursor):
@@ -22,45 +32,32 @@ def _prepared_class():
     return PreparedCursor
 
 
-_cursor_class = None
-# psycopg prepares nothing while the connection's threshold is None (Django's setting), even when asked to; this
-# large one lets only the statements executed with prepare=True be prepared.
-EXPLICIT_ONLY = 2**31 - 1
-
-
-def _enabled(connection) -> bool:
-    return connection.vendor == "postgresql" and settings.PREPARED_STATEMENTS
+def _raw(connection):
+    """The connected psycopg connection, ready to prepare the statements it is asked to."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = EXPLICIT_ONLY
+    return raw
 
 
 def prepared_cursor(connection):
     """A Django cursor (queries logged and wrapped as usual) whose statements the server prepares and reuses."""
-    global _cursor_class
     if not _enabled(connection):
         return connection.cursor()
-    if _cursor_class is None:
-        _cursor_class = _prepared_class()
-    connection.ensure_connection()
     connection.validate_thread_sharing()
-    if connection.connection.prepare_threshold is None:
-        connection.connection.prepare_threshold = EXPLICIT_ONLY
-    raw = _cursor_class(connection.connection)
+    raw = _cursor_class()(_raw(connection))
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
 @contextmanager
 def prepared_statements(connection):
     """Within the block, the ORM's queries on this connection are prepared too."""
-    global _cursor_class
     if not _enabled(connection):
         yield
         return
-    if _cursor_class is None:
-        _cursor_class = _prepared_class()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = EXPLICIT_ONLY
-    previous, raw.cursor_factory = raw.cursor_factory, _cursor_class
+    raw = _raw(connection)
+    previous, raw.cursor_factory = raw.cursor_factory, _cursor_class()
     try:
         yield
     finally:

@@ -3,7 +3,7 @@
 Writing each row in Python (model instances, `deal_row`, csv.writer) tops out near 20,000 rows a second on one
 core, and a bare psycopg loop formatting the same rows is not much faster; PostgreSQL renders them several times
 faster, and the app only relays its rows, in constant memory. export.py stays the definition of the columns: this
-path runs only while export.HEADER is the header written for it here and the ordering is by id, and
+path runs only while export.HEADER names exactly the columns written here and the ordering is by id, and
 tests/test_export_copy.py checks that both paths write the same bytes. Anything else takes the Python path.
 """
 import csv
@@ -11,24 +11,13 @@ import io
 import time
 from collections.abc import Iterator
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
 from . import export
-from .api.rows import id_direction
+from .api.rows import id_direction, id_subquery
 from .choices import DealKind, DealStatus
 
-# The header whose columns COLUMNS below render; if export.py changes its layout, this path turns itself off.
-HEADER = [
-    "Supplier", "Recipient", "Weapon designation", "Weapon description", "Armament category",
-    "Year of order", "Year of order is estimate", "Number ordered", "Number ordered is estimate",
-    "Number delivered", "Number delivered is estimate", "Year(s) of delivery", "Status", "Deal stage",
-    "Deal kind", "Quantity as written", "Comments", "Sources", "Supplier ISO code", "Recipient ISO code",
-    "Dealgraph deal id", "Review status",
-    "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons", "SIPRI deal id",
-    "Deliveries by year", "Deal stage code", "Deal kind code", "Supplier kind", "Recipient kind",
-]
 ROWS_PER_CHUNK = 1000
 
 
@@ -48,28 +37,37 @@ def _labels(column: str, choices) -> tuple[str, list]:
     return f"(CASE {column} {whens} ELSE {column} END)", params
 
 
-def _columns() -> tuple[list[str], list]:
+def _columns() -> list[tuple[str, str, list]]:
+    """(export header, SQL, parameters) for each column, in the order the rows list them. Named by export.HEADER's
+    own titles, so if export.py changes its layout this no longer matches it and the COPY path turns itself off."""
     condition = [(str(value), label) for value, label in export.SIPRI_CONDITION.items() if label]
     condition_sql = "(CASE d.condition " + " ".join("WHEN %s THEN %s" for _ in condition) + " END)"
     condition_params = [item for pair in condition for item in pair]
     status_sql, status_params = _labels("d.status", DealStatus.choices)
     kind_sql, kind_params = _labels("d.kind", DealKind.choices)
-    columns = [
-        (_text("s.name"), []), (_text("r.name"), []), (_text("COALESCE(NULLIF(y.designation, ''), y.name)"), []),
-        (_text("y.description"), []), (_text("c.name"), []),
-        ("d.year::text", []), (_yes_no("d.year_is_estimate"), []),
-        ("d.quantity_ordered::text", []), (_yes_no("d.quantity_ordered_is_estimate"), []),
-        ("d.quantity_delivered::text", []), (_yes_no("d.quantity_delivered_is_estimate"), []),
-        ("v.years", []), (condition_sql, condition_params), (status_sql, status_params), (kind_sql, kind_params),
-        (_text("d.quantity_text"), []), (_text("d.notes"), []), ("t.labels", []),
-        ("COALESCE(NULLIF(s.iso3, ''), NULLIF(s.iso_former, ''))", []),
-        ("COALESCE(NULLIF(r.iso3, ''), NULLIF(r.iso_former, ''))", []),
-        ("d.id::text", []), (_text("d.review_status"), []),
-        ("trim_scale(d.tiv_per_unit)::text", []), ("trim_scale(d.tiv_total)::text", []),
-        ("trim_scale(d.tiv_delivered)::text", []), ("d.sipri_id::text", []), ("v.by_year", []),
-        (_text("d.status"), []), (_text("d.kind"), []), (_text("s.kind"), []), (_text("r.kind"), []),
+    return [
+        ("Supplier", _text("s.name"), []), ("Recipient", _text("r.name"), []),
+        ("Weapon designation", _text("COALESCE(NULLIF(y.designation, ''), y.name)"), []),
+        ("Weapon description", _text("y.description"), []), ("Armament category", _text("c.name"), []),
+        ("Year of order", "d.year::text", []), ("Year of order is estimate", _yes_no("d.year_is_estimate"), []),
+        ("Number ordered", "d.quantity_ordered::text", []),
+        ("Number ordered is estimate", _yes_no("d.quantity_ordered_is_estimate"), []),
+        ("Number delivered", "d.quantity_delivered::text", []),
+        ("Number delivered is estimate", _yes_no("d.quantity_delivered_is_estimate"), []),
+        ("Year(s) of delivery", "v.years", []), ("Status", condition_sql, condition_params),
+        ("Deal stage", status_sql, status_params), ("Deal kind", kind_sql, kind_params),
+        ("Quantity as written", _text("d.quantity_text"), []), ("Comments", _text("d.notes"), []),
+        ("Sources", "t.labels", []),
+        ("Supplier ISO code", "COALESCE(NULLIF(s.iso3, ''), NULLIF(s.iso_former, ''))", []),
+        ("Recipient ISO code", "COALESCE(NULLIF(r.iso3, ''), NULLIF(r.iso_former, ''))", []),
+        ("Dealgraph deal id", "d.id::text", []), ("Review status", _text("d.review_status"), []),
+        ("SIPRI TIV per unit", "trim_scale(d.tiv_per_unit)::text", []),
+        ("SIPRI TIV for total order", "trim_scale(d.tiv_total)::text", []),
+        ("SIPRI TIV of delivered weapons", "trim_scale(d.tiv_delivered)::text", []),
+        ("SIPRI deal id", "d.sipri_id::text", []), ("Deliveries by year", "v.by_year", []),
+        ("Deal stage code", _text("d.status"), []), ("Deal kind code", _text("d.kind"), []),
+        ("Supplier kind", _text("s.kind"), []), ("Recipient kind", _text("r.kind"), []),
     ]
-    return [sql for sql, _ in columns], [p for _, params in columns for p in params]
 
 
 # Deliveries and supporting sources, one index scan each per deal, in the order deal_row lists them.
@@ -102,17 +100,21 @@ LATERALS = """
 def available(queryset: QuerySet) -> bool:
     connection = connections[queryset.db]
     return (
-        connection.vendor == "postgresql" and export.HEADER == HEADER and id_direction(queryset) is not None
+        connection.vendor == "postgresql" and [column[0] for column in _columns()] == export.HEADER
+        and id_direction(queryset) is not None
         and not queryset.query.is_sliced
     )
 
 
-def statement(queryset: QuerySet) -> tuple[str, list]:
-    """COPY of the export's rows for the deals the queryset selects, in its order."""
-    selected = queryset.order_by().values("id")
-    inner, inner_params = selected.query.sql_with_params()
-    columns, column_params = _columns()
-    select = ",\n    ".join(columns)
+def statement(queryset: QuerySet) -> tuple[str, list] | None:
+    """COPY of the export's rows for the deals the queryset selects, in its order; None when it selects none."""
+    selected = id_subquery(queryset.order_by())
+    if selected is None:
+        return None
+    inner, inner_params = selected
+    columns = _columns()
+    select = ",\n    ".join(sql for _, sql, _ in columns)
+    column_params = [param for _, _, params in columns for param in params]
     sql = (
         f"COPY (SELECT {select}\n"
         "FROM deals_deal d JOIN actors_actor s ON s.id = d.supplier_id JOIN actors_actor r ON r.id = d.recipient_id\n"
@@ -128,10 +130,10 @@ def csv_lines(queryset: QuerySet) -> Iterator[bytes]:
     header = io.StringIO()
     csv.writer(header).writerow(export.HEADER)
     yield header.getvalue().encode()
-    try:
-        sql, params = statement(queryset)
-    except EmptyResultSet:  # a filter no row can meet
+    copied = statement(queryset)
+    if copied is None:  # a filter no row can meet
         return
+    sql, params = copied
     connection = connections[queryset.db]
     started = time.monotonic()
     with connection.cursor() as cursor:

@@ -94,30 +94,33 @@ class Links:
         else:
             self.templates = {}
 
-    def url(self, view_name, kwarg, value):
-        text = str(value)
-        if not _PLAIN.fullmatch(text):
-            return None
+    def _parts(self, view_name, kwarg) -> tuple[str, str]:
+        """The route's absolute URL around its lookup value, reversed once."""
         template = self.templates.get((view_name, kwarg))
         if template is None:
             url = reverse(view_name, kwargs={kwarg: _PLACEHOLDER}, request=self.request, format=self.format)
             if url.count(_PLACEHOLDER) != 1:
                 raise Unsupported(f"cannot template {view_name}")
             template = self.templates[(view_name, kwarg)] = tuple(url.split(_PLACEHOLDER))
-        return template[0] + text + template[1]
+        return template
+
+    def url(self, view_name, kwarg, value):
+        """The URL reverse() would give, or None for a value it would escape."""
+        text = str(value)
+        if not _PLAIN.fullmatch(text):
+            return None
+        before, after = self._parts(view_name, kwarg)
+        return before + text + after
 
     def template(self, view_name, kwarg):
         """A function from a lookup value to its absolute URL, as reverse() would make it. Keys are formatted
         directly; other values (slugs, which repeat on a page) are checked once and remembered."""
+        before, after = self._parts(view_name, kwarg)
         made = {}
 
         def url(value):
             if type(value) is int:
-                template = self.templates.get((view_name, kwarg))
-                if template is None:
-                    self.url(view_name, kwarg, 0)
-                    template = self.templates[(view_name, kwarg)]
-                return f"{template[0]}{value}{template[1]}"
+                return f"{before}{value}{after}"
             found = made.get(value)
             if found is None:
                 found = self.url(view_name, kwarg, value) or reverse(

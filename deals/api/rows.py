@@ -243,6 +243,15 @@ def id_direction(queryset) -> str | None:
     return {(): "ASC", ("id",): "ASC", ("pk",): "ASC", ("-id",): "DESC", ("-pk",): "DESC"}.get(order)
 
 
+def id_subquery(queryset) -> tuple[str, tuple] | None:
+    """The SQL selecting the queryset's deal ids, with its ordering and slice, and its parameters; None when its
+    filters can match no row (the ORM answers those without a query)."""
+    try:
+        return queryset.values("id").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
 class DealRepresentations(BaseIterable):
     """Evaluates a deal queryset (filtered, ordered, sliced) into representations: three queries, no instances.
     On PostgreSQL with the usual id ordering the SQL is written once and only the filtered ids come from the ORM;
@@ -259,10 +268,10 @@ class DealRepresentations(BaseIterable):
         direction = id_direction(queryset)
         if connection.vendor == "postgresql" and direction is not None:
             deal_sql, citation_sql, delivery_sql = _statements()
-            try:
-                inner, params = queryset.values("id").query.sql_with_params()
-            except EmptyResultSet:  # a filter no row can meet; the ORM answers those without a query
+            selected = id_subquery(queryset)
+            if selected is None:
                 return
+            inner, params = selected
             json_field = queryset.model._meta.get_field("locked_fields")
             page_cursor = prepared_cursor(connection) if self.prepare_page else connection.cursor()
             with page_cursor as cursor:
@@ -298,10 +307,10 @@ class Representations(QuerySet):
         connection = connections[self.db]
         if self._result_cache is not None or self.query.is_sliced or connection.vendor != "postgresql":
             return super().count()
-        try:
-            inner, params = self.order_by().values("id").query.sql_with_params()
-        except EmptyResultSet:
+        selected = id_subquery(self.order_by())
+        if selected is None:
             return 0
+        inner, params = selected
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({inner}) counted", params)
             return cursor.fetchone()[0]

@@ -7,6 +7,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api.fast import links_for
+from core.api.filters import asks_for_filters
 from core.api.renderers import CSVRenderer
 from core.api.views import CurationViewSet, representation_etag
 
@@ -37,7 +38,7 @@ class DealViewSet(CurationViewSet):
         if not rows.representation_matches():
             return super().uncached_list(request, *args, **kwargs)
         # Unfiltered, the page's plan is the same whatever the cursor or page: it may be prepared.
-        unfiltered = not set(request.query_params) & set(self.filterset_class.base_filters)
+        unfiltered = not asks_for_filters(request, self.filterset_class)
         queryset = rows.representing(self.filter_queryset(self.get_queryset()), self.links(), one=unfiltered)
         page = self.paginate_queryset(queryset)
         if page is None:
