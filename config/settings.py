@@ -89,7 +89,7 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
-# The deal reads prepare their fixed statements on PostgreSQL (deals/api/rows.py); turn off behind a pooler in
+# Reads prepare their fixed statements on PostgreSQL (core/api/representations.py); turn off behind a pooler in
 # transaction mode that does not carry prepared statements across server connections.
 PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 

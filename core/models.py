@@ -5,6 +5,17 @@ from django.db import models
 from django.utils import timezone
 
 
+def reads(*field_names):
+    """Declares the fields a property reads, so a representation built from rows (core/api/representations.py)
+    can compute it from those columns alone instead of making the whole model."""
+
+    def declare(function):
+        function.reads = field_names
+        return function
+
+    return declare
+
+
 class TimestampedModel(models.Model):
     # Defaults rather than auto_now_add, so fixtures can carry fixed times and reload unchanged.
     created = models.DateTimeField(default=timezone.now, editable=False, help_text="When the record was created.")

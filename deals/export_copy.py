@@ -15,7 +15,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from . import export
-from .api.rows import id_direction, id_subquery
+from core.api.representations import key_query
 from .choices import DealKind, DealStatus
 
 ROWS_PER_CHUNK = 1000
@@ -97,6 +97,15 @@ LATERALS = """
     ) t ON true"""
 
 
+def id_direction(queryset) -> str | None:
+    """ASC or DESC when the queryset is ordered by id alone (or not at all); None for any other ordering."""
+    query = queryset.query
+    order = tuple(query.order_by) or (tuple(queryset.model._meta.ordering) if query.default_ordering else ())
+    if query.extra_order_by or not all(isinstance(item, str) for item in order):
+        return None
+    return {(): "ASC", ("id",): "ASC", ("pk",): "ASC", ("-id",): "DESC", ("-pk",): "DESC"}.get(order)
+
+
 def available(queryset: QuerySet) -> bool:
     connection = connections[queryset.db]
     return (
@@ -108,7 +117,8 @@ def available(queryset: QuerySet) -> bool:
 
 def statement(queryset: QuerySet) -> tuple[str, list] | None:
     """COPY of the export's rows for the deals the queryset selects, in its order; None when it selects none."""
-    selected = id_subquery(queryset.order_by())
+    keys = key_query(queryset.order_by())
+    selected = None if keys is None else (keys.sql, keys.params)
     if selected is None:
         return None
     inner, inner_params = selected

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from core.models import SlugModel, TimestampedModel
+from core.models import SlugModel, TimestampedModel, reads
 
 from .choices import SystemAliasKind
 
@@ -85,6 +85,7 @@ class System(SlugModel):
         return f"{self.designation} ({self.description})" if self.description else self.designation
 
     @property
+    @reads("designation", "name")
     def label(self):
         return self.designation or self.name
 

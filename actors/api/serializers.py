@@ -4,7 +4,6 @@ from rest_framework import serializers
 
 from actors import services
 from actors.models import Actor, ActorAlias
-from core.api.fast import FastReadMixin
 from core.api.fields import StrictSerializerMixin, actor_ref
 from deals.selectors import deals_visible_to
 
@@ -17,7 +16,7 @@ class ActorAliasSerializer(serializers.ModelSerializer):
         fields = ["name", "kind"]
 
 
-class ActorSerializer(FastReadMixin, serializers.ModelSerializer):
+class ActorSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="actor-detail", lookup_field="slug")
     part_of = ActorBriefSerializer(read_only=True, allow_null=True)
     aliases = ActorAliasSerializer(many=True, read_only=True)

@@ -14,8 +14,9 @@ from core.response_cache import cached_response
 from core.services import record_delete
 from core.text import as_id
 
-from .filters import StrictFilterBackend
+from .filters import StrictFilterBackend, asks_for_filters
 from .pagination import MAX_PAGE_SIZE, parse_page_size
+from .representations import links_for, plan_for, representing
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -102,29 +103,14 @@ def history_entries(records) -> list[dict]:
     return entries
 
 
-class CachedListMixin:
-    """Anonymous GETs of a list may come from the response cache (core.response_cache; off by default)."""
-
-    def list(self, request, *args, **kwargs):
-        return cached_response(request, lambda: self.uncached_list(request, *args, **kwargs))
-
-    def uncached_list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-
-class ReadOnlyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
-    filter_backends = [StrictFilterBackend]
-
-    def retrieve(self, request, *args, **kwargs):
-        return cached_response(request, lambda: super(ReadOnlyViewSet, self).retrieve(request, *args, **kwargs))
-
-
-class CurationViewSet(CachedListMixin, viewsets.ModelViewSet):
+class CurationViewSet(viewsets.ModelViewSet):
     """Reads for everyone; writes for users with the model permission, always through the app's services,
     guarded by If-Match so two curators never overwrite each other silently.
 
     Set `serializer_class` (lists), `detail_serializer_class` (one record, and every write's response) and
-    `write_serializer_class` (request bodies; its create/update call the services)."""
+    `write_serializer_class` (request bodies; its create/update call the services). Reads are rendered by the plan
+    compiled from the serializer (core/api/representations.py), or by DRF where it has none; a detail GET, its ETag
+    and the If-Match check of a write all come from the same representation."""
 
     filter_backends = [StrictFilterBackend]
     lookup_value_regex = "[0-9]{1,18}"  # anything else is no id: a 404 before it reaches the database
@@ -139,25 +125,79 @@ class CurationViewSet(CachedListMixin, viewsets.ModelViewSet):
             return self.detail_serializer_class or self.serializer_class
         return self.serializer_class
 
-    def detail_response(self, instance, *, status_code=200, headers=None, refetch=True):
-        # After a write the instance lacks what the representation needs; get_object()'s already has it.
-        fresh = self.get_queryset().get(pk=instance.pk) if refetch else instance
-        serializer = (self.detail_serializer_class or self.serializer_class)(fresh, context=self.get_serializer_context())
-        response = Response(serializer.data, status=status_code, headers=headers)
-        response["ETag"] = representation_etag(serializer.data)
-        return response
+    def links(self):
+        return links_for(self.request, self.format_kwarg)
+
+    # Reads ------------------------------------------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        return cached_response(request, lambda: self.uncached_list(request))
+
+    def uncached_list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        plan = plan_for(self.serializer_class)
+        if plan is not None:
+            # Unfiltered, the page's plan is the same whatever the page or cursor: the server may keep it prepared.
+            prepare = not asks_for_filters(request, self.filterset_class)
+            queryset = representing(queryset, plan, self.links(), prepare=prepare)
+        page = self.paginate_queryset(queryset)
+        items = list(queryset) if page is None else page
+        if plan is None:
+            items = self.get_serializer(items, many=True).data
+        return Response(items) if page is None else self.get_paginated_response(items)
 
     def retrieve(self, request, *args, **kwargs):
-        return cached_response(request, lambda: self.uncached_retrieve(request, *args, **kwargs))
+        return cached_response(request, lambda: self.detail_response(self.addressed()))
 
-    def uncached_retrieve(self, request, *args, **kwargs):
-        return self.detail_response(self.get_object(), refetch=False)
+    def lookup_filter(self) -> dict:
+        """The condition selecting the record the URL names."""
+        return {"pk": self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+
+    def not_found(self):
+        return Http404(f"No {self.get_queryset().model._meta.object_name} matches the given query.")
+
+    def addressed(self):
+        """The record the URL names, among those the caller may see (at most one)."""
+        return self.filter_queryset(self.get_queryset()).filter(**self.lookup_filter())
+
+    def get_object(self):
+        obj = self.addressed().first()
+        if obj is None:
+            raise self.not_found()
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def representation(self, queryset) -> dict:
+        """The representation of the one record in `queryset`, by its detail serializer's plan or by DRF."""
+        serializer_class = self.detail_serializer_class or self.serializer_class
+        plan = plan_for(serializer_class)
+        if plan is not None:
+            found = plan.represent(queryset, self.links(), prepare=True)
+            record = found[0] if found else None
+        else:
+            record = queryset.first()
+        if record is None:
+            raise self.not_found()
+        self.check_object_permissions(self.request, record)
+        return record if plan is not None else serializer_class(record, context=self.get_serializer_context()).data
+
+    def detail_response(self, queryset, *, status_code=200):
+        data = self.representation(queryset)
+        response = Response(data, status=status_code)
+        response["ETag"] = representation_etag(data)
+        return response
+
+    # Writes -----------------------------------------------------------------------------------------------------
+
+    def saved(self, instance):
+        """The record just written, as the caller sees it (a write may make it leave their filters)."""
+        return self.get_queryset().filter(pk=instance.pk)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = serializer.save()
-        response = self.detail_response(instance, status_code=status.HTTP_201_CREATED)
+        response = self.detail_response(self.saved(instance), status_code=status.HTTP_201_CREATED)
         response["Location"] = response.data["url"]
         return response
 
@@ -171,11 +211,8 @@ class CurationViewSet(CachedListMixin, viewsets.ModelViewSet):
         header = self.request.headers.get("If-Match")
         if header is None:
             raise PreconditionRequired()
-        serializer = (self.detail_serializer_class or self.serializer_class)(
-            self.get_queryset().get(pk=instance.pk), context=self.get_serializer_context()
-        )
         tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        if "*" not in tags and representation_etag(serializer.data) not in tags:
+        if "*" not in tags and representation_etag(self.representation(self.saved(instance))) not in tags:
             raise PreconditionFailed()
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -185,7 +222,7 @@ class CurationViewSet(CachedListMixin, viewsets.ModelViewSet):
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             instance = serializer.save()
-        return self.detail_response(instance)
+        return self.detail_response(self.saved(instance))
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -221,11 +258,10 @@ class SlugOrIdLookupMixin:
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]{1,120}"  # a slug or an id; anything else is a 404 before any query
 
-    def get_object(self):
+    def lookup_filter(self) -> dict:
         value = self.kwargs[self.lookup_field]
-        key = {"pk": as_id(value)} if as_id(value) is not None else {"slug": value}
-        obj = self.get_queryset().filter(**key).first()
-        if obj is None:
-            raise Http404(f"No record with {'id' if 'pk' in key else 'slug'} {value[:60]!r}.")
-        self.check_object_permissions(self.request, obj)
-        return obj
+        return {"pk": as_id(value)} if as_id(value) is not None else {"slug": value}
+
+    def not_found(self):
+        value = self.kwargs[self.lookup_field]
+        return Http404(f"No record with {'id' if as_id(value) is not None else 'slug'} {value[:60]!r}.")

@@ -1,7 +1,6 @@
 """Deal representations: parties, system and evidence in one response, so a client needs no second request."""
 from rest_framework import serializers
 
-from core.api.fast import FastReadMixin
 from core.api.fields import StrictSerializerMixin, actor_ref, system_ref
 from deals import services
 from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery
@@ -17,8 +16,10 @@ class DeliverySerializer(serializers.ModelSerializer):
         fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
 
 
-class DealSerializer(FastReadMixin, DealBriefSerializer):
-    delivery_years = serializers.SerializerMethodField(help_text="Years with deliveries, ascending.")
+class DealSerializer(DealBriefSerializer):
+    delivery_years = serializers.SlugRelatedField(
+        source="deliveries", slug_field="year", many=True, read_only=True, help_text="Years with deliveries, ascending."
+    )
     deliveries = DeliverySerializer(many=True, read_only=True)
     citations = CitationInlineSerializer(many=True, read_only=True)
 
@@ -30,9 +31,6 @@ class DealSerializer(FastReadMixin, DealBriefSerializer):
             "value", "currency", "sipri_id", "tiv_per_unit", "tiv_total", "tiv_delivered", "locked_fields",
             "review_status", "notes", "citations", "created", "updated",
         ]
-
-    def get_delivery_years(self, deal) -> list[int]:
-        return [d.year for d in deal.deliveries.all()]
 
 
 class DeliveryWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):

@@ -2,7 +2,6 @@
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer
-from core.api.fast import FastReadMixin
 from core.api.fields import StrictSerializerMixin, actor_ref, deal_ref, source_ref, system_ref
 from deals.api.brief import DealBriefSerializer
 from sources import services
@@ -12,7 +11,7 @@ from systems.api.brief import SystemBriefSerializer
 from .brief import SourceBriefSerializer
 
 
-class SourceSerializer(FastReadMixin, serializers.ModelSerializer):
+class SourceSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="source-detail")
     link = serializers.CharField(source="url", read_only=True, help_text="Where the source itself can be read.")
 
@@ -24,7 +23,7 @@ class SourceSerializer(FastReadMixin, serializers.ModelSerializer):
         ]
 
 
-class CitationSerializer(FastReadMixin, serializers.ModelSerializer):
+class CitationSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="citation-detail")
     source = SourceBriefSerializer(read_only=True)
     deal = DealBriefSerializer(read_only=True, allow_null=True)

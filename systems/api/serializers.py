@@ -2,7 +2,6 @@
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer
-from core.api.fast import FastReadMixin
 from core.api.fields import StrictSerializerMixin, actor_ref, category_ref, system_ref
 from systems import services
 from systems.models import Category, System, SystemAlias
@@ -22,7 +21,7 @@ class SystemAliasSerializer(serializers.ModelSerializer):
         fields = ["name", "kind"]
 
 
-class SystemSerializer(FastReadMixin, serializers.ModelSerializer):
+class SystemSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="system-detail", lookup_field="slug")
     category = CategorySerializer(read_only=True)
     producer = ActorBriefSerializer(read_only=True, allow_null=True)

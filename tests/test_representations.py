@@ -1,4 +1,5 @@
-"""The compiled read path and the orjson renderer answer exactly what DRF's own serializers and renderer would."""
+"""Representations built by the plans compiled from the serializers are exactly what DRF itself would answer, and
+the orjson renderer writes DRF's bytes."""
 import datetime
 import json
 from decimal import Decimal
@@ -8,15 +9,15 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from actors.api.serializers import ActorDetailSerializer
+from actors.api.serializers import ActorDetailSerializer, ActorSerializer
 from actors.models import Actor
-from core.api import fast
-from core.api.fast import FastReadMixin
+from core.api import representations, views
 from core.api.renderers import FastJSONRenderer
-from deals.api import rows
+from deals.api.serializers import DealSerializer
 from deals.models import Deal, Delivery
-from sources.api.serializers import CitationSerializer
+from sources.api.serializers import CitationSerializer, SourceDetailSerializer, SourceSerializer
 from sources.models import Citation, Source
+from systems.api.serializers import SystemDetailSerializer, SystemSerializer
 
 from .test_api_resources import make_deals
 
@@ -32,16 +33,16 @@ DEAL_URLS = [
 OTHER_URLS = [
     "/api/v1/actors/?page_size=500", "/api/v1/actors/serbia/", "/api/v1/systems/?page_size=500",
     "/api/v1/systems/mig-29/", "/api/v1/sources/", "/api/v1/citations/?page_size=500",
+    "/api/v1/actors/?ordering=-name&page_size=50", "/api/v1/deals/?ordering=supplier&page_size=50",
+    "/api/v1/deals/?ordering=-year&page_size=50", "/api/v1/citations/?cursor=&page_size=5",
 ]
 
 
 @pytest.fixture
 def drf_only(monkeypatch):
-    """Switches the compiled path off, so the same request shows what DRF alone answers."""
+    """Switches the compiled plans off, so the same request shows what DRF alone answers."""
     def switch():
-        monkeypatch.setattr(FastReadMixin, "to_representation",
-                            lambda self, instance: serializers.Serializer.to_representation(self, instance))
-        monkeypatch.setattr(rows, "representation_matches", lambda: False)
+        monkeypatch.setattr(views, "plan_for", lambda serializer_class: None)
     return switch
 
 
@@ -98,29 +99,25 @@ def test_curator_view_with_drafts_matches(curator_client, varied_deals, drf_only
     assert curator_client.get(url).content == fast_body
 
 
-def test_deals_are_built_from_rows_and_the_rest_compiled(client, varied_deals):
-    assert rows.representation_matches(), "DealSerializer changed: update deals/api/rows.py to match it"
-    fast._plans.clear()
-    client.get("/api/v1/citations/?page_size=5")
-    client.get("/api/v1/actors/serbia/")
-    assert fast._plans[(CitationSerializer, True)], "CitationSerializer fell back to DRF's per-field path"
-    assert fast._plans[(ActorDetailSerializer, True)], "ActorDetailSerializer fell back to DRF's per-field path"
+@pytest.mark.parametrize("serializer_class", [
+    DealSerializer, ActorSerializer, SystemSerializer, SystemDetailSerializer, SourceSerializer, CitationSerializer,
+])
+def test_every_list_and_most_details_have_a_plan(serializer_class):
+    plan = representations.plan_for(serializer_class)
+    assert plan is not None, representations.not_compiled[serializer_class]
 
 
-def test_deal_rows_path_turns_itself_off_when_the_serializer_changes(monkeypatch):
-    from deals.api import serializers as deal_serializers
-
-    rows.representation_matches.cache_clear()
-    monkeypatch.setattr(deal_serializers.DealSerializer.Meta, "fields",
-                        deal_serializers.DealSerializer.Meta.fields + ["first_delivery_year"])
-    try:
-        assert not rows.representation_matches()
-    finally:
-        rows.representation_matches.cache_clear()
+@pytest.mark.parametrize(("serializer_class", "reason"), [
+    (ActorDetailSerializer, "successors: not a one-to-many relation"),
+    (SourceDetailSerializer, "citations: not a one-to-many relation"),
+])
+def test_details_with_fields_rows_cannot_give_are_left_to_drf(serializer_class, reason):
+    assert representations.plan_for(serializer_class) is None
+    assert representations.not_compiled[serializer_class] == reason
 
 
-def test_a_serializer_with_its_own_representation_is_left_to_drf(rf):
-    class Custom(FastReadMixin, serializers.ModelSerializer):
+def test_a_serializer_with_its_own_representation_is_left_to_drf():
+    class Custom(serializers.ModelSerializer):
         class Meta:
             model = Actor
             fields = ["id", "slug"]
@@ -128,15 +125,21 @@ def test_a_serializer_with_its_own_representation_is_left_to_drf(rf):
         def to_representation(self, instance):
             return {"custom": super().to_representation(instance)}
 
-    class Inheriting(FastReadMixin, type("Base", (serializers.ModelSerializer,), {
-        "to_representation": lambda self, instance: {"base": instance.pk},
-        "Meta": type("Meta", (), {"model": Actor, "fields": ["id"]}),
-    })):
-        pass
+    class Nesting(serializers.ModelSerializer):
+        part_of = Custom(read_only=True)
 
-    serbia = Actor.objects.get(slug="serbia")
-    assert Custom(serbia).data == {"custom": {"id": serbia.pk, "slug": "serbia"}}
-    assert Inheriting(serbia).data == {"base": serbia.pk}
+        class Meta:
+            model = Actor
+            fields = ["id", "part_of"]
+
+    assert representations.plan_for(Custom) is None
+    assert representations.plan_for(Nesting) is None
+
+
+def test_deal_lists_read_each_relation_once(client, varied_deals, django_assert_max_num_queries):
+    # count, page, deliveries (for both `deliveries` and `delivery_years`), citations with their sources
+    with django_assert_max_num_queries(4):
+        assert client.get("/api/v1/deals/?page_size=50").status_code == 200
 
 
 @pytest.mark.parametrize("data", [
@@ -160,8 +163,7 @@ def test_fast_json_renderer_indents_as_drf_does():
 
 @pytest.mark.parametrize("value", ["1.50", "1.5", "1", "12345678901.25", "0.00", "-3.10", "1E+2", "2.555"])
 def test_deal_decimals_are_written_as_drf_writes_them(value):
-    from deals.api.serializers import DealSerializer
-
     fields = DealSerializer().fields
-    for name, write in zip(("value", "tiv_per_unit", "tiv_total", "tiv_delivered"), rows._decimal_writers()):
+    for name in ("value", "tiv_per_unit", "tiv_total", "tiv_delivered"):
+        write = representations._converter(fields[name])
         assert write(Decimal(value)) == fields[name].to_representation(Decimal(value)), name
