@@ -18,7 +18,7 @@ from deals.models import Deal, Delivery
 from sources.api.serializers import CitationSerializer
 from sources.models import Citation, Source
 
-from .test_api_resources import make_deals
+from .factories import make_deals
 
 pytestmark = pytest.mark.django_db
 
