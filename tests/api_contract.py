@@ -1,7 +1,11 @@
-"""A shared contract every read endpoint must meet; each resource's test module declares data and inherits it."""
+"""Shared contracts for read and write endpoints; each resource's test module declares data and inherits them."""
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from .conftest import DOMAIN_APPS
+from .factories import make_curator, token_client
 
 BASE = "/api/v1"
 
@@ -123,3 +127,230 @@ class ReadEndpointContract:
 
 def ids_of(body):
     return [row["id"] for row in body["results"]]
+
+
+MISSING = object()  # in a body's overrides: leave the field out
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every domain table and of every history table: a refused write leaves all of them as they were."""
+    return {m._meta.label: m.objects.count() for app in DOMAIN_APPS for m in apps.get_app_config(app).get_models()}
+
+
+def stored_row(obj) -> dict:
+    """The record's columns as the database holds them now."""
+    return type(obj)._default_manager.filter(pk=obj.pk).values().get()
+
+
+def value_at(obj, path: str):
+    for name in path.split("."):
+        obj = getattr(obj, name)
+    return obj
+
+
+def with_overrides(body: dict, overrides: dict) -> dict:
+    merged = {**body, **overrides}
+    return {name: value for name, value in merged.items() if value is not MISSING}
+
+
+def etag_of(client, path) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.content[:500]
+    return response["ETag"]
+
+
+def history_of(client, path) -> list[dict]:
+    response = client.get(f"{path}history/")
+    assert response.status_code == 200, response.content[:500]
+    return response.json()["results"]
+
+
+class WriteEndpointContract:
+    """A shared contract every writable endpoint must meet. Inherit and set:
+
+    - `resource`, `model`, and `lookup` (the attribute its detail URL uses: "pk" or "slug");
+    - `create_body()`: a valid create body, and `stored_values()`: what the new row must then hold, as attribute paths
+      (dots follow relations, e.g. `supplier.slug`) to values; by default the body itself;
+    - `invalid`: (overrides of the create body, the field the 400 must name) pairs; `MISSING` leaves a field out;
+    - `change`: a PATCH body of plain fields, whose values are then stored as sent;
+    - `make_one()`: a stored record nothing depends on, to change and delete; `put_body(obj)`: a full PUT body.
+    """
+
+    resource: str
+    model = None
+    lookup = "pk"
+    change: dict = {}
+    invalid: list[tuple[dict, str]] = []
+
+    def create_body(self) -> dict:
+        raise NotImplementedError
+
+    def stored_values(self) -> dict:
+        return self.create_body()
+
+    def make_one(self):
+        raise NotImplementedError
+
+    def put_body(self, obj) -> dict:
+        return {**self.create_body(), **self.change}
+
+    @property
+    def list_url(self):
+        return f"{BASE}/{self.resource}/"
+
+    def detail_url(self, obj):
+        return f"{self.list_url}{getattr(obj, self.lookup)}/"
+
+    def body_for(self, method, obj):
+        return self.put_body(obj) if method == "put" else self.change
+
+    def pytest_generate_tests(self, metafunc):
+        # Each subclass declares its own invalid bodies, so the parameters are read from the class being collected.
+        if "invalid_case" in metafunc.fixturenames:
+            metafunc.parametrize("invalid_case", self.invalid, ids=[field for _, field in self.invalid])
+
+    @pytest.fixture
+    def anonymous(self):
+        return token_client()
+
+    @pytest.fixture
+    def outsider(self, django_user_model):
+        return token_client(django_user_model.objects.create_user("reader", password="x"))
+
+    @pytest.fixture
+    def curator_user(self, django_user_model):
+        return make_curator(django_user_model)
+
+    @pytest.fixture
+    def curator(self, curator_user):
+        return token_client(curator_user)
+
+    def assert_stored(self, obj, values: dict):
+        row = type(obj)._default_manager.get(pk=obj.pk)
+        stored = {path: value_at(row, path) for path in values}
+        assert stored == values
+
+    @pytest.mark.parametrize("role, expected", [("anonymous", 401), ("outsider", 403)])
+    def test_create_is_refused_without_permission(self, request, role, expected):
+        before = row_counts()
+        response = request.getfixturevalue(role).post(self.list_url, self.create_body(), format="json")
+        assert response.status_code == expected, response.content[:500]
+        assert row_counts() == before
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    @pytest.mark.parametrize("role, expected", [("anonymous", 401), ("outsider", 403)])
+    def test_changes_are_refused_without_permission(self, request, method, role, expected):
+        client = request.getfixturevalue(role)
+        obj = self.make_one()
+        path = self.detail_url(obj)
+        before = row_counts(), stored_row(obj)
+        response = getattr(client, method)(path, self.body_for(method, obj), format="json",
+                                           HTTP_IF_MATCH=etag_of(client, path))
+        assert response.status_code == expected, response.content[:500]
+        assert (row_counts(), stored_row(obj)) == before
+
+    def test_curator_creates_and_the_sent_values_are_stored(self, curator, curator_user):
+        before = self.model.objects.count()
+        response = curator.post(self.list_url, self.create_body(), format="json")
+        assert response.status_code == 201, response.content[:500]
+        body = response.json()
+        assert response["Location"] == body["url"]
+        assert self.model.objects.count() == before + 1
+        created = self.model.objects.get(pk=body["id"])
+        self.assert_stored(created, self.stored_values())
+        read_back = curator.get(body["url"])
+        assert read_back.json() == body and read_back["ETag"] == response["ETag"]
+        (entry,) = history_of(curator, body["url"])
+        assert (entry["action"], entry["user"]) == ("created", curator_user.username)
+
+    def test_unknown_body_field_is_a_400_naming_it(self, curator):
+        before = row_counts()
+        response = curator.post(self.list_url, {**self.create_body(), "no_such_field": 1}, format="json")
+        assert response.status_code == 400
+        assert "no_such_field" in response.json()
+        obj = self.make_one()
+        path = self.detail_url(obj)
+        before = row_counts(), stored_row(obj)
+        response = curator.patch(path, {"no_such_field": 1}, format="json", HTTP_IF_MATCH=etag_of(curator, path))
+        assert response.status_code == 400 and "no_such_field" in response.json()
+        assert (row_counts(), stored_row(obj)) == before
+
+    def test_invalid_value_is_a_400_naming_the_field(self, curator, invalid_case):
+        overrides, field = invalid_case
+        before = row_counts()
+        response = curator.post(self.list_url, with_overrides(self.create_body(), overrides), format="json")
+        assert response.status_code == 400, response.content[:500]
+        assert field in response.json(), response.json()
+        assert row_counts() == before
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    def test_changes_need_if_match(self, curator, method):
+        obj = self.make_one()
+        path = self.detail_url(obj)
+        before = row_counts(), stored_row(obj)
+        response = getattr(curator, method)(path, self.body_for(method, obj), format="json")
+        assert response.status_code == 428
+        assert "If-Match" in response.json()["detail"]
+        assert (row_counts(), stored_row(obj)) == before
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    def test_stale_if_match_is_a_412_and_changes_nothing(self, curator, method):
+        obj = self.make_one()
+        path = self.detail_url(obj)
+        stale = etag_of(curator, path)
+        edit = curator.patch(path, self.change, format="json", HTTP_IF_MATCH=stale)
+        assert edit.status_code == 200, edit.content[:500]
+        before = row_counts(), stored_row(obj)
+        response = getattr(curator, method)(path, self.body_for(method, obj), format="json", HTTP_IF_MATCH=stale)
+        assert response.status_code == 412
+        assert (row_counts(), stored_row(obj)) == before
+
+    @pytest.mark.parametrize("method", ["put", "patch"])
+    def test_change_with_the_current_etag_is_stored_with_its_history(self, curator, curator_user, method):
+        obj = self.make_one()
+        path = self.detail_url(obj)
+        etag = etag_of(curator, path)
+        before = stored_row(obj)
+        response = getattr(curator, method)(path, self.body_for(method, obj), format="json", HTTP_IF_MATCH=etag)
+        assert response.status_code == 200, response.content[:500]
+        assert {field: response.json()[field] for field in self.change} == self.change
+        assert response["ETag"] == etag_of(curator, path) != etag
+        if method == "put":
+            self.assert_stored(obj, {**self.stored_values(), **self.change})
+        else:
+            self.assert_stored(obj, self.change)
+            untouched = set(before) - set(self.change) - {"updated"}
+            assert {k: v for k, v in stored_row(obj).items() if k in untouched} == {k: before[k] for k in untouched}
+        latest = history_of(curator, path)[0]
+        assert (latest["action"], latest["user"]) == ("changed", curator_user.username)
+        for field, value in self.change.items():
+            assert {"field": field, "old": before[field], "new": value} in latest["changes"]
+
+    def test_delete_with_the_current_etag_removes_the_row_and_records_who(self, curator, curator_user):
+        obj = self.make_one()
+        path = self.detail_url(obj)
+        response = curator.delete(path, HTTP_IF_MATCH=etag_of(curator, path))
+        assert response.status_code == 204
+        assert not self.model.objects.filter(pk=obj.pk).exists()
+        assert curator.get(path).status_code == 404
+        last = self.model.history.filter(id=obj.pk).order_by("-history_date", "-history_id").first()
+        assert (last.history_type, last.history_user) == ("-", curator_user)
+
+
+class InUseDeleteContract:
+    """For resources other records depend on: set `in_use()`, returning a record and the records that protect it."""
+
+    def in_use(self):
+        raise NotImplementedError
+
+    def test_deleting_a_record_in_use_is_a_409_naming_its_dependants(self, curator):
+        obj, dependants = self.in_use()
+        assert dependants, "in_use() must return a record something depends on"
+        path = self.detail_url(obj)
+        before = row_counts(), stored_row(obj)
+        response = curator.delete(path, HTTP_IF_MATCH=etag_of(curator, path))
+        assert response.status_code == 409, response.content[:500]
+        body = response.json()
+        assert body["referenced_by_count"] == len(dependants)
+        assert {(d["type"], d["id"]) for d in body["referenced_by"]} == {(d._meta.model_name, d.pk) for d in dependants}
+        assert (row_counts(), stored_row(obj)) == before

@@ -5,6 +5,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
+# The contracts' own asserts then explain a failure as the tests' asserts do.
+pytest.register_assert_rewrite("tests.api_contract", "tests.factories")
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SEED_ARTICLE = SHARED / "seeds" / "000_9d6935021ca2e7a6.txt"
 DOMAIN_APPS = ["actors", "systems", "deals", "sources"]

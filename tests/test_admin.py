@@ -171,8 +171,10 @@ def test_curator_without_change_permission_cannot_edit(client, django_user_model
     viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
     client.force_login(viewer)
     deal = Deal.objects.first()
+    before = Deal.objects.filter(pk=deal.pk).values().get(), deal.history.count()
     assert client.get(admin_url(Deal, "change", deal.pk)).status_code == 200  # read-only view
     assert client.post(admin_url(Deal, "change", deal.pk), deal_form()).status_code == 403
+    assert (Deal.objects.filter(pk=deal.pk).values().get(), deal.history.count()) == before
 
 
 def test_admin_refuses_source_text_that_drops_a_cited_quote(curator_client):

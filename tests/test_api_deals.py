@@ -12,7 +12,7 @@ from deals.models import Deal
 from sources.models import Citation, Source
 from systems.models import System, SystemAlias
 
-from .test_api_resources import make_deals
+from .factories import make_deals
 
 pytestmark = pytest.mark.django_db
 DEALS = "/api/v1/deals/"

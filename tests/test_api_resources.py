@@ -2,49 +2,18 @@
 import pytest
 
 from actors.models import Actor
-from deals.models import Deal, Delivery
+from deals.models import Deal
 from sources.models import Citation, Source
-from systems.models import Category, System
+from systems.models import System
 
 from .api_contract import BASE, ReadEndpointContract
+from .factories import make_actors, make_citations, make_deals, make_sources, make_systems
 
 ACTOR_BRIEF = {"id", "url", "slug", "name", "kind", "iso2"}
 SYSTEM_BRIEF = {"id", "url", "slug", "name", "designation", "category"}
 SOURCE_BRIEF = {"id", "url", "title", "publisher", "published_on"}
 
 pytestmark = pytest.mark.django_db
-
-
-def make_actors(n):
-    return Actor.objects.bulk_create(
-        [Actor(slug=f"test-company-{i}", name=f"Test Company {i}", kind="company") for i in range(n)]
-    )
-
-
-def make_systems(n):
-    aircraft = Category.objects.get(slug="aircraft")
-    return System.objects.bulk_create(
-        [System(slug=f"tx-{i}", designation=f"TX-{i}", category=aircraft, description="trainer") for i in range(n)]
-    )
-
-
-def make_deals(n, review_status="reviewed"):
-    suppliers = list(Actor.objects.filter(iso2__in=["FR", "DE", "IT"]))
-    recipient = Actor.objects.get(iso2="PL")
-    system = System.objects.get(slug="mig-29")
-    deals = Deal.objects.bulk_create([
-        Deal(supplier=suppliers[i % 3], recipient=recipient, system=system, kind="purchase", status="delivered",
-             year=2000 + i % 20, first_delivery_year=2000 + i % 20 + 1, last_delivery_year=2000 + i % 20 + 1,
-             review_status=review_status)
-        for i in range(n)
-    ])
-    Delivery.objects.bulk_create([Delivery(deal=d, year=d.first_delivery_year, quantity=2) for d in deals])
-    source = Source.objects.get(kind="dataset")
-    Citation.objects.bulk_create(
-        [Citation(source=source, deal=d, quote=f"row {d.pk}", locator=f"line {d.pk}") for d in deals]
-        + [Citation(source=source, deal=d, quote=f"second row {d.pk}") for d in deals]
-    )
-    return deals
 
 
 class TestActorEndpoint(ReadEndpointContract):
@@ -169,9 +138,7 @@ class TestSourceEndpoint(ReadEndpointContract):
     detail_keys = {"kind", "title", "subtitle", "link", "publisher", "published_on"}
 
     def make_many(self, n):
-        return Source.objects.bulk_create(
-            [Source(kind="article", title=f"Story {i}", publisher=f"Outlet {i % 3}") for i in range(n)]
-        )
+        return make_sources(n)
 
     def test_detail_lists_the_records_it_supports(self, client):
         article = Source.objects.get(title="Iran looks to the Balkan market for drone sales")
@@ -205,10 +172,7 @@ class TestCitationEndpoint(ReadEndpointContract):
     nested = {"source": SOURCE_BRIEF, "actor": ACTOR_BRIEF, "system": SYSTEM_BRIEF}
 
     def make_many(self, n):
-        source = Source.objects.get(kind="dataset")
-        return Citation.objects.bulk_create(
-            [Citation(source=source, actor=Actor.objects.get(slug="serbia"), quote=f"row {i}") for i in range(n)]
-        )
+        return make_citations(n)
 
     def visible(self):
         return Citation.objects.exclude(deal__review_status="draft")

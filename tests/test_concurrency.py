@@ -55,6 +55,8 @@ def test_same_if_match_only_one_wins(token):
     codes = race(token, lambda c: c.patch(path, {"notes": "edited in a race"}, format="json", HTTP_IF_MATCH=etag))
     assert codes == [200] + [412] * (THREADS - 1)
     assert deal.history.count() == history + 1
+    deal.refresh_from_db()
+    assert deal.notes == "edited in a race"
 
 
 def test_same_slug_is_created_once(token):

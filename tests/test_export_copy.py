@@ -13,7 +13,7 @@ from deals.selectors import deal_list
 from sources.models import Citation, Source
 from systems.models import System
 
-from .test_api_resources import make_deals
+from .factories import make_deals
 
 pytestmark = pytest.mark.django_db
 

@@ -2,22 +2,15 @@
 import json
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from deals.models import Deal
 from sources.models import Source
 
+from .api_contract import row_counts
+from .factories import make_curator, token_client
+
 pytestmark = pytest.mark.django_db
 DEALS = "/api/v1/deals/"
-DOMAIN_APPS = ["actors", "systems", "deals", "sources"]
-
-
-def row_counts():
-    """Rows of every domain table and of every history table."""
-    return {m._meta.label: m.objects.count() for app in DOMAIN_APPS for m in apps.get_app_config(app).get_models()}
 
 
 @pytest.fixture
@@ -29,11 +22,7 @@ def unchanged():
 
 @pytest.fixture
 def curator(django_user_model):
-    user = django_user_model.objects.create_user("hostile-curator")
-    user.groups.add(Group.objects.get(name="curators"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+    return token_client(make_curator(django_user_model, "hostile-curator"))
 
 
 def assert_refused(response, key=None, status=400):

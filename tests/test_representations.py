@@ -19,7 +19,7 @@ from sources.api.serializers import CitationSerializer, SourceDetailSerializer, 
 from sources.models import Citation, Source
 from systems.api.serializers import SystemDetailSerializer, SystemSerializer
 
-from .test_api_resources import make_deals
+from .factories import make_deals
 
 pytestmark = pytest.mark.django_db
 
