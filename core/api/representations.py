@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections
 from django.db.models import ManyToOneRel, OneToOneRel, QuerySet
@@ -112,18 +113,22 @@ def _decimal(field):
     return write
 
 
-def _moment(field):
-    if getattr(field, "format", api_settings.DATETIME_FORMAT).lower() != "iso-8601" or hasattr(field, "timezone"):
-        return field.to_representation
+def _plain_moment(field) -> bool:
+    """Whether DRF writes this datetime field as ISO 8601 in the current time zone (then `_moment` does too)."""
+    return (type(field) is fields.DateTimeField and not hasattr(field, "timezone")
+            and getattr(field, "format", api_settings.DATETIME_FORMAT).lower() == "iso-8601")
 
-    def write(value):
-        zone = field.default_timezone()
-        if zone is None or timezone.is_naive(value):
-            return field.to_representation(value)
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    return write
+def _moment(value, zone, field):
+    """DRF's ISO 8601 text of an aware datetime in `zone` (the current zone, read once per page)."""
+    if zone is None or value.utcoffset() is None:
+        return field.to_representation(value)
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _current_zone():
+    return timezone.get_current_timezone() if settings.USE_TZ else None
 
 
 def _same(value):
@@ -138,7 +143,7 @@ _TEXTS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
 def _holds_representation(field, column) -> bool:
     """Whether the column's values are already what int() or str() would make of them."""
     kind = type(field)
-    if kind is fields.IntegerField:
+    if kind in (fields.IntegerField, getattr(fields, "BigIntegerField", None)):
         return column.get_internal_type() in _INTEGERS
     if kind in (fields.CharField, fields.SlugField, fields.EmailField, fields.URLField):
         return column.get_internal_type() in _TEXTS
@@ -151,6 +156,10 @@ def _converter(field):
     kind = type(field)
     if kind in (fields.IntegerField, fields.CharField, fields.SlugField, fields.EmailField, fields.URLField):
         # int() and str() of the database's int and str, which is what these fields hold.
+        return _same
+    if kind is getattr(fields, "BigIntegerField", None) and not getattr(
+        field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
+    ):
         return _same
     if kind is fields.BooleanField:
         return lambda value: value if value is True or value is False else field.to_representation(value)
@@ -165,8 +174,6 @@ def _converter(field):
         return _same
     if kind is fields.DateField and getattr(field, "format", api_settings.DATE_FORMAT).lower() == "iso-8601":
         return lambda value: value.isoformat() if type(value) is not str else value
-    if kind is fields.DateTimeField:
-        return _moment(field)
     if kind is fields.DecimalField:
         return _decimal(field)
     return field.to_representation
@@ -353,6 +360,11 @@ class Plan:
             value = f"{var}[{select.column(path, column)}]"
             if convert is _same and _holds_representation(field, column):
                 return value
+            if _plain_moment(field):
+                if "zone = " not in "".join(self.preamble):
+                    self.namespace["_moment"], self.namespace["_zone"] = _moment, _current_zone
+                    self.preamble.insert(0, "zone = _zone()")
+                return f"(None if {value} is None else _moment({value}, zone, {self._name('f', field)}))"
             if convert is _same:
                 convert = field.to_representation
             return f"(None if {value} is None else {self._name('c', convert)}({value}))"
@@ -422,7 +434,7 @@ class Plan:
     def represent(self, queryset: QuerySet, links: Links, *, prepare: bool = False) -> list[dict]:
         """The representations of the queryset's records (filtered, ordered, sliced), in its order."""
         connection = connections[queryset.db]
-        keys = key_query(queryset)
+        keys = queryset.keys() if isinstance(queryset, Representing) else key_query(queryset)
         if keys is None:
             return []
         page_cursor = prepared_cursor(connection) if prepare else connection.cursor()
@@ -486,11 +498,22 @@ not_compiled: dict = {}
 
 
 class KeyQuery:
-    """The SQL selecting a queryset's keys with its filters, ordering and slice; `order` is its ORDER BY when that
-    names only the table's own columns (so the page query can repeat it), else None."""
+    """The SQL selecting a queryset's keys with its filters and ordering, and its parameters; `order` is its ORDER
+    BY when that names only the table's own columns (so the page query can repeat it), else None."""
 
-    def __init__(self, sql, params, order):
-        self.sql, self.params, self.order = sql, params, order
+    def __init__(self, sql, params, order, tail):
+        self.sql, self.params, self.order, self.tail = sql, params, order, tail
+
+    def sliced(self, query, connection) -> "KeyQuery":
+        limits = connection.ops.limit_offset_sql(query.low_mark, query.high_mark)
+        return KeyQuery(f"{self.sql} {limits}", self.params, self.order, None)
+
+    def counting(self) -> tuple[str, tuple] | None:
+        """SELECT COUNT(*) over the key query without its ordering: Django's count() rebuilds the query as an
+        aggregation, which was a sixth of a filtered page's CPU time."""
+        if self.tail is None or not self.sql.endswith(self.tail):
+            return None
+        return f"SELECT COUNT(*) FROM ({self.sql[:len(self.sql) - len(self.tail)]}) counted", self.params
 
 
 def key_query(queryset) -> KeyQuery | None:
@@ -501,20 +524,15 @@ def key_query(queryset) -> KeyQuery | None:
     except EmptyResultSet:
         return None
     table = queryset.model._meta.db_table
-    terms = []
+    terms, own, plain = [], True, not queryset.query.is_sliced
     for expression, (term, term_params, _) in compiler.get_order_by():
         columns = [c for c in expression.flatten() if isinstance(c, Col)]
-        if term_params or not columns or any(c.alias != table for c in columns):
-            return KeyQuery(sql, params, None)
+        own = own and bool(columns) and all(c.alias == table for c in columns) and not term_params
+        plain = plain and not term_params
         terms.append(term)
-    return KeyQuery(sql, params, ", ".join(terms))
-
-
-def count_query(queryset) -> tuple[str, tuple] | None:
-    """SELECT COUNT(*) over the queryset's key query: Django's count() rebuilds the query as an aggregation, which
-    was a sixth of a filtered page's CPU time."""
-    keys = key_query(queryset.order_by())
-    return None if keys is None else (f"SELECT COUNT(*) FROM ({keys.sql}) counted", keys.params)
+    # Django writes the ordering last, as " ORDER BY " and its terms, before any LIMIT.
+    tail = (f" ORDER BY {', '.join(terms)}" if terms else "") if plain else None
+    return KeyQuery(sql, params, ", ".join(terms) if own else None, tail)
 
 
 class _Representations(BaseIterable):
@@ -527,19 +545,34 @@ class _Representations(BaseIterable):
 
 
 class Representing(QuerySet):
-    """A queryset that evaluates to representation dicts, so DRF's paginators and slicing work unchanged, and
-    counts with count_query()."""
+    """A queryset that evaluates to representation dicts, so DRF's paginators and slicing work unchanged. Its key
+    query is compiled once for the count and the page sliced from it (compiling it was an eighth of a page)."""
+
+    unsliced_keys = None
+
+    def keys(self) -> KeyQuery | None:
+        if self.query.is_sliced and self.unsliced_keys is not None:
+            return self.unsliced_keys.sliced(self.query, connections[self.db])
+        return key_query(self)
 
     def count(self):
         if self._result_cache is not None or self.query.is_sliced:
             return super().count()
-        counting = count_query(self)
-        if counting is None:
+        keys = self.unsliced_keys = key_query(self)
+        if keys is None:
             return 0
-        sql, params = counting
+        counting = keys.counting()
+        if counting is None:
+            return super().count()
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*counting)
             return cursor.fetchone()[0]
+
+    def __getitem__(self, k):
+        clone = super().__getitem__(k)
+        if isinstance(clone, Representing) and not self.query.is_sliced:
+            clone.unsliced_keys = self.unsliced_keys
+        return clone
 
 
 def representing(queryset: QuerySet, plan: Plan, links: Links, *, prepare: bool = False) -> QuerySet:
