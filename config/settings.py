@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # With DATABASE_REPLICA_URL: which database this request may read from (does nothing without one).
-    "core.routers.ReplicaRoutingMiddleware",
+    "core.replicas.ReplicaRoutingMiddleware",
     # ETag on every GET, and 304 for a matching If-None-Match (streamed exports are left alone).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,7 +87,7 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     # Tests use the primary's test database under both names.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"]
+    DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
 # Reads prepare their fixed statements on PostgreSQL (core/api/representations.py); turn off behind a pooler in
 # transaction mode that does not carry prepared statements across server connections.
@@ -160,7 +160,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
-        "core.api.renderers.FastJSONRenderer",
+        "core.api.renderers.OrjsonRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from actors.api.serializers import ActorDetailSerializer, ActorSerializer
 from actors.models import Actor
 from core.api import representations, views
-from core.api.renderers import FastJSONRenderer
+from core.api.renderers import OrjsonRenderer
 from deals.api.serializers import DealSerializer
 from deals.models import Deal, Delivery
 from sources.api.serializers import CitationSerializer, SourceDetailSerializer, SourceSerializer
@@ -151,14 +151,14 @@ def test_deal_lists_read_each_relation_once(client, varied_deals, django_assert_
     {"detail": serializers.ErrorDetail("Not found.", code="not_found")},
 ])
 def test_fast_json_renderer_writes_drfs_bytes(data):
-    assert FastJSONRenderer().render(data) == JSONRenderer().render(data)
+    assert OrjsonRenderer().render(data) == JSONRenderer().render(data)
 
 
 def test_fast_json_renderer_indents_as_drf_does():
     data = {"a": [1, {"b": 2}]}
-    assert FastJSONRenderer().render(data, "application/json; indent=2") == JSONRenderer().render(
+    assert OrjsonRenderer().render(data, "application/json; indent=2") == JSONRenderer().render(
         data, "application/json; indent=2")
-    assert json.loads(FastJSONRenderer().render(data)) == data
+    assert json.loads(OrjsonRenderer().render(data)) == data
 
 
 @pytest.mark.parametrize("value", ["1.50", "1.5", "1", "12345678901.25", "0.00", "-3.10", "1E+2", "2.555"])

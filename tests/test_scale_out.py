@@ -19,10 +19,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core import response_cache
-from core.routers import PIN_COOKIE, REPLICA
+from core.replicas import PIN_COOKIE, REPLICA
 from deals.models import Deal
 
-ROUTERS = ["core.routers.PrimaryReplicaRouter"]
+ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -195,7 +195,7 @@ def test_reads_come_from_the_replica_and_writes_go_to_the_primary(routed, curato
 def test_reads_inside_a_transaction_stay_on_the_primary(routed):
     from django.db import transaction
 
-    from core.routers import PrimaryReplicaRouter, _Routing, _reset, _routing
+    from core.replicas import PrimaryReplicaRouter, _Routing, _reset, _routing
 
     token = _routing.set(_Routing(replica=True))
     try:

@@ -4,10 +4,10 @@ from rest_framework import serializers
 
 from actors import services
 from actors.models import Actor, ActorAlias
-from core.api.fields import StrictSerializerMixin, actor_ref
+from core.api.fields import StrictSerializerMixin
 from deals.selectors import deals_visible_to
 
-from .brief import ActorBriefSerializer
+from .brief import ActorBriefSerializer, actor_ref
 
 
 class ActorAliasSerializer(serializers.ModelSerializer):

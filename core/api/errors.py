@@ -1,8 +1,15 @@
 """JSON error pages for API paths, so clients never have to parse HTML."""
 import logging
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import JsonResponse
 from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+from core.services import Conflict, InUse, InvalidItems
 
 
 logger = logging.getLogger("dealgraph.api")
@@ -43,14 +50,6 @@ MAX_LISTED = 50
 def exception_handler(exc, context):
     """DRF's handler, plus the services' errors: validation as 400 with the same field names, and a delete
     that other records depend on as 409 listing them."""
-    from django.core.exceptions import ValidationError as DjangoValidationError
-    from django.db import DataError
-    from rest_framework import exceptions
-    from rest_framework.response import Response
-    from rest_framework.views import exception_handler as drf_handler
-
-    from core.services import Conflict, InUse, InvalidItems
-
     if isinstance(exc, DataError):
         # The last line of defence: validation should have caught it, but a database refusal is still the
         # client's bad value, not a server fault. The cause is logged for us to close the gap.

@@ -42,39 +42,6 @@ class RefField(serializers.RelatedField):
         return getattr(value, "slug", None) or value.pk
 
 
-def actor_ref(**kwargs) -> RefField:
-    from actors.models import Actor
-
-    return RefField(
-        noun="actor", queryset=Actor.objects.all(),
-        text_lookups=(("slug", "lower"), ("iso2", "upper"), ("iso3", "upper"), ("iso_former", "upper")), **kwargs,
-    )
-
-
-def system_ref(**kwargs) -> RefField:
-    from systems.models import System
-
-    return RefField(noun="system", queryset=System.objects.all(), **kwargs)
-
-
-def category_ref(**kwargs) -> RefField:
-    from systems.models import Category
-
-    return RefField(noun="category", queryset=Category.objects.all(), **kwargs)
-
-
-def source_ref(**kwargs) -> RefField:
-    from sources.models import Source
-
-    return RefField(noun="source", queryset=Source.objects.all(), text_lookups=(), **kwargs)
-
-
-def deal_ref(**kwargs) -> RefField:
-    from deals.models import Deal
-
-    return RefField(noun="deal", queryset=Deal.objects.all(), text_lookups=(), **kwargs)
-
-
 class StrictSerializerMixin:
     """Refuses body fields the resource does not have, so a misspelt field is never silently dropped."""
 

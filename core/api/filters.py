@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 import django_filters
 from django import forms
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -154,7 +154,7 @@ def _bound_copy(filter_):
     return copied
 
 
-class LightFilterSetMixin:
+class SharedFormFilterSetMixin:
     """Per request, django-filter deep-copies every filter and builds a new form class, looking each label up
     through the model: 1.5 ms of a filtered deal list. Filters hold no request state but their parent, so a shallow
     copy does, and the form class (whose fields the form copies anyway) is built once per filterset class."""
@@ -174,11 +174,11 @@ class LightFilterSetMixin:
 
     def get_form_class(self):
         cls = type(self)
-        if "_light_form_class" not in cls.__dict__:
+        if "_shared_form_class" not in cls.__dict__:
             form_class = super().get_form_class()
             form_class.base_fields = SharedFields(form_class.base_fields)
-            cls._light_form_class = form_class
-        return cls._light_form_class
+            cls._shared_form_class = form_class
+        return cls._shared_form_class
 
 
 class SharedFields(dict):
@@ -190,16 +190,16 @@ class SharedFields(dict):
         return dict(self)
 
 
-_light_classes: dict = {}
+_shared_form_classes: dict = {}
 
 
-def light(filterset_class):
-    light_class = _light_classes.get(filterset_class)
-    if light_class is None:
-        light_class = _light_classes[filterset_class] = type(
-            filterset_class.__name__, (LightFilterSetMixin, filterset_class), {"__module__": filterset_class.__module__}
+def with_shared_form(filterset_class):
+    shared_class = _shared_form_classes.get(filterset_class)
+    if shared_class is None:
+        shared_class = _shared_form_classes[filterset_class] = type(
+            filterset_class.__name__, (SharedFormFilterSetMixin, filterset_class), {"__module__": filterset_class.__module__}
         )
-    return light_class
+    return shared_class
 
 
 def asks_for_filters(request, filterset_class) -> bool:
@@ -214,7 +214,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return None
-        return light(filterset_class)(**self.get_filterset_kwargs(request, queryset, view))
+        return with_shared_form(filterset_class)(**self.get_filterset_kwargs(request, queryset, view))
 
     always_allowed = {"format", "ordering"}
 
@@ -253,8 +253,6 @@ class OrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        from django.db.models import F
-
         order = []
         for param in value:
             descending = param.startswith("-")

@@ -13,7 +13,7 @@ def _default(value):
     return _ENCODER.default(value)
 
 
-class FastJSONRenderer(JSONRenderer):
+class OrjsonRenderer(JSONRenderer):
     """DRF's compact JSON, written by orjson (several times faster on a page of deals). Anything orjson refuses,
     and indented output, goes through DRF's own renderer."""
 

@@ -1,11 +1,13 @@
 """Deal representations: parties, system and evidence in one response, so a client needs no second request."""
 from rest_framework import serializers
 
-from core.api.fields import StrictSerializerMixin, actor_ref, system_ref
+from actors.api.brief import actor_ref
+from core.api.fields import StrictSerializerMixin
 from deals import services
 from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery
 from sources.api.brief import CitationInlineSerializer
 from sources.api.serializers import CitationFieldsSerializer
+from systems.api.brief import system_ref
 
 from .brief import DealBriefSerializer
 

@@ -1,6 +1,7 @@
-"""Brief forms of sources and citations, nested under the records they support."""
+"""Brief forms of sources and citations, nested under the records they support, and the reference to a source."""
 from rest_framework import serializers
 
+from core.api.fields import RefField
 from sources.models import Citation, Source
 
 
@@ -22,3 +23,7 @@ class CitationInlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Citation
         fields = ["id", "url", "quote", "locator", "stance", "hedge", "hedge_text", "note", "source"]
+
+
+def source_ref(**kwargs) -> RefField:
+    return RefField(noun="source", queryset=Source.objects.all(), text_lookups=(), **kwargs)

@@ -1,14 +1,14 @@
 """Source and citation representations for the API."""
 from rest_framework import serializers
 
-from actors.api.brief import ActorBriefSerializer
-from core.api.fields import StrictSerializerMixin, actor_ref, deal_ref, source_ref, system_ref
-from deals.api.brief import DealBriefSerializer
+from actors.api.brief import ActorBriefSerializer, actor_ref
+from core.api.fields import StrictSerializerMixin
+from deals.api.brief import DealBriefSerializer, deal_ref
 from sources import services
 from sources.models import Citation, Source
-from systems.api.brief import SystemBriefSerializer
+from systems.api.brief import SystemBriefSerializer, system_ref
 
-from .brief import SourceBriefSerializer
+from .brief import SourceBriefSerializer, source_ref
 
 
 class SourceSerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
-"""The brief form of a weapon system, nested wherever another record names one."""
+"""How other records show a weapon system (its brief form) and name a system or a category in a write."""
 from rest_framework import serializers
 
-from systems.models import System
+from core.api.fields import RefField
+from systems.models import Category, System
 
 
 class SystemBriefSerializer(serializers.ModelSerializer):
@@ -12,3 +13,11 @@ class SystemBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = System
         fields = ["id", "url", "slug", "name", "designation", "description", "category", "is_generic"]
+
+
+def system_ref(**kwargs) -> RefField:
+    return RefField(noun="system", queryset=System.objects.all(), **kwargs)
+
+
+def category_ref(**kwargs) -> RefField:
+    return RefField(noun="category", queryset=Category.objects.all(), **kwargs)

@@ -2,11 +2,12 @@
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer
-from core.api.fields import StrictSerializerMixin, actor_ref, category_ref, system_ref
+from actors.api.brief import actor_ref
+from core.api.fields import StrictSerializerMixin
 from systems import services
 from systems.models import Category, System, SystemAlias
 
-from .brief import SystemBriefSerializer
+from .brief import SystemBriefSerializer, category_ref, system_ref
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connections
 
 REPLICA = "replica"
-ROUTER = "core.routers.PrimaryReplicaRouter"
+ROUTER = "core.replicas.PrimaryReplicaRouter"
 PIN_COOKIE = "dealgraph_primary"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
