@@ -167,3 +167,40 @@ def test_deal_decimals_are_written_as_drf_writes_them(value):
     for name in ("value", "tiv_per_unit", "tiv_total", "tiv_delivered"):
         write = representations._converter(fields[name])
         assert write(Decimal(value)) == fields[name].to_representation(Decimal(value)), name
+
+
+SAME_SHAPES = [
+    ("recipient=serbia&kind=purchase&year_from=2021&year_to=2022", "recipient=PL&kind=aid&year_from=1990&year_to=2030"),
+    ("party=serbia,russia&page_size=5", "party=poland,FR&page_size=5&page=2"),
+    ("delivered_from=2015&delivered_to=2020", "delivered_from=1990&delivered_to=2030&ordering=-year"),
+    ("supplier=russia&ordering=-year", "supplier=france&ordering=-year"),
+    ("status=delivered&category=aircraft", "status=order&category=air-defence-systems"),
+    ("review_status=reviewed&condition=new", "review_status=reviewed&condition=second_hand"),
+]
+
+
+@pytest.mark.parametrize(("warm", "other"), SAME_SHAPES)
+def test_key_queries_reused_by_shape_answer_as_drf_would(client, varied_deals, drf_only, warm, other):
+    representations._shapes.clear()
+    assert client.get(f"/api/v1/deals/?{warm}").status_code == 200
+    reused = client.get(f"/api/v1/deals/?{other}")
+    assert reused.status_code == 200, reused.content[:300]
+    assert any(compiled for compiled in representations._shapes.values()), "no shape was compiled for reuse"
+    drf_only()
+    assert reused.content == client.get(f"/api/v1/deals/?{other}").content
+
+
+def test_free_text_is_never_reused(client, varied_deals):
+    representations._shapes.clear()
+    first = client.get("/api/v1/deals/?q=serbia").json()["count"]
+    assert client.get("/api/v1/deals/?q=poland").json()["count"] != first or first == 0
+    assert not representations._shapes
+
+
+def test_a_source_filter_reused_across_sources(client, varied_deals, drf_only):
+    sources = list(Source.objects.filter(citations__deal__isnull=False).distinct().values_list("id", flat=True)[:2])
+    representations._shapes.clear()
+    client.get(f"/api/v1/deals/?source={sources[0]}")
+    reused = client.get(f"/api/v1/deals/?source={sources[1]}").content
+    drf_only()
+    assert reused == client.get(f"/api/v1/deals/?source={sources[1]}").content

@@ -9,6 +9,7 @@ from django.db import connections
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
@@ -219,6 +220,11 @@ class StrictFilterBackend(DjangoFilterBackend):
     always_allowed = {"format", "ordering"}
 
     def filter_queryset(self, request, queryset, view):
+        filterset = self.validated_filterset(request, queryset, view)
+        return queryset if filterset is None else filterset.qs
+
+    def validated_filterset(self, request, queryset, view):
+        """The request's filterset, validated (a 400 naming each bad parameter), or None when it asks for none."""
         filterset_class = self.get_filterset_class(view, queryset)
         known = set(self.always_allowed)
         if filterset_class is not None:
@@ -239,8 +245,11 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset_class is not None and not asks_for_filters(request, filterset_class):
             # No filter asked for: the filterset would validate an empty form and leave every filter a no-op, at
             # the cost of deep-copying each filter and building its form (a third of a detail request).
-            return queryset
-        return super().filter_queryset(request, queryset, view)
+            return None
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None and not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset
 
 
 class OrderingFilter(django_filters.OrderingFilter):

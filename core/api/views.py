@@ -16,7 +16,7 @@ from core.text import as_id
 
 from .filters import StrictFilterBackend, asks_for_filters
 from .pagination import MAX_PAGE_SIZE, parse_page_size
-from .representations import links_for, plan_for, representing
+from .representations import links_for, plan_for, representing, shape_keys
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -134,12 +134,21 @@ class CurationViewSet(viewsets.ModelViewSet):
         return cached_response(request, lambda: self.uncached_list(request))
 
     def uncached_list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
         plan = plan_for(self.serializer_class)
+        if plan is None or self.paginator.cursor_query_param in request.query_params:
+            # DRF's serializer, or keyset pages, which order and filter the queryset further themselves.
+            queryset = self.filter_queryset(self.get_queryset())
+            keys = None
+        else:
+            queryset = self.get_queryset()
+            filterset = self.filter_backends[0]().validated_filterset(request, queryset, self)
+            keys = shape_keys(filterset, queryset)
+            if keys is None and filterset is not None:
+                queryset = filterset.qs
         if plan is not None:
             # Unfiltered, the page's plan is the same whatever the page or cursor: the server may keep it prepared.
             prepare = not asks_for_filters(request, self.filterset_class)
-            queryset = representing(queryset, plan, self.links(), prepare=prepare)
+            queryset = representing(queryset, plan, self.links(), prepare=prepare, keys=keys)
         page = self.paginate_queryset(queryset)
         items = list(queryset) if page is None else page
         if plan is None:
