@@ -114,10 +114,9 @@ def test_descending_order_and_drafts_too(awkward_deals, curator):
     assert by_copy == by_rows and by_rows.count(b"\r\n") > 10
 
 
-def test_other_orderings_and_changed_layouts_take_the_row_path(awkward_deals, monkeypatch):
+def test_other_orderings_and_slices_take_the_row_path():
     assert not export_copy.available(deal_list(AnonymousUser()).order_by("year", "id"))
-    monkeypatch.setattr(export, "HEADER", export.HEADER + ["A column added later"])
-    assert not export_copy.available(deal_list(AnonymousUser()))
+    assert not export_copy.available(deal_list(AnonymousUser())[:3])
 
 
 def test_the_endpoint_streams_the_copy(client, awkward_deals):
