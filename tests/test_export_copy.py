@@ -35,6 +35,7 @@ def awkward_deals():
     company = Actor.objects.create(slug="acme-arms", name="Acme, \"Arms\" & Co", kind="company")
     group = Actor.objects.create(slug="the-front", name="The \"Front\",\nnorth", kind="non_state_group")
     generic = System.objects.get(slug="anti-aircraft-missiles")
+    System.objects.filter(pk=generic.pk).update(description='SAM, "long range"')
     sensors = Category.objects.create(slug="odd-sensors", name="Sensors, \"odd\"")
     radar = System.objects.create(slug="r-1", designation='R-1 "Ring", mod. 2', description="", category=sensors)
     first, second, third, fourth, fifth, sixth, draft = deals
@@ -126,4 +127,3 @@ def test_the_endpoint_streams_the_copy(client, awkward_deals):
     assert body == expected
     ordered = client.get("/api/v1/deals/export.csv", {"recipient": "PL", "ordering": "-year"})
     assert b"".join(ordered.streaming_content).count(b"\r\n") == body.count(b"\r\n")
-
