@@ -55,6 +55,15 @@ def deal_body(**overrides):
     return body
 
 
+def spare_deal():
+    """A reviewed deal with the supporting citation a reviewed deal needs."""
+    deal = Deal.objects.create(supplier=Actor.objects.get(slug="china"), recipient=Actor.objects.get(slug="armenia"),
+                               system=System.objects.get(slug="ch-95"), kind="purchase", status="order",
+                               review_status="reviewed")
+    Citation.objects.create(source=article(), deal=deal, quote=WILLING)
+    return deal
+
+
 # One create body, one change, and one record to change or delete, per resource.
 RESOURCES = {
     "actors": (lambda: {"name": "Acme Defence", "kind": "company"}, {"notes": "Checked."},
@@ -63,11 +72,8 @@ RESOURCES = {
                 {"notes": "Checked."},
                 lambda: System.objects.create(slug="zz-9", designation="ZZ-9",
                                               category_id=System.objects.get(slug="mig-29").category_id), "slug"),
-    "deals": (lambda: deal_body(), {"notes": "Checked."},
-              lambda: Deal.objects.create(supplier=Actor.objects.get(slug="china"),
-                                          recipient=Actor.objects.get(slug="armenia"),
-                                          system=System.objects.get(slug="ch-95"), kind="purchase",
-                                          status="order", review_status="reviewed"), "pk"),
+    "deals": (lambda: deal_body(citations=[{"source": article().pk, "quote": WILLING}]), {"notes": "Checked."},
+              lambda: spare_deal(), "pk"),
     "sources": (lambda: {"kind": "article", "title": "A fresh report"}, {"notes": "Checked."},
                 lambda: Source.objects.create(kind="article", title="Spare"), "pk"),
     "citations": (lambda: {"source": article().pk, "actor": "armenia", "quote": WILLING}, {"note": "Checked."},
@@ -118,6 +124,7 @@ def test_curator_updates_and_deletes(curator, resource):
     assert response.json()[field] == value
     assert response["ETag"] == etag_of(curator, path)
     full = {**create(), **change}
+    full.pop("citations", None)  # given with a new deal only; an existing deal's go through /citations/
     if resource == "actors":
         full["slug"] = obj.slug
     if resource == "systems":
