@@ -17,21 +17,22 @@ EVIDENCE_NEEDED = "A reviewed deal needs at least one supporting citation; add o
 LISTED = 20
 
 
-def deals_lacking_support(deals: QuerySet) -> QuerySet:
-    """The reviewed deals among `deals` that no supporting citation backs: one set-based query, using the
-    citations' deal index, so bulk writers can check a whole batch at once."""
-    supported = Citation.objects.filter(deal=OuterRef("pk"), stance=Stance.SUPPORTS)
-    return deals.filter(review_status=ReviewStatus.REVIEWED).exclude(Exists(supported))
+def deals_lacking_support(deals: QuerySet, *, once_reviewed: bool = False) -> QuerySet:
+    """The reviewed deals among `deals` (or all of them, `once_reviewed`) that no supporting citation backs: one
+    set-based query, using the citations' deal index, so bulk writers can check a whole batch at once."""
+    unsupported = deals.exclude(Exists(Citation.objects.filter(deal=OuterRef("pk"), stance=Stance.SUPPORTS)))
+    return unsupported if once_reviewed else unsupported.filter(review_status=ReviewStatus.REVIEWED)
 
 
 def lacking_support_message(ids: list[int], total: int) -> str:
     named = ", ".join(map(str, ids)) + (f" and {total - len(ids)} more" if total > len(ids) else "")
-    return f"{EVIDENCE_NEEDED} Reviewed without one: deal(s) {named}."
+    return f"{EVIDENCE_NEEDED} Without one: deal(s) {named}."
 
 
-def deals_require_support(*, deals: QuerySet, field: str = "review_status") -> None:
-    """Refuse, inside the caller's transaction, when any reviewed deal among `deals` lacks a supporting citation."""
-    lacking = deals_lacking_support(deals).order_by("pk").values_list("pk", flat=True)
+def deals_require_support(*, deals: QuerySet, field: str = "review_status", once_reviewed: bool = False) -> None:
+    """Refuse, inside the caller's transaction, when any reviewed deal among `deals` (any deal, `once_reviewed`)
+    lacks a supporting citation."""
+    lacking = deals_lacking_support(deals, once_reviewed=once_reviewed).order_by("pk").values_list("pk", flat=True)
     ids = list(lacking[:LISTED])
     if ids:
         total = len(ids) if len(ids) < LISTED else lacking.count()
@@ -71,7 +72,7 @@ def deals_set_review_status(*, deals: Iterable[Deal], review_status: str) -> int
             )
             # Locked first, so a citation deleted meanwhile cannot slip between the check and the writes.
             list(selected.select_for_update().values_list("pk", flat=True))
-            deals_require_support(deals=selected)
+            deals_require_support(deals=selected, once_reviewed=True)
         for deal in deals:
             if deal.review_status != review_status:
                 deal.review_status = review_status
