@@ -39,19 +39,17 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 class CitationForm(forms.ModelForm):
+    """A citation's own page: it may not stop supporting a reviewed deal that has no other support."""
+
     def clean(self):
         cleaned = super().clean()
-        citation = self.instance
-        if citation.pk is None:
+        if self.instance.pk is None:
             return cleaned
-        keeps_supporting = cleaned.get("stance") == Stance.SUPPORTS and cleaned.get("deal") is not None and (
-            cleaned["deal"].pk == Citation.objects.filter(pk=citation.pk).values_list("deal_id", flat=True).first()
-        )
-        if not keeps_supporting:
-            deal = services.deals_losing_support(citations=Citation.objects.filter(pk=citation.pk)).first()
-            if deal is not None:
-                field = "stance" if cleaned.get("deal") == deal else "deal"
-                raise ValidationError({field: services.last_support_message(deal)})
+        stored = Citation.objects.filter(pk=self.instance.pk)
+        deal = services.deals_losing_support(citations=stored).first()
+        if deal is not None and (cleaned.get("stance") != Stance.SUPPORTS or cleaned.get("deal") != deal):
+            field = "stance" if cleaned.get("deal") == deal else "deal"
+            raise ValidationError({field: services.last_support_message(deal)})
         return cleaned
 
 
