@@ -1,8 +1,12 @@
 """Curators' admin for deals, with their deliveries and citations inline."""
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import CitationInline
+from sources.choices import Stance
 
 from . import services
 from .choices import ReviewStatus
@@ -13,6 +17,28 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
+
+
+class DealCitationFormSet(BaseInlineFormSet):
+    """The deal's citations as the form will leave them: a reviewed deal must keep one that supports it."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.review_status != ReviewStatus.REVIEWED:
+            return
+        for form in self.forms:
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an empty extra form
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            # The instance carries the form's cleaned values, or the stored ones where the curator may only view.
+            if form.instance.stance == Stance.SUPPORTS:
+                return
+        raise ValidationError(services.EVIDENCE_NEEDED)
+
+
+class DealCitationInline(CitationInline):
+    formset = DealCitationFormSet
 
 
 @admin.register(Deal)
@@ -31,7 +57,7 @@ class DealAdmin(SimpleHistoryAdmin):
         "notes", "quantity_text", "citations__quote",
     ]
     autocomplete_fields = ["supplier", "recipient", "system"]
-    inlines = [DeliveryInline, CitationInline]
+    inlines = [DeliveryInline, DealCitationInline]
     actions = ["mark_reviewed", "mark_draft"]
     readonly_fields = ["uid", "created", "updated", "first_delivery_year", "last_delivery_year"]
     fieldsets = [
@@ -63,10 +89,25 @@ class DealAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.deal_refresh_delivery_span(deal=form.instance)
+        # The inline's clean has shown the curator the problem already; this catches what it cannot see (a
+        # citation deleted elsewhere meanwhile, or a curator who cannot see citations), inside the form's
+        # transaction, which the refusal rolls back.
+        services.deal_require_support(form.instance)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:  # from save_related, after the whole save was rolled back
+            self.message_user(request, " ".join(error.messages) + " Nothing was saved.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description="Mark selected deals reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):
-        changed = services.deals_set_review_status(deals=queryset, review_status=ReviewStatus.REVIEWED)
+        try:
+            changed = services.deals_set_review_status(deals=queryset, review_status=ReviewStatus.REVIEWED)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages) + " No deal was changed.", messages.ERROR)
+            return
         self.message_user(request, f"{changed} deal(s) marked reviewed.", messages.SUCCESS)
 
     @admin.action(description="Return selected deals to draft", permissions=["change"])

@@ -31,6 +31,7 @@ from systems.models import Category, System
 
 from .choices import Condition, DealKind, DealStatus, ReviewStatus
 from .models import Deal, Delivery
+from .services import deals_require_support
 
 MARKER = "Synthetic record made by `manage.py generate_deals`; not a real transfer."
 # Bump when the same count and seed would produce different records, so a reused benchmark database is redone.
@@ -283,8 +284,11 @@ def generate(*, count: int, seed: int, log: Callable[[str], None] = print) -> di
         systems_by_origin = _systems(rng, count, states, companies, categories, written)
         register_id, articles = _sources(rng, count, title, written)
         with indexes_rebuilt_after([Deal, Delivery, Citation], enabled=count >= REBUILD_FROM):
-            _deals(rng, count, states, companies, systems_by_origin, register_id, articles, written, log)
+            first, last = _deals(rng, count, states, companies, systems_by_origin, register_id, articles, written, log)
             log("building indexes")
+        # One query over everything generated, once the citations' deal index is back: a reviewed deal without
+        # a supporting citation fails the whole run's transaction.
+        deals_require_support(deals=Deal.objects.filter(pk__range=(first, last)))
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh statistics for the planner, and a visibility map so counts can run as index-only scans.
         with connection.cursor() as cursor:
@@ -375,7 +379,8 @@ def _sources(rng, count, title, written) -> tuple[int, list[tuple[int, str]]]:
     return first, articles
 
 
-def _deals(rng, count, states, companies, systems_by_origin, register_id, articles, written, log):
+def _deals(rng, count, states, companies, systems_by_origin, register_id, articles, written, log) -> tuple[int, int]:
+    """Write the deals with their deliveries and citations; returns the first and last deal id written."""
     supplier_weights = {states[slug].pk: w for slug, w in SUPPLIERS.items()}
     company_weight = COMPANY_SHARE / len(companies)
     supplier_weights.update({company_id: company_weight for company_id, _, _ in companies})
@@ -400,10 +405,12 @@ def _deals(rng, count, states, companies, systems_by_origin, register_id, articl
     pick_extra_citations = weighted(rng, {0: 70, 1: 22, 2: 8})
     deals, deliveries, citations = Table(Deal), Table(Delivery, with_ids=False), Table(Citation, with_ids=False)
     totals = {"deals": 0, "deliveries": 0, "citations": 0}
-    done = 0
+    done, first = 0, None
     while done < count:
         n = min(BATCH, count - done)
         deal_id = reserve_ids(Deal, n)
+        first = deal_id if first is None else first
+        last = deal_id + n - 1
         rows = []
         for _ in range(n):
             supplier = pick_supplier()
@@ -479,3 +486,4 @@ def _deals(rng, count, states, companies, systems_by_origin, register_id, articl
         if done % 100_000 == 0 or done == count:
             log(f"{done:,} deals")
     written.update(totals)
+    return first, last

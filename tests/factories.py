@@ -60,13 +60,17 @@ def make_systems(n: int) -> list[System]:
 
 
 def make_deal(**fields) -> Deal:
+    """A deal; a reviewed one comes with the supporting citation every reviewed deal needs."""
     defaults = {"kind": "purchase", "status": "order", "review_status": "reviewed"}
     for name, slug in (("supplier", "china"), ("recipient", "armenia")):
         if name not in fields:
             defaults[name] = Actor.objects.get(slug=slug)
     if "system" not in fields:
         defaults["system"] = System.objects.get(slug="ch-95")
-    return Deal.objects.create(**{**defaults, **fields})
+    deal = Deal.objects.create(**{**defaults, **fields})
+    if deal.review_status == "reviewed":
+        Citation.objects.create(source=article(), deal=deal, quote=WILLING)
+    return deal
 
 
 def make_deals(n: int, review_status: str = "reviewed") -> list[Deal]:

@@ -1,5 +1,6 @@
 """Concurrent writers on PostgreSQL: one If-Match wins, one slug is created once, and nothing answers 500."""
 import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,6 +10,7 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor
 from deals.models import Deal
+from sources.models import Citation, Source
 
 THREADS = 8
 
@@ -65,3 +67,28 @@ def test_same_slug_is_created_once(token):
     assert codes.count(201) == 1
     assert set(codes) <= {201, 400, 409}, codes
     assert Actor.objects.filter(slug="race-dynamics").count() == 1
+
+
+def test_racing_deletes_leave_a_reviewed_deal_its_last_supporting_citation(token, monkeypatch):
+    from sources import services
+
+    check = services.deal_require_support
+
+    def slow_check(*args, **kwargs):
+        time.sleep(0.2)  # holds every delete open past the others' checks, so an unlocked check would race
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(services, "deal_require_support", slow_check)
+    deal = Deal.objects.get(system__slug="pantsir-s1")
+    source = Source.objects.get(title="Iran looks to the Balkan market for drone sales")
+    quote = "Both Serbia and Armenia would be willing to acquire Iranian weaponry"
+    deal.citations.exclude(stance="supports").delete()
+    supporting = list(deal.citations.all()) + [
+        Citation.objects.create(source=source, deal=deal, quote=quote) for _ in range(THREADS - deal.citations.count())
+    ]
+    assert len(supporting) == THREADS and deal.review_status == "reviewed"
+    # Each thread deletes a different one: without the deal's row lock, every check would still see the others.
+    paths = iter([f"/api/v1/citations/{c.pk}/" for c in supporting])
+    codes = race(token, lambda c: c.delete(next(paths), HTTP_IF_MATCH="*"))
+    assert codes == [204] * (THREADS - 1) + [409], codes
+    assert deal.citations.filter(stance="supports").count() == 1

@@ -21,9 +21,16 @@ from rest_framework.test import APIClient
 from core import response_cache
 from core.replicas import PIN_COOKIE, REPLICA
 from deals.models import Deal
+from sources.models import Source
 
 ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def evidence() -> list[dict]:
+    """The supporting citation a reviewed deal needs, quoting the seed article (read from the primary)."""
+    source = Source.objects.using("default").get(title="Iran looks to the Balkan market for drone sales")
+    return [{"source": source.pk, "quote": "Both Serbia and Armenia would be willing to acquire Iranian weaponry"}]
 
 
 def run_as_server_user(command: list[str], **kwargs):
@@ -164,6 +171,7 @@ def test_reads_come_from_the_replica_and_writes_go_to_the_primary(routed, curato
 
     # With replay paused, a deal written to the primary exists there but not yet on the replica: an anonymous
     # read that misses it can only have come from the replica.
+    citations = evidence()
     set_replay(paused=True)
     try:
         curator = APIClient()
@@ -172,6 +180,7 @@ def test_reads_come_from_the_replica_and_writes_go_to_the_primary(routed, curato
             created = curator.post("/api/v1/deals/", {
                 "supplier": "china", "recipient": "armenia", "system": "ch-95", "kind": "purchase",
                 "status": "order", "review_status": "reviewed", "notes": "written while replay is paused",
+                "citations": citations,
             }, format="json")
         assert created.status_code == 201, created.content
         assert len(on_replica) == 0 and len(on_primary) > 0
@@ -252,9 +261,9 @@ def test_anonymous_gets_are_cached_until_any_write(redis_cache, curator_token):
     curator.credentials(HTTP_AUTHORIZATION=curator_token)
     created = curator.post("/api/v1/deals/", {
         "supplier": "china", "recipient": "armenia", "system": "ch-95", "kind": "purchase", "status": "order",
-        "review_status": "reviewed",
+        "review_status": "reviewed", "citations": evidence(),
     }, format="json")
-    assert created.status_code == 201
+    assert created.status_code == 201, created.content
     after_api_write = anonymous.get(path)
     assert after_api_write["X-Cache"] == "miss"
     assert after_api_write.json()["count"] == first.json()["count"] + 1

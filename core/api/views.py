@@ -237,8 +237,12 @@ class CurationViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             instance = self.locked_object()
             self.check_if_match(instance)
-            record_delete(instance)
+            self.perform_destroy(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance):
+        """Delete through the app's services where a resource has a rule for it; plain records go here."""
+        record_delete(instance)
 
     @extend_schema(
         summary="Change history of one record, newest first",

@@ -9,7 +9,7 @@ from django.core.management.commands.loaddata import Command as LoadData
 from django.db import transaction
 
 from deals.models import Deal
-from deals.services import deal_refresh_delivery_span
+from deals.services import deal_refresh_delivery_span, deals_require_support
 
 
 def record_creation_history(instances):
@@ -59,5 +59,9 @@ class Command(BaseCommand):
                     raise CommandError(f"{instance._meta.label} “{instance}”: {error.message_dict}") from error
                 if isinstance(instance, Deal):
                     deal_refresh_delivery_span(deal=instance)
+            try:
+                deals_require_support(deals=Deal.objects.filter(pk__in=[i.pk for i in created if isinstance(i, Deal)]))
+            except ValidationError as error:
+                raise CommandError(f"Nothing was seeded: {' '.join(error.messages)}") from error
             record_creation_history(created)
         self.stdout.write(f"Seed: {len(created)} records added, {present} already present ({', '.join(fixtures)}).")

@@ -7,7 +7,10 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from sources.choices import SourceKind
-from sources.models import Source
+from sources.models import Citation, Source
+
+from ...models import Deal
+from ...services import deals_require_support
 
 from .reader import DEALGRAPH, Release, read_release
 from .resolve import Resolver, clean_designation
@@ -152,6 +155,11 @@ def import_release(
             if position % 500 == 0:
                 progress("matching", position, len(incoming))
         writer.write(progress)
+        # Every deal the file wrote cites its release, so one query over those deals checks them all; a refusal
+        # fails the file's transaction, leaving the database as it was.
+        deals_require_support(deals=Deal.objects.filter(
+            pk__in=Citation.objects.filter(source=source, deal__isnull=False).values("deal_id")
+        ))
         if dry_run:
             transaction.set_rollback(True)
 

@@ -1,4 +1,5 @@
 """`manage.py generate_deals`: fill a database with deterministic synthetic deals for benchmarks and demos."""
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             written = demo.generate(count=count, seed=seed, log=log)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        except ValidationError as error:
+            raise CommandError(f"Nothing was generated: {' '.join(error.messages)}") from error
         if verbosity > 0:
             self.stdout.write(
                 f"Generated {written['deals']:,} deals, {written['citations']:,} citations, "

@@ -3,6 +3,7 @@ import argparse
 import sys
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from deals.importers.sipri import FormatError, import_release
@@ -78,6 +79,11 @@ class Command(BaseCommand):
                 progress.clear()
                 failures.append(path)
                 self.stderr.write(f"{path}: not imported: {error}")
+                continue
+            except ValidationError as error:
+                progress.clear()
+                failures.append(path)
+                self.stderr.write(f"{path}: not imported, nothing of it was written: {' '.join(error.messages)}")
                 continue
             except Exception as error:  # noqa: BLE001 - one broken file must not stop the others
                 progress.clear()
