@@ -63,7 +63,7 @@ def manage(*args, env):
 
 def expected_title(env) -> str:
     """What the generated register is called for this count and seed (asked of the code, which owns the format)."""
-    script = f"from deals.demo import register_title; print(register_title(count={COUNT}, seed={SEED}))"
+    script = f"from bench.synthetic import register_title; print(register_title(count={COUNT}, seed={SEED}))"
     return subprocess.run([PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True,
                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
 

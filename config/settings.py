@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "systems",
     "deals",
     "sources",
+    # Benchmark tooling: the `generate_deals` command (bench/synthetic.py); no models.
+    "bench",
 ]
 
 MIDDLEWARE = [

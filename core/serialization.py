@@ -2,8 +2,10 @@
 would not restore exactly what was saved. Registered as the `json` format in settings."""
 import datetime
 
-from django.core.serializers.json import Deserializer  # noqa: F401 - the format module must offer both
-from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.json import (
+    Deserializer,  # noqa: F401 - the format module must offer both
+    DjangoJSONEncoder,
+)
 from django.core.serializers.json import Serializer as DjangoJSONSerializer
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from django.db import connections
 from django.db.models import QuerySet
 
-from core.api.representations import key_query
+from core.db import key_query
 
 from .export import COLUMNS, FROM, HEADER, MANY
 

@@ -2,10 +2,16 @@
 import django_filters
 
 from actors.filters import actor_ref_filter
-from core.selectors import id_rows
 from core.api.filters import (
-    ListFilter, OrderingFilter, SearchFilter, YearFilter, choice_list_filter, lookup_resolver, range_form,
+    ListFilter,
+    OrderingFilter,
+    SearchFilter,
+    YearFilter,
+    choice_list_filter,
+    lookup_resolver,
+    range_form,
 )
+from core.selectors import id_rows
 from systems.filters import category_ref_filter, system_ref_filter
 
 from . import selectors

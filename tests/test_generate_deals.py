@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from deals.demo import MARKER, generate, register_title
+from bench.synthetic import MARKER, generate, register_title
 from deals.models import Deal
 from sources.models import Citation, Source
 

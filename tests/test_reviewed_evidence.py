@@ -356,7 +356,7 @@ def test_generate_deals_gives_every_reviewed_deal_support():
 
 @pytest.mark.django_db
 def test_generate_deals_fails_the_run_when_a_reviewed_deal_ends_up_unsupported(monkeypatch):
-    from deals import demo
+    from bench import synthetic as demo
 
     # A generator that writes every citation as a contradiction: each reviewed deal then lacks support.
     monkeypatch.setattr(demo, "Stance", SimpleNamespace(SUPPORTS="contradicts", CONTRADICTS="contradicts"))

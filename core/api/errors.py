@@ -11,7 +11,6 @@ from rest_framework.views import exception_handler as drf_handler
 
 from core.services import Conflict, InUse, InvalidItems
 
-
 logger = logging.getLogger("dealgraph.api")
 
 

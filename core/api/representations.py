@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import django_filters
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models import ManyToOneRel, OneToOneRel, QuerySet
 from django.db.models.expressions import Col
@@ -27,7 +27,7 @@ from rest_framework import fields, relations, serializers
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
-from core.db import prepared_cursor
+from core.db import KeyQuery, key_query, prepared_cursor
 
 # Lookup values that reverse() would put into a URL unchanged.
 _PLAIN = re.compile(r"[A-Za-z0-9_-]+")
@@ -496,44 +496,6 @@ def plan_for(serializer_class) -> Plan | None:
 
 
 not_compiled: dict = {}
-
-
-class KeyQuery:
-    """The SQL selecting a queryset's keys with its filters and ordering, and its parameters; `order` is its ORDER
-    BY when that names only the table's own columns (so the page query can repeat it), else None."""
-
-    def __init__(self, sql, params, order, tail):
-        self.sql, self.params, self.order, self.tail = sql, params, order, tail
-
-    def sliced(self, query, connection) -> "KeyQuery":
-        limits = connection.ops.limit_offset_sql(query.low_mark, query.high_mark)
-        return KeyQuery(f"{self.sql} {limits}", self.params, self.order, None)
-
-    def counting(self) -> tuple[str, tuple] | None:
-        """SELECT COUNT(*) over the key query without its ordering: Django's count() rebuilds the query as an
-        aggregation, which was a sixth of a filtered page's CPU time."""
-        if self.tail is None or not self.sql.endswith(self.tail):
-            return None
-        return f"SELECT COUNT(*) FROM ({self.sql[:len(self.sql) - len(self.tail)]}) counted", self.params
-
-
-def key_query(queryset) -> KeyQuery | None:
-    """None when the filters can match no row (the ORM answers those without a query)."""
-    compiler = queryset.values("pk").query.get_compiler(using=queryset.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return None
-    table = queryset.model._meta.db_table
-    terms, own, plain = [], True, not queryset.query.is_sliced
-    for expression, (term, term_params, _) in compiler.get_order_by():
-        columns = [c for c in expression.flatten() if isinstance(c, Col)]
-        own = own and bool(columns) and all(c.alias == table for c in columns) and not term_params
-        plain = plain and not term_params
-        terms.append(term)
-    # Django writes the ordering last, as " ORDER BY " and its terms, before any LIMIT.
-    tail = (f" ORDER BY {', '.join(terms)}" if terms else "") if plain else None
-    return KeyQuery(sql, params, ", ".join(terms) if own else None, tail)
 
 
 # --- key queries compiled once per filter shape -------------------------------------------------------------------

@@ -8,9 +8,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from core.curators import GROUP
-from rest_framework.authtoken.models import Token
 
 
 class Command(BaseCommand):

@@ -11,7 +11,6 @@ from sources.models import Citation, Source
 
 from ...models import Deal
 from ...services import deals_require_support
-
 from .reader import DEALGRAPH, Release, read_release
 from .resolve import Resolver, clean_designation
 from .rows import SipriDeal, release_deals

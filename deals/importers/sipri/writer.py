@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.db import create_rows, record_history, update_rows
 from sources.choices import Hedge, Stance
 from sources.models import Citation, Source
 
 from ...choices import DealKind, DealStatus, ReviewStatus
 from ...models import MAX_YEAR, MIN_YEAR, Deal, Delivery
-from .bulk import create_rows, record_history, update_rows
 from .rows import SipriDeal
 from .stored import DELIVERIES, MANAGED, TIV_FIELDS, Stored, StoredDeal, attname, to_json, years
 

@@ -24,14 +24,13 @@ from django.utils.text import slugify
 
 from actors.choices import ActorKind
 from actors.models import Actor
-from deals.importers.sipri.bulk import insert_rows
+from core.db import insert_rows
+from deals.choices import Condition, DealKind, DealStatus, ReviewStatus
+from deals.models import Deal, Delivery
+from deals.services import deals_require_support
 from sources.choices import Hedge, SourceKind, Stance
 from sources.models import Citation, Source
 from systems.models import Category, System
-
-from .choices import Condition, DealKind, DealStatus, ReviewStatus
-from .models import Deal, Delivery
-from .services import deals_require_support
 
 MARKER = "Synthetic record made by `manage.py generate_deals`; not a real transfer."
 # Bump when the same count and seed would produce different records, so a reused benchmark database is redone.

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from deals import demo
+from bench import synthetic
 
 
 class Command(BaseCommand):
@@ -24,10 +24,10 @@ class Command(BaseCommand):
         call_command("seed", verbosity=0)
         log = self.stdout.write if verbosity > 0 else (lambda message: None)
         try:
-            if demo.generated_already(count=count, seed=seed):
+            if synthetic.generated_already(count=count, seed=seed):
                 log(f"{count:,} deals with seed {seed} are already here; nothing to do.")
                 return
-            written = demo.generate(count=count, seed=seed, log=log)
+            written = synthetic.generate(count=count, seed=seed, log=log)
         except ValueError as error:
             raise CommandError(str(error)) from error
         except ValidationError as error:
