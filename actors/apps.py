@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from core import loading
 
 
-class ActorsConfig(AppConfig):
+class ActorsConfig(loading.RecordsConfig):
     name = "actors"
     verbose_name = "Actors"

@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from core import loading
 
 
-class SourcesConfig(AppConfig):
+class SourcesConfig(loading.RecordsConfig):
     name = "sources"
     verbose_name = "Sources and citations"

@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from core import loading
 
 
-class SystemsConfig(AppConfig):
+class SystemsConfig(loading.RecordsConfig):
     name = "systems"
     verbose_name = "Weapon systems"

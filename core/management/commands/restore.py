@@ -4,10 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from actors.models import Actor
-from deals.models import Deal
-from deals.services import deals_require_support
-from sources.models import Source
+from core.loading import record_apps
 
 
 class Command(BaseCommand):
@@ -17,17 +14,19 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
-        present = sum(model.objects.count() for model in (Actor, Deal, Source))
+        present = sum(model.objects.count() for config in record_apps() for model in config.get_models()
+                      if not model.__name__.startswith("Historical"))
         if present:
             raise CommandError(
-                f"This database already holds {present} actors, deals or sources; restore only into an empty one, "
+                f"This database already holds {present} records; restore only into an empty one, "
                 "so nothing is merged or overwritten."
             )
         with transaction.atomic():
             call_command("loaddata", file, verbosity=0)
             # loaddata writes rows as they are, past every service: the rule is checked once over all of them.
             try:
-                deals_require_support(deals=Deal.objects.all())
+                for config in record_apps():
+                    config.records_loaded()
             except ValidationError as error:
                 raise CommandError(
                     f"Nothing was restored: {' '.join(error.messages)} Fix the file (add the citations, or set "

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.commands.loaddata import Command as LoadData
 from django.db import transaction
 
-from deals.models import Deal
-from deals.services import deal_refresh_delivery_span, deals_require_support
+from core.loading import record_apps
 
 
 def record_creation_history(instances):
@@ -57,10 +56,9 @@ class Command(BaseCommand):
                     instance.full_clean()
                 except ValidationError as error:
                     raise CommandError(f"{instance._meta.label} “{instance}”: {error.message_dict}") from error
-                if isinstance(instance, Deal):
-                    deal_refresh_delivery_span(deal=instance)
             try:
-                deals_require_support(deals=Deal.objects.filter(pk__in=[i.pk for i in created if isinstance(i, Deal)]))
+                for config in record_apps():
+                    config.records_loaded([i for i in created if i._meta.app_label == config.label])
             except ValidationError as error:
                 raise CommandError(f"Nothing was seeded: {' '.join(error.messages)}") from error
             record_creation_history(created)
