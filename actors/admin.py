@@ -1,4 +1,5 @@
 """Curators' admin for actors and their aliases."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,8 +24,14 @@ class ActorAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["part_of", "successors"]
     inlines = [ActorAliasInline, CitationInline]
     fields = [
-        ("name", "slug"), "kind", ("iso2", "iso3", "iso_former"), "part_of", "office",
-        ("valid_from", "valid_to"), "successors", "notes",
+        ("name", "slug"),
+        "kind",
+        ("iso2", "iso3", "iso_former"),
+        "part_of",
+        "office",
+        ("valid_from", "valid_to"),
+        "successors",
+        "notes",
     ]
 
 

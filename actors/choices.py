@@ -1,4 +1,5 @@
 """Vocabularies for actors and their names."""
+
 from django.db import models
 
 

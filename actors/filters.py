@@ -1,4 +1,5 @@
 """Filters for actors, and the actor reference filter the other resources share."""
+
 import django_filters
 
 from core.api.filters import ListFilter, OrderingFilter, SearchFilter, choice_list_filter, lookup_resolver
@@ -12,7 +13,9 @@ ACTOR_HINT = "use an actor id, slug, or ISO 3166 alpha-2, alpha-3 or former code
 
 def actor_ref_filter(field_name: str, help_text: str, **kwargs) -> ListFilter:
     return ListFilter(
-        field_name=field_name, resolve=lookup_resolver(selectors.actor_ref_rows), hint=ACTOR_HINT,
+        field_name=field_name,
+        resolve=lookup_resolver(selectors.actor_ref_rows),
+        hint=ACTOR_HINT,
         help_text=f"{help_text} Actor slug, id or ISO code; comma-separated or repeated for any of several.",
         **kwargs,
     )

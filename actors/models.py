@@ -1,4 +1,5 @@
 """Actors: states, organisations, companies, people and groups that supply, receive or make weapons."""
+
 from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
@@ -12,24 +13,40 @@ class Actor(SlugModel):
     name = models.CharField(max_length=200, help_text="Display name, e.g. `Serbia`, `IRGC`, `Mikoyan`.")
     kind = models.CharField(max_length=32, choices=ActorKind.choices, help_text="What sort of actor this is.")
     iso2 = models.CharField(
-        max_length=2, null=True, blank=True, unique=True,
+        max_length=2,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="ISO 3166-1 alpha-2 code (current states and territories; `XK` for Kosovo).",
     )
     iso3 = models.CharField(
-        max_length=3, null=True, blank=True, unique=True,
+        max_length=3,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="ISO 3166-1 alpha-3 code (current states and territories; `XKX` for Kosovo).",
     )
     iso_former = models.CharField(
-        max_length=4, null=True, blank=True, unique=True,
+        max_length=4,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="ISO 3166-3 code of a former state, e.g. `SUHH` for the Soviet Union.",
     )
     part_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="parts",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
         help_text="The actor this one belongs to: a force or body to its state, a company to its parent, "
-                  "a person to the state or body in which they hold office.",
+        "a person to the state or body in which they hold office.",
     )
     successors = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="predecessors",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
         help_text="States that succeeded this one, e.g. Russia for the Soviet Union.",
     )
     office = models.CharField(
@@ -119,11 +136,14 @@ class ActorAlias(TimestampedModel):
         indexes = [models.Index(Lower("name"), name="actoralias_lower_name_idx")]
         constraints = [
             models.UniqueConstraint(
-                "actor", Lower("name"), name="actoralias_unique_name_per_actor",
+                "actor",
+                Lower("name"),
+                name="actoralias_unique_name_per_actor",
                 violation_error_message="This actor already has that alias.",
             ),
             models.CheckConstraint(
-                condition=~models.Q(name=""), name="actoralias_name_not_empty",
+                condition=~models.Q(name=""),
+                name="actoralias_name_not_empty",
                 violation_error_message="An alias needs a name.",
             ),
         ]

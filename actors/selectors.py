@@ -1,4 +1,5 @@
 """Reads of actors, shaped for the API and the filters."""
+
 from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -31,12 +32,19 @@ def actor_ref_rows(values: list[str]) -> list[tuple]:
     quote = connection.ops.quote_name
     uppered = [v.upper() for v in values]
     tests, params = [], []
-    for name, group in (("id", ids_in(values)), ("slug", [v.lower() for v in values]), ("iso2", uppered),
-                        ("iso3", uppered), ("iso_former", uppered)):
+    for name, group in (
+        ("id", ids_in(values)),
+        ("slug", [v.lower() for v in values]),
+        ("iso2", uppered),
+        ("iso3", uppered),
+        ("iso_former", uppered),
+    ):
         if group:
             tests.append(f"{quote(Actor._meta.get_field(name).column)} IN ({', '.join(['%s'] * len(group))})")
             params += group
-    columns = ", ".join(quote(Actor._meta.get_field(name).column) for name in ("id", "slug", "iso2", "iso3", "iso_former"))
+    columns = ", ".join(
+        quote(Actor._meta.get_field(name).column) for name in ("id", "slug", "iso2", "iso3", "iso_former")
+    )
     with prepared_cursor(connection) as cursor:
         cursor.execute(f"SELECT {columns} FROM {quote(Actor._meta.db_table)} WHERE {' OR '.join(tests)}", params)
         return [(row[0], *row) for row in cursor.fetchall()]
@@ -45,6 +53,10 @@ def actor_ref_rows(values: list[str]) -> list[tuple]:
 def actor_search(queryset: QuerySet[Actor], text: str) -> QuerySet[Actor]:
     aliases = ActorAlias.objects.filter(name__icontains=text).values("actor_id")
     return queryset.filter(
-        Q(name__icontains=text) | Q(slug__icontains=text) | Q(iso2__iexact=text) | Q(iso3__iexact=text)
-        | Q(office__icontains=text) | Q(pk__in=aliases)
+        Q(name__icontains=text)
+        | Q(slug__icontains=text)
+        | Q(iso2__iexact=text)
+        | Q(iso3__iexact=text)
+        | Q(office__icontains=text)
+        | Q(pk__in=aliases)
     )

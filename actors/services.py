@@ -1,4 +1,5 @@
 """Writes to actors: the API and imports call these; the admin runs the same model validation."""
+
 from django.db import transaction
 
 from core.services import replace_aliases, unique_slug, validated_save
@@ -20,8 +21,9 @@ def actor_create(*, aliases: list[dict] | None = None, successors: list[Actor] |
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, aliases: list[dict] | None = None, successors: list[Actor] | None = None,
-                 **fields) -> Actor:
+def actor_update(
+    *, actor: Actor, aliases: list[dict] | None = None, successors: list[Actor] | None = None, **fields
+) -> Actor:
     for name, value in fields.items():
         setattr(actor, name, value)
     validated_save(actor)

@@ -1,4 +1,5 @@
 """The v1 API: one router for every resource."""
+
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 

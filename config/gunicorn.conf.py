@@ -1,4 +1,5 @@
 """Gunicorn settings for `make serve`: loopback bind behind a TLS proxy, sized from the environment."""
+
 import multiprocessing
 import os
 

@@ -1,4 +1,5 @@
 """Dealgraph settings: every secret and host comes from the environment; defaults suit local use only."""
+
 from pathlib import Path
 
 import environ
@@ -116,7 +117,8 @@ STORAGES = {
     # Hashed, compressed files in production; plain finders locally so `make run` needs no collectstatic.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if not PRODUCTION else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        if not PRODUCTION
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -1,4 +1,5 @@
 """Top-level URL map: the admin, the v1 API and its documentation."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView

@@ -1,4 +1,5 @@
 """The core app: shared bases, services and API plumbing, and the checks on settings they depend on."""
+
 from django.apps import AppConfig
 from django.core import checks
 
@@ -16,9 +17,12 @@ def response_cache_needs_a_shared_cache(app_configs, **kwargs):
 
     backend = settings.CACHES["default"]["BACKEND"]
     if settings.RESPONSE_CACHE_SECONDS > 0 and backend.endswith(("LocMemCache", "DummyCache")):
-        return [checks.Warning(
-            "RESPONSE_CACHE_SECONDS is on with a per-process cache: a write in one worker cannot drop the entries "
-            "the others hold, so they serve stale responses until they expire.",
-            hint="Set CACHE_URL to a Redis instance all app processes share.", id="dealgraph.W001",
-        )]
+        return [
+            checks.Warning(
+                "RESPONSE_CACHE_SECONDS is on with a per-process cache: a write in one worker cannot drop the entries "
+                "the others hold, so they serve stale responses until they expire.",
+                hint="Set CACHE_URL to a Redis instance all app processes share.",
+                id="dealgraph.W001",
+            )
+        ]
     return []

@@ -9,6 +9,7 @@ filtered list is not (a rare recipient wants its index, the largest supplier the
 choose. PREPARED_STATEMENTS=false turns it all off. Django's own way (OPTIONS `server_side_binding` with a
 `prepare_threshold`) prepares every statement a connection repeats, filtered lists included, so it is not used.
 """
+
 import sqlite3
 from contextlib import contextmanager
 from functools import cache
@@ -76,6 +77,7 @@ def prepared_statements(connection):
 
 # --- key and count queries over the ORM's compiled SQL ----------------------------------------------------------
 
+
 class KeyQuery:
     """The SQL selecting a queryset's keys with its filters and ordering, and its parameters; `order` is its ORDER
     BY when that names only the table's own columns (so the page query can repeat it), else None."""
@@ -92,7 +94,7 @@ class KeyQuery:
         aggregation, which was a sixth of a filtered page's CPU time."""
         if self.tail is None or not self.sql.endswith(self.tail):
             return None
-        return f"SELECT COUNT(*) FROM ({self.sql[:len(self.sql) - len(self.tail)]}) counted", self.params
+        return f"SELECT COUNT(*) FROM ({self.sql[: len(self.sql) - len(self.tail)]}) counted", self.params
 
 
 def key_query(queryset) -> KeyQuery | None:
@@ -116,7 +118,7 @@ def key_query(queryset) -> KeyQuery | None:
 
 # --- bulk writers ---------------------------------------------------------------------------------------------
 # Fast inserts for the importer's big tables and their history: COPY on PostgreSQL, multi-row INSERTs elsewhere.
-# 
+#
 # Django's bulk_create spent most of a full-register import composing SQL (and on SQLite caps a statement at
 # 999 parameters, about 25 deals); psycopg's client-side binding of one huge INSERT was slower still. These
 # helpers take plain dicts and convert only the values a driver cannot take as they are (dates, UUIDs, JSON),
@@ -148,13 +150,16 @@ def _converter(field):
             if value not in cache:
                 cache[value] = field.get_db_prep_save(value, default_connection)
             return cache[value]
+
         return convert
     if kind == "UUIDField":
         return None if default_connection.features.has_native_uuid_field else (lambda value: value and value.hex)
     if kind == "JSONField":
         return lambda value: None if value is None else default_connection.ops.adapt_json_value(value, field.encoder)
     if kind == "DecimalField":
-        return lambda value: default_connection.ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+        return lambda value: default_connection.ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
     if kind in ("CharField", "TextField", "SlugField"):
         # Choices are str enums, and a driver may dump an enum by its name: pass plain text.
         return lambda value: value if value is None or type(value) is str else str(value)
@@ -183,7 +188,7 @@ def _copy_rows(model, fields: list, rows: list[tuple], *, returning: bool) -> li
             )
             keys = sorted(row[0] for row in cursor.fetchall())
             fields = [pk, *fields]
-            rows = [(key, *row) for key, row in zip(keys, rows)]
+            rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
         columns = ", ".join(quote(field.column) for field in fields)
         with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for row in _converted(fields, rows):
@@ -205,7 +210,7 @@ def insert_rows(model, fields: list, rows: list[tuple], *, returning: bool) -> l
     keys = []
     with default_connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
-            chunk = rows[start:start + batch]
+            chunk = rows[start : start + batch]
             params = [value for row in _converted(fields, chunk) for value in row]
             sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([per_row] * len(chunk))}"
             cursor.execute(sql + tail, params)
@@ -239,7 +244,9 @@ def record_history(model, rows: list, *, history_type: str, change_reason: str) 
     history = get_history_manager_for_model(model).model
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     special = {
-        "history_date": timezone.now(), "history_change_reason": change_reason, "history_type": history_type,
+        "history_date": timezone.now(),
+        "history_change_reason": change_reason,
+        "history_type": history_type,
         "history_user_id": None,
     }
     unknown = [f.attname for f in fields if f.attname not in special and not hasattr(model, f.attname)]
@@ -264,6 +271,6 @@ def create_rows(model, rows: list[dict], *, change_reason: str) -> None:
             if field.attname not in row:
                 row[field.attname] = field.get_default()
         tuples.append(tuple(row[field.attname] for field in fields))
-    for row, pk in zip(rows, insert_rows(model, fields, tuples, returning=True)):
+    for row, pk in zip(rows, insert_rows(model, fields, tuples, returning=True), strict=True):
         row[model._meta.pk.attname] = pk
     record_history(model, rows, history_type="+", change_reason=change_reason)

@@ -1,4 +1,5 @@
 """What `seed` and `restore`, which load rows past the services, ask of each app that holds registry records."""
+
 from django.apps import AppConfig, apps
 
 

@@ -1,4 +1,5 @@
 """Abstract bases shared by every Dealgraph model."""
+
 import uuid
 
 from django.db import models

@@ -5,6 +5,7 @@ inside a transaction, and comes from a client that has not written in the last R
 browsers and the admin, a cache entry keyed by the `Authorization` header for token clients). Everything outside a
 request (management commands, imports, the shell) uses the primary, so nothing ever reads its own writes stale.
 """
+
 import contextvars
 import hashlib
 
@@ -81,8 +82,9 @@ class ReplicaRoutingMiddleware:
             raise
         if routing.wrote or request.method not in SAFE_METHODS:
             seconds = settings.REPLICA_PIN_SECONDS
-            response.set_cookie(PIN_COOKIE, "1", max_age=seconds, httponly=True, samesite="Lax",
-                                secure=settings.SESSION_COOKIE_SECURE)
+            response.set_cookie(
+                PIN_COOKIE, "1", max_age=seconds, httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+            )
             if token_key is not None:
                 cache.set(token_key, 1, seconds)
         if response.streaming:

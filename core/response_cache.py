@@ -6,6 +6,7 @@ goes through Django's connections) moves the generation on, so no entry computed
 after it. Writes made behind the app's back (psql) show once the entries expire, after RESPONSE_CACHE_SECONDS.
 Throttles, authentication and content negotiation still run on a hit; only the queries and the rendering are saved.
 """
+
 import hashlib
 import logging
 import time
@@ -74,15 +75,22 @@ def uninstall_from_open_connections():
 
 
 def _key(request) -> str:
-    raw = "\n".join([
-        request.scheme, request.get_host(), request.get_full_path(), request.accepted_media_type or "",
-    ])
+    raw = "\n".join(
+        [
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            request.accepted_media_type or "",
+        ]
+    )
     return PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def cacheable(request) -> bool:
     return (
-        enabled() and request.method == "GET" and request.user.is_anonymous
+        enabled()
+        and request.method == "GET"
+        and request.user.is_anonymous
         and getattr(request.accepted_renderer, "format", None) == "json"
     )
 
@@ -108,10 +116,20 @@ def cached_response(request, compute):
         return response
     response = compute()
     if response.status_code == 200 and not response.streaming:
+
         def store(rendered):
             try:
-                cache.set(key, (generation, rendered.status_code, rendered["Content-Type"], rendered.get("ETag"),
-                                rendered.content), settings.RESPONSE_CACHE_SECONDS)
+                cache.set(
+                    key,
+                    (
+                        generation,
+                        rendered.status_code,
+                        rendered["Content-Type"],
+                        rendered.get("ETag"),
+                        rendered.content,
+                    ),
+                    settings.RESPONSE_CACHE_SECONDS,
+                )
             except Exception:
                 log.warning("Could not store a response in the cache", exc_info=True)
 

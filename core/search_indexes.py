@@ -2,6 +2,7 @@
 
 A migration operation, so each app indexes its own tables. SQLite has no such index and scans; nothing changes there.
 """
+
 from django.db import migrations
 
 

@@ -1,4 +1,5 @@
 """Reads shared by every app: resolving what callers name records by."""
+
 from django.db.models import Q, QuerySet
 
 from core.text import ids_in

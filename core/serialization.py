@@ -1,5 +1,6 @@
 """Django's JSON serialization, keeping microseconds: the stock encoder cuts times to milliseconds, so a backup
 would not restore exactly what was saved. Registered as the `json` format in settings."""
+
 import datetime
 
 from django.core.serializers.json import (

@@ -1,4 +1,5 @@
 """Write helpers shared by every app's services: validation that names the failing item, and safe deletes."""
+
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -68,11 +69,18 @@ def record_delete(instance: models.Model) -> None:
     try:
         instance.delete()
     except (ProtectedError, RestrictedError) as error:
-        raise InUse(instance, sorted(error.protected_objects if hasattr(error, "protected_objects")
-                                     else error.restricted_objects, key=lambda o: (o._meta.label, o.pk))) from error
+        raise InUse(
+            instance,
+            sorted(
+                error.protected_objects if hasattr(error, "protected_objects") else error.restricted_objects,
+                key=lambda o: (o._meta.label, o.pk),
+            ),
+        ) from error
 
 
-def replace_aliases(owner: models.Model, alias_model: type[models.Model], owner_field: str, aliases: list[dict]) -> None:
+def replace_aliases(
+    owner: models.Model, alias_model: type[models.Model], owner_field: str, aliases: list[dict]
+) -> None:
     """Make `owner`'s aliases exactly `aliases` ({name, kind}), keeping rows that stay so their history continues."""
     wanted = [alias_model(**{owner_field: owner}, **alias) for alias in aliases]
     validate_items("aliases", wanted, exclude=[owner_field])

@@ -1,4 +1,5 @@
 """Text helpers shared by validation and search."""
+
 import re
 
 

@@ -1,4 +1,5 @@
 """Curators' admin for deals, with their deliveries and citations inline."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -44,17 +45,32 @@ class DealCitationInline(CitationInline):
 @admin.register(Deal)
 class DealAdmin(SimpleHistoryAdmin):
     list_display = [
-        "id", "supplier", "recipient", "system", "kind", "status", "year_display", "quantity_display",
+        "id",
+        "supplier",
+        "recipient",
+        "system",
+        "kind",
+        "status",
+        "year_display",
+        "quantity_display",
         "review_status",
     ]
     list_display_links = ["id", "system"]
     list_filter = ["review_status", "status", "kind", "system__category", "year", "condition"]
     list_select_related = ["supplier", "recipient", "system", "system__category"]
     search_fields = [
-        "supplier__name", "supplier__aliases__name", "supplier__iso3",
-        "recipient__name", "recipient__aliases__name", "recipient__iso3",
-        "system__designation", "system__name", "system__aliases__name",
-        "notes", "quantity_text", "citations__quote",
+        "supplier__name",
+        "supplier__aliases__name",
+        "supplier__iso3",
+        "recipient__name",
+        "recipient__aliases__name",
+        "recipient__iso3",
+        "system__designation",
+        "system__name",
+        "system__aliases__name",
+        "notes",
+        "quantity_text",
+        "citations__quote",
     ]
     autocomplete_fields = ["supplier", "recipient", "system"]
     inlines = [DeliveryInline, DealCitationInline]
@@ -63,15 +79,32 @@ class DealAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": [("supplier", "recipient"), "system", ("kind", "status"), "review_status"]}),
         ("When", {"fields": [("year", "year_is_estimate"), ("date", "date_precision")]}),
-        ("How many", {"fields": [
-            "quantity_text", ("quantity_ordered", "quantity_ordered_is_estimate"),
-            ("quantity_delivered", "quantity_delivered_is_estimate"), "condition",
-        ]}),
+        (
+            "How many",
+            {
+                "fields": [
+                    "quantity_text",
+                    ("quantity_ordered", "quantity_ordered_is_estimate"),
+                    ("quantity_delivered", "quantity_delivered_is_estimate"),
+                    "condition",
+                ]
+            },
+        ),
         ("Value and notes", {"fields": [("value", "currency"), "notes"]}),
-        ("SIPRI", {"fields": ["sipri_id", ("tiv_per_unit", "tiv_total", "tiv_delivered"), "locked_fields"],
-                   "classes": ["collapse"]}),
-        ("Record", {"fields": [("uid", "created", "updated"), ("first_delivery_year", "last_delivery_year")],
-                    "classes": ["collapse"]}),
+        (
+            "SIPRI",
+            {
+                "fields": ["sipri_id", ("tiv_per_unit", "tiv_total", "tiv_delivered"), "locked_fields"],
+                "classes": ["collapse"],
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": [("uid", "created", "updated"), ("first_delivery_year", "last_delivery_year")],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     @admin.display(description="year", ordering="year")

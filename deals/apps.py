@@ -1,5 +1,3 @@
-from django.core.exceptions import ValidationError
-
 from core import loading
 
 

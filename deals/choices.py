@@ -1,4 +1,5 @@
 """Vocabularies for deals: what kind of transfer, how far it got, and whether a curator has checked it."""
+
 from django.db import models
 
 

@@ -3,6 +3,7 @@
 The columns are those a SIPRI trade-register user expects, then what a round trip needs. csv_lines writes them row
 by row in constant memory; deals/export_copy.py builds PostgreSQL's COPY statement from the same table.
 """
+
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -89,18 +90,29 @@ def label(header: str, path: str, labels: dict[str, str], unlabelled: str | None
     whens = " ".join("WHEN %s THEN %s" for _ in labels)
     params = tuple(item for pair in labels.items() for item in pair)
     if unlabelled is None:
-        return Column(header, lambda deal: labels.get(code := get(deal), code),
-                      _nonempty(f"CASE {field} {whens} ELSE {field} END"), params)
-    return Column(header, lambda deal: labels.get(get(deal), unlabelled),
-                  _nonempty(f"CASE {field} {whens} ELSE %s END"), (*params, unlabelled))
+        return Column(
+            header,
+            lambda deal: labels.get(code := get(deal), code),
+            _nonempty(f"CASE {field} {whens} ELSE {field} END"),
+            params,
+        )
+    return Column(
+        header,
+        lambda deal: labels.get(get(deal), unlabelled),
+        _nonempty(f"CASE {field} {whens} ELSE %s END"),
+        (*params, unlabelled),
+    )
 
 
 def iso_code(header: str, party: str) -> Column:
     """The party's alpha-3 code, else its ISO 3166-3 code as a former state."""
     get = attrgetter(party)
     alias = ALIASES[party]
-    return Column(header, lambda deal: get(deal).iso3 or get(deal).iso_former or "",
-                  f"COALESCE(NULLIF({alias}.iso3, ''), NULLIF({alias}.iso_former, ''))")
+    return Column(
+        header,
+        lambda deal: get(deal).iso3 or get(deal).iso_former or "",
+        f"COALESCE(NULLIF({alias}.iso3, ''), NULLIF({alias}.iso_former, ''))",
+    )
 
 
 def weapon_designation(deal: Deal) -> str:
@@ -158,8 +170,10 @@ SOURCES_SQL = """string_agg(
 
 # SIPRI's own words for the condition, so the column reads as their "status" does.
 SIPRI_CONDITION = {
-    Condition.NEW: "New", Condition.SECOND_HAND: "Second hand",
-    Condition.SECOND_HAND_MODERNISED: "Second hand but modernized", Condition.UNKNOWN: "",
+    Condition.NEW: "New",
+    Condition.SECOND_HAND: "Second hand",
+    Condition.SECOND_HAND_MODERNISED: "Second hand but modernized",
+    Condition.UNKNOWN: "",
 }
 
 COLUMNS = [

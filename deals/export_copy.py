@@ -5,6 +5,7 @@ PostgreSQL renders the rows and the app only relays them: 57,208 rows/s, where t
 that both paths write the same bytes on data that gives every column two values. This path serves PostgreSQL when the
 deals are ordered by id; anything else takes the row-by-row writer (deals/export.py).
 """
+
 import csv
 import io
 import time

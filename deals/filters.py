@@ -1,4 +1,5 @@
 """Filters for deals: the vocabulary of the API contract."""
+
 import django_filters
 
 from actors.filters import actor_ref_filter
@@ -35,7 +36,8 @@ class DealFilterSet(django_filters.FilterSet):
     status = choice_list_filter(DealStatus.choices, field_name="status", help_text="Stage reached; any of several.")
     condition = choice_list_filter(Condition.choices, field_name="condition", help_text="New or second-hand.")
     review_status = choice_list_filter(
-        ReviewStatus.choices, field_name="review_status",
+        ReviewStatus.choices,
+        field_name="review_status",
         help_text="Review state. Callers without curator rights only ever see `reviewed` deals.",
     )
     year_from = YearFilter(field_name="year", lookup_expr="gte", help_text="Order or agreement year from (inclusive).")
@@ -43,18 +45,29 @@ class DealFilterSet(django_filters.FilterSet):
     delivered_from = YearFilter(method="delivered_between", help_text="Any delivery in this year or later.")
     delivered_to = YearFilter(method="delivered_between", help_text="Any delivery in this year or earlier.")
     source = ListFilter(
-        field_name="id", method="citing", resolve=lookup_resolver(source_rows), hint="use a source id.",
+        field_name="id",
+        method="citing",
+        resolve=lookup_resolver(source_rows),
+        hint="use a source id.",
         help_text="Deals these sources (ids) support; any of several. Contradicting citations do not count.",
     )
     q = SearchFilter(
         method="search",
         help_text="Text in party names and aliases, system designations and aliases, notes and quotes.",
     )
-    ordering = OrderingFilter(fields=[
-        ("year", "year"), ("id", "id"), ("updated", "updated"), ("created", "created"),
-        ("supplier__name", "supplier"), ("recipient__name", "recipient"), ("system__designation", "system"),
-        ("quantity_ordered", "quantity_ordered"), ("first_delivery_year", "first_delivery_year"),
-    ])
+    ordering = OrderingFilter(
+        fields=[
+            ("year", "year"),
+            ("id", "id"),
+            ("updated", "updated"),
+            ("created", "created"),
+            ("supplier__name", "supplier"),
+            ("recipient__name", "recipient"),
+            ("system__designation", "system"),
+            ("quantity_ordered", "quantity_ordered"),
+            ("first_delivery_year", "first_delivery_year"),
+        ]
+    )
 
     class Meta:
         model = Deal

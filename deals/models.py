@@ -1,4 +1,5 @@
 """Deals: one record per supplier, recipient and system, with its stage, quantities, years and deliveries."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -21,21 +22,28 @@ def year_range_check(field: str, name: str) -> models.CheckConstraint:
 
 class Deal(UidModel):
     supplier = models.ForeignKey(
-        "actors.Actor", on_delete=models.PROTECT, related_name="deals_supplied",
+        "actors.Actor",
+        on_delete=models.PROTECT,
+        related_name="deals_supplied",
         help_text="Who supplies, or would supply, the weapons.",
     )
     recipient = models.ForeignKey(
-        "actors.Actor", on_delete=models.PROTECT, related_name="deals_received",
+        "actors.Actor",
+        on_delete=models.PROTECT,
+        related_name="deals_received",
         help_text="Who receives, or would receive, the weapons.",
     )
     system = models.ForeignKey(
-        "systems.System", on_delete=models.PROTECT, related_name="deals",
+        "systems.System",
+        on_delete=models.PROTECT,
+        related_name="deals",
         help_text="The weapon system; a generic entry where the source names no designation.",
     )
     kind = models.CharField(max_length=32, choices=DealKind.choices, help_text="What kind of transfer this is.")
     status = models.CharField(max_length=32, choices=DealStatus.choices, help_text="How far the deal got.")
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="Year of the order or agreement (or of the stated interest or offer); empty when unknown.",
     )
     year_is_estimate = models.BooleanField(default=False, help_text="The year is an estimate (SIPRI's `?`).")
@@ -43,7 +51,9 @@ class Deal(UidModel):
         null=True, blank=True, help_text="A finer date of the order or agreement, where known; see `date_precision`."
     )
     date_precision = models.CharField(
-        max_length=8, choices=DatePrecision.choices, blank=True,
+        max_length=8,
+        choices=DatePrecision.choices,
+        blank=True,
         help_text="How much of `date` is known: `month` (the day is not) or `day`.",
     )
     quantity_ordered = models.PositiveIntegerField(
@@ -66,7 +76,9 @@ class Deal(UidModel):
         null=True, blank=True, editable=False, help_text="Latest delivery year (kept from the deliveries)."
     )
     condition = models.CharField(
-        max_length=32, choices=Condition.choices, default=Condition.UNKNOWN,
+        max_length=32,
+        choices=Condition.choices,
+        default=Condition.UNKNOWN,
         help_text="New or second-hand (SIPRI's status column).",
     )
     value = models.DecimalField(
@@ -75,35 +87,51 @@ class Deal(UidModel):
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 currency of `value`, e.g. `USD`.")
     notes = models.TextField(blank=True, help_text="Curator's notes: how the record was read from its sources.")
     review_status = models.CharField(
-        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT,
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
         help_text="Draft records stay out of public reads until a curator reviews them.",
     )
     sipri_id = models.PositiveIntegerField(
-        null=True, blank=True, db_index=True,
+        null=True,
+        blank=True,
+        db_index=True,
         help_text="SIPRI Arms Transfers Database deal id, where the export gives one.",
     )
     tiv_per_unit = models.DecimalField(
-        max_digits=14, decimal_places=3, null=True, blank=True,
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
         help_text="SIPRI trend-indicator value (TIV) per unit, in millions: a volume index, never money.",
     )
     tiv_total = models.DecimalField(
-        max_digits=14, decimal_places=3, null=True, blank=True,
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
         help_text="SIPRI trend-indicator value (TIV) of the whole order, in millions: a volume index, never money.",
     )
     tiv_delivered = models.DecimalField(
-        max_digits=14, decimal_places=3, null=True, blank=True,
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
         help_text="SIPRI trend-indicator value (TIV) of the weapons delivered, in millions: "
-                  "a volume index, never money.",
+        "a volume index, never money.",
     )
     locked_fields = models.JSONField(
-        default=list, blank=True,
-        help_text="Names of fields a curator has locked against re-imports, e.g. `[\"notes\", \"kind\"]`; "
-                  "`deliveries` locks the delivery rows.",
+        default=list,
+        blank=True,
+        help_text='Names of fields a curator has locked against re-imports, e.g. `["notes", "kind"]`; '
+        "`deliveries` locks the delivery rows.",
     )
     import_snapshot = models.JSONField(
-        null=True, blank=True, editable=False,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="The values the last SIPRI import wrote; a field whose value differs has been edited by a "
-                  "curator, and a re-import keeps it.",
+        "curator, and a re-import keeps it.",
     )
 
     history = HistoricalRecords()
@@ -121,10 +149,16 @@ class Deal(UidModel):
             # Public reads always filter on reviewed deals: with the condition in the index, counting a party's
             # deals is an index-only scan instead of a visit to every matching row (190 ms to 25 ms for the
             # largest supplier at one million deals; docs/performance.md).
-            models.Index(fields=["supplier", "year", "id"], name="deal_reviewed_supplier_idx",
-                         condition=models.Q(review_status="reviewed")),
-            models.Index(fields=["recipient", "year", "id"], name="deal_reviewed_recipient_idx",
-                         condition=models.Q(review_status="reviewed")),
+            models.Index(
+                fields=["supplier", "year", "id"],
+                name="deal_reviewed_supplier_idx",
+                condition=models.Q(review_status="reviewed"),
+            ),
+            models.Index(
+                fields=["recipient", "year", "id"],
+                name="deal_reviewed_recipient_idx",
+                condition=models.Q(review_status="reviewed"),
+            ),
         ]
         constraints = [
             year_range_check("year", "deal_year_in_range"),
@@ -154,8 +188,8 @@ class Deal(UidModel):
                 violation_error_message="A deal with a date needs its year too.",
             ),
             models.CheckConstraint(
-                condition=models.Q(value__isnull=True, currency="") | models.Q(value__isnull=False, value__gte=0)
-                & ~models.Q(currency=""),
+                condition=models.Q(value__isnull=True, currency="")
+                | models.Q(value__isnull=False, value__gte=0) & ~models.Q(currency=""),
                 name="deal_value_with_currency",
                 violation_error_message="A value must be non-negative and come with its currency.",
             ),
@@ -188,9 +222,13 @@ class Deal(UidModel):
         if not isinstance(self.locked_fields, list) or not all(
             isinstance(name, str) and name in lockable for name in self.locked_fields
         ):
-            raise ValidationError({"locked_fields": [
-                f"A list of field names to keep from re-imports, from: {', '.join(sorted(lockable))}."
-            ]})
+            raise ValidationError(
+                {
+                    "locked_fields": [
+                        f"A list of field names to keep from re-imports, from: {', '.join(sorted(lockable))}."
+                    ]
+                }
+            )
 
     @property
     def delivery_years(self) -> list[int]:
@@ -220,14 +258,19 @@ class Delivery(TimestampedModel):
         indexes = [models.Index(fields=["year", "deal"], name="delivery_year_deal_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["deal", "year"], name="delivery_one_row_per_deal_year",
+                fields=["deal", "year"],
+                name="delivery_one_row_per_deal_year",
                 violation_error_message="This deal already has a delivery in that year.",
             ),
             year_range_check("year", "delivery_year_in_range"),
         ]
 
     def __str__(self):
-        count = f"{self.quantity}{'?' if self.quantity_is_estimate else ''}" if self.quantity is not None else "unknown number"
+        count = (
+            f"{self.quantity}{'?' if self.quantity_is_estimate else ''}"
+            if self.quantity is not None
+            else "unknown number"
+        )
         return f"{self.year}: {count}"
 
     def natural_key(self):
@@ -237,8 +280,5 @@ class Delivery(TimestampedModel):
 
     def clean(self):
         deal = getattr(self, "deal", None)  # an inline form may validate before its deal exists
-        if deal is not None:
-            if deal.year and self.year is not None and self.year < deal.year:
-                raise ValidationError(
-                    {"year": f"A delivery in {self.year} cannot come before the order year {deal.year}."}
-                )
+        if deal is not None and deal.year and self.year is not None and self.year < deal.year:
+            raise ValidationError({"year": f"A delivery in {self.year} cannot come before the order year {deal.year}."})

@@ -1,4 +1,5 @@
 """Reads of deals: what a caller may see, with everything the API needs fetched up front."""
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .choices import ReviewStatus
@@ -18,11 +19,13 @@ def deals_visible_to(user) -> QuerySet[Deal]:
 def deal_list(user) -> QuerySet[Deal]:
     from sources.models import Citation
 
-    return deals_visible_to(user).select_related(
-        "supplier", "recipient", "system__category"
-    ).prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("id")),
-        Prefetch("deliveries", queryset=Delivery.objects.order_by("year")),
+    return (
+        deals_visible_to(user)
+        .select_related("supplier", "recipient", "system__category")
+        .prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("id")),
+            Prefetch("deliveries", queryset=Delivery.objects.order_by("year")),
+        )
     )
 
 

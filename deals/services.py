@@ -1,4 +1,5 @@
 """Writes to deals: every path (admin, fixtures, imports, API) goes through these."""
+
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -85,9 +86,9 @@ def _deliveries(deal: Deal, deliveries: list[dict]) -> list[Delivery]:
     rows = [Delivery(deal=deal, **d) for d in deliveries]
     years = [row.year for row in rows]
     if len(set(years)) < len(years):
-        raise InvalidItems("deliveries", [
-            {"year": ["Listed twice."]} if years.count(row.year) > 1 else {} for row in rows
-        ])
+        raise InvalidItems(
+            "deliveries", [{"year": ["Listed twice."]} if years.count(row.year) > 1 else {} for row in rows]
+        )
     return rows
 
 
@@ -134,7 +135,10 @@ def deal_update(*, deal: Deal, deliveries: list[dict] | None = None, **fields) -
             if current is None:
                 row.save()
             elif (current.year_is_estimate, current.quantity, current.quantity_is_estimate) != (
-                    row.year_is_estimate, row.quantity, row.quantity_is_estimate):
+                row.year_is_estimate,
+                row.quantity,
+                row.quantity_is_estimate,
+            ):
                 current.year_is_estimate, current.quantity = row.year_is_estimate, row.quantity
                 current.quantity_is_estimate = row.quantity_is_estimate
                 current.save()

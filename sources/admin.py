@@ -1,4 +1,5 @@
 """Admin for sources and citations, plus the citation inlines the other apps embed."""
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -59,14 +60,24 @@ class CitationAdmin(SimpleHistoryAdmin):
     list_display = ["short_quote", "source", "target_display", "stance", "hedge"]
     list_filter = ["stance", "hedge", "source__kind"]
     list_select_related = [
-        "source", "deal__supplier", "deal__recipient", "deal__system", "actor", "system",
+        "source",
+        "deal__supplier",
+        "deal__recipient",
+        "deal__system",
+        "actor",
+        "system",
     ]
     search_fields = ["quote", "hedge_text", "note", "source__title", "locator"]
     autocomplete_fields = ["source", "deal", "actor", "system"]
     readonly_fields = ["uid", "created", "updated"]
     fields = [
-        "source", "quote", "locator", ("stance", "hedge", "hedge_text"), "note",
-        ("deal", "actor", "system"), ("uid", "created", "updated"),
+        "source",
+        "quote",
+        "locator",
+        ("stance", "hedge", "hedge_text"),
+        "note",
+        ("deal", "actor", "system"),
+        ("uid", "created", "updated"),
     ]
 
     @admin.display(description="quote")

@@ -1,4 +1,5 @@
 """Vocabularies for sources and the citations that tie them to records."""
+
 from django.db import models
 
 
@@ -16,8 +17,8 @@ class Hedge(models.TextChoices):
     """How the source itself commits to what it says; the cue words go in `hedge_text`."""
 
     ASSERTED = "asserted", "Stated as fact"
-    REPORTED = "reported", "Reported (\"reportedly\", \"according to\")"
-    CONDITIONAL = "conditional", "Conditional (\"would be willing\")"
-    INTENDED = "intended", "Intention or plan (\"hopes to\")"
+    REPORTED = "reported", 'Reported ("reportedly", "according to")'
+    CONDITIONAL = "conditional", 'Conditional ("would be willing")'
+    INTENDED = "intended", 'Intention or plan ("hopes to")'
     IMPLIED = "implied", "Implied, not stated"
     ESTIMATED = "estimated", "Estimate (SIPRI's `?`)"

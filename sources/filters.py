@@ -1,9 +1,10 @@
 """Filters for sources and citations."""
+
 import django_filters
 
 from actors.filters import actor_ref_filter
-from core.selectors import id_rows
 from core.api.filters import ListFilter, OrderingFilter, SearchFilter, choice_list_filter, lookup_resolver, range_form
+from core.selectors import id_rows
 from deals.filters import source_rows
 from systems.filters import system_ref_filter
 
@@ -43,11 +44,15 @@ class SourceFilterSet(django_filters.FilterSet):
 
 class CitationFilterSet(django_filters.FilterSet):
     source = ListFilter(
-        field_name="source_id", resolve=lookup_resolver(source_rows), hint="use a source id.",
+        field_name="source_id",
+        resolve=lookup_resolver(source_rows),
+        hint="use a source id.",
         help_text="Citations from these sources (ids); any of several.",
     )
     deal = ListFilter(
-        field_name="deal_id", resolve=lookup_resolver(deal_rows), hint="use a deal id.",
+        field_name="deal_id",
+        resolve=lookup_resolver(deal_rows),
+        hint="use a deal id.",
         help_text="Citations of these deals (ids); any of several.",
     )
     actor = actor_ref_filter("actor_id", "Citations of facts about these actors.")

@@ -1,4 +1,5 @@
 """Sources (news articles and dataset releases) and citations: the verbatim evidence behind every record."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -41,7 +42,8 @@ class Source(UidModel):
         indexes = [models.Index(fields=["published_on", "id"], name="source_published_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["url"], condition=models.Q(kind=SourceKind.ARTICLE) & ~models.Q(url=""),
+                fields=["url"],
+                condition=models.Q(kind=SourceKind.ARTICLE) & ~models.Q(url=""),
                 name="source_unique_article_url",
                 violation_error_message="Another article already has this URL.",
             ),
@@ -53,7 +55,8 @@ class Source(UidModel):
                 violation_error_message="A source cannot be retrieved before it was published.",
             ),
             models.CheckConstraint(
-                condition=~models.Q(title=""), name="source_title_not_empty",
+                condition=~models.Q(title=""),
+                name="source_title_not_empty",
                 violation_error_message="A source needs a title.",
             ),
         ]
@@ -67,10 +70,14 @@ class Source(UidModel):
         if self.pk and self.text:
             orphaned = [c.pk for c in self.citations.only("pk", "quote") if not quote_in_text(c.quote, self.text)]
             if orphaned:
-                raise ValidationError({"text": [
-                    f"This text no longer contains the quotes of citation(s) {', '.join(map(str, orphaned[:20]))}; "
-                    "fix or delete those citations first."
-                ]})
+                raise ValidationError(
+                    {
+                        "text": [
+                            f"This text no longer contains the quotes of citation(s) {', '.join(map(str, orphaned[:20]))}; "
+                            "fix or delete those citations first."
+                        ]
+                    }
+                )
 
 
 class Citation(UidModel):
@@ -80,27 +87,41 @@ class Citation(UidModel):
         Source, on_delete=models.PROTECT, related_name="citations", help_text="The source quoted."
     )
     deal = models.ForeignKey(
-        "deals.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="citations",
+        "deals.Deal",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
         help_text="The deal this quote is evidence for.",
     )
     actor = models.ForeignKey(
-        "actors.Actor", null=True, blank=True, on_delete=models.CASCADE, related_name="citations",
+        "actors.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
         help_text="The actor fact this quote is evidence for.",
     )
     system = models.ForeignKey(
-        "systems.System", null=True, blank=True, on_delete=models.CASCADE, related_name="citations",
+        "systems.System",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
         help_text="The system fact this quote is evidence for.",
     )
     quote = models.TextField(
         validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)],
         help_text=f"The source's words, verbatim; for a dataset, the row as published (at most {QUOTE_MAX_LENGTH:,} "
-                  "characters: quote the passage, not the document).",
+        "characters: quote the passage, not the document).",
     )
     locator = models.CharField(
         max_length=200, blank=True, help_text="Where in the source: a paragraph, a row number or a SIPRI deal id."
     )
     stance = models.CharField(
-        max_length=16, choices=Stance.choices, default=Stance.SUPPORTS,
+        max_length=16,
+        choices=Stance.choices,
+        default=Stance.SUPPORTS,
         help_text="Whether the quote supports or contradicts the record.",
     )
     hedge = models.CharField(
@@ -124,7 +145,8 @@ class Citation(UidModel):
                 violation_error_message="A citation supports exactly one record: a deal, an actor or a system.",
             ),
             models.CheckConstraint(
-                condition=~models.Q(quote=""), name="citation_quote_not_empty",
+                condition=~models.Q(quote=""),
+                name="citation_quote_not_empty",
                 violation_error_message="A citation needs the quote.",
             ),
         ]

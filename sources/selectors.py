@@ -1,4 +1,5 @@
 """Reads of sources and citations, limited to what the caller may see."""
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from deals.choices import ReviewStatus
@@ -17,7 +18,12 @@ def citations_visible_to(user) -> QuerySet[Citation]:
 
 def citation_list(user) -> QuerySet[Citation]:
     return citations_visible_to(user).select_related(
-        "source", "deal__supplier", "deal__recipient", "deal__system__category", "actor", "system__category",
+        "source",
+        "deal__supplier",
+        "deal__recipient",
+        "deal__system__category",
+        "actor",
+        "system__category",
     )
 
 
@@ -33,8 +39,11 @@ def source_detail(user) -> QuerySet[Source]:
 
 def source_search(queryset: QuerySet[Source], text: str) -> QuerySet[Source]:
     return queryset.filter(
-        Q(title__icontains=text) | Q(subtitle__icontains=text) | Q(publisher__icontains=text)
-        | Q(authors__icontains=text) | Q(url__icontains=text)
+        Q(title__icontains=text)
+        | Q(subtitle__icontains=text)
+        | Q(publisher__icontains=text)
+        | Q(authors__icontains=text)
+        | Q(url__icontains=text)
     )
 
 

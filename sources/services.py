@@ -1,4 +1,5 @@
 """Writes to sources and citations; the models' validation checks quotes against the stored text."""
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 

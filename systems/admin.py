@@ -1,4 +1,5 @@
 """Curators' admin for weapon systems, their categories and aliases."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,8 +31,13 @@ class SystemAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["category", "producer", "origin", "variant_of"]
     inlines = [SystemAliasInline, CitationInline]
     fields = [
-        ("designation", "slug"), "name", ("category", "description"), ("producer", "origin"),
-        "variant_of", "is_generic", "notes",
+        ("designation", "slug"),
+        "name",
+        ("category", "description"),
+        ("producer", "origin"),
+        "variant_of",
+        "is_generic",
+        "notes",
     ]
 
 

@@ -1,4 +1,5 @@
 """Vocabularies for weapon systems."""
+
 from django.db import models
 
 

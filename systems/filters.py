@@ -1,4 +1,5 @@
 """Filters for weapon systems, and the system and category reference filters deals share."""
+
 import django_filters
 
 from actors.filters import actor_ref_filter
@@ -10,14 +11,18 @@ from .models import System
 
 def system_ref_filter(field_name: str, help_text: str, **kwargs) -> ListFilter:
     return ListFilter(
-        field_name=field_name, resolve=lookup_resolver(selectors.system_ref_rows),
-        hint="use a system slug or id.", help_text=f"{help_text} System slug or id; any of several.", **kwargs,
+        field_name=field_name,
+        resolve=lookup_resolver(selectors.system_ref_rows),
+        hint="use a system slug or id.",
+        help_text=f"{help_text} System slug or id; any of several.",
+        **kwargs,
     )
 
 
 def category_ref_filter(field_name: str, help_text: str, **kwargs) -> ListFilter:
     return ListFilter(
-        field_name=field_name, resolve=lookup_resolver(selectors.category_ref_rows),
+        field_name=field_name,
+        resolve=lookup_resolver(selectors.category_ref_rows),
         hint="use a SIPRI armament category slug, e.g. aircraft, air-defence-systems, armoured-vehicles, missiles.",
         help_text=f"{help_text} SIPRI armament category slug (e.g. `aircraft`, `air-defence-systems`); any of several.",
         **kwargs,

@@ -1,4 +1,5 @@
 """Weapon systems: designations, SIPRI armament categories, producers, variants and aliases."""
+
 from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
@@ -26,11 +27,14 @@ class Category(SlugModel):
 
 class System(SlugModel):
     designation = models.CharField(
-        max_length=200, blank=True, db_index=True,
+        max_length=200,
+        blank=True,
+        db_index=True,
         help_text="Designation, e.g. `MiG-29` or `Pantsir-S1`; empty for a generic entry.",
     )
     name = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="A name that reads well alone, e.g. `anti-aircraft missiles` for a generic entry.",
     )
     description = models.CharField(
@@ -40,15 +44,27 @@ class System(SlugModel):
         Category, on_delete=models.PROTECT, related_name="systems", help_text="SIPRI armament category."
     )
     producer = models.ForeignKey(
-        "actors.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="produced_systems",
+        "actors.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="produced_systems",
         help_text="Designer or maker, e.g. Mikoyan. Not necessarily a supplier.",
     )
     origin = models.ForeignKey(
-        "actors.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="originated_systems",
+        "actors.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="originated_systems",
         help_text="State the system comes from.",
     )
     variant_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="variants",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="variants",
         help_text="The base system this is a variant of, e.g. T-72 for T-72MS.",
     )
     is_generic = models.BooleanField(
@@ -63,7 +79,8 @@ class System(SlugModel):
         indexes = [models.Index(fields=["category", "designation"], name="system_category_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(is_generic=True, designation="") | models.Q(is_generic=False) & ~models.Q(designation=""),
+                condition=models.Q(is_generic=True, designation="")
+                | models.Q(is_generic=False) & ~models.Q(designation=""),
                 name="system_designation_unless_generic",
                 violation_error_message="A named system needs a designation; a generic entry has none.",
             ),
@@ -99,7 +116,9 @@ class SystemAlias(TimestampedModel):
     system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="aliases", help_text="The system named.")
     name = models.CharField(max_length=200, help_text="The name as written, e.g. `96K9 Pantsyr-S1`.")
     kind = models.CharField(
-        max_length=32, choices=SystemAliasKind.choices, default=SystemAliasKind.OTHER,
+        max_length=32,
+        choices=SystemAliasKind.choices,
+        default=SystemAliasKind.OTHER,
         help_text="How the name refers to the system.",
     )
 
@@ -112,11 +131,14 @@ class SystemAlias(TimestampedModel):
         indexes = [models.Index(Lower("name"), name="systemalias_lower_name_idx")]
         constraints = [
             models.UniqueConstraint(
-                "system", Lower("name"), name="systemalias_unique_name_per_system",
+                "system",
+                Lower("name"),
+                name="systemalias_unique_name_per_system",
                 violation_error_message="This system already has that alias.",
             ),
             models.CheckConstraint(
-                condition=~models.Q(name=""), name="systemalias_name_not_empty",
+                condition=~models.Q(name=""),
+                name="systemalias_name_not_empty",
                 violation_error_message="An alias needs a name.",
             ),
         ]

@@ -1,4 +1,5 @@
 """Reads of weapon systems, shaped for the API and the filters."""
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.selectors import id_or_slug_rows
@@ -33,6 +34,9 @@ def category_ref_rows(values: list[str]):
 def system_search(queryset: QuerySet[System], text: str) -> QuerySet[System]:
     aliases = SystemAlias.objects.filter(name__icontains=text).values("system_id")
     return queryset.filter(
-        Q(designation__icontains=text) | Q(name__icontains=text) | Q(description__icontains=text)
-        | Q(slug__icontains=text) | Q(pk__in=aliases)
+        Q(designation__icontains=text)
+        | Q(name__icontains=text)
+        | Q(description__icontains=text)
+        | Q(slug__icontains=text)
+        | Q(pk__in=aliases)
     )

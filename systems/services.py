@@ -1,4 +1,5 @@
 """Writes to weapon systems: the API and imports call these; the admin runs the same model validation."""
+
 from django.db import transaction
 
 from core.services import replace_aliases, unique_slug, validated_save

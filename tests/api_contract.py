@@ -1,4 +1,5 @@
 """Shared contracts for read and write endpoints; each resource's test module declares data and inherits them."""
+
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -98,12 +99,21 @@ class ReadEndpointContract:
         assert second["previous"] and not set(ids_of(first)) & set(ids_of(second))
         assert ids_of(client.get(second["previous"]).json()) == ids_of(first)
 
-    @pytest.mark.parametrize("params, field", [
-        ({"page_size": "0"}, "page_size"), ({"page_size": "-3"}, "page_size"), ({"page_size": "100000"}, "page_size"),
-        ({"page_size": "ten"}, "page_size"), ({"page": "0"}, "page"), ({"page": "abc"}, "page"),
-        ({"cursor": "garbage!"}, "cursor"), ({"cursor": "", "ordering": "updated"}, "ordering"),
-        ({"ordering": "nonsense"}, "ordering"), ({"no_such_filter": "1"}, "no_such_filter"),
-    ])
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"page_size": "0"}, "page_size"),
+            ({"page_size": "-3"}, "page_size"),
+            ({"page_size": "100000"}, "page_size"),
+            ({"page_size": "ten"}, "page_size"),
+            ({"page": "0"}, "page"),
+            ({"page": "abc"}, "page"),
+            ({"cursor": "garbage!"}, "cursor"),
+            ({"cursor": "", "ordering": "updated"}, "ordering"),
+            ({"ordering": "nonsense"}, "ordering"),
+            ({"no_such_filter": "1"}, "no_such_filter"),
+        ],
+    )
     def test_bad_parameters_are_a_400_naming_them(self, client, params, field):
         response = client.get(self.list_url, params)
         assert response.status_code == 400
@@ -244,8 +254,9 @@ class WriteEndpointContract:
         obj = self.make_one()
         path = self.detail_url(obj)
         before = row_counts(), stored_row(obj)
-        response = getattr(client, method)(path, self.body_for(method, obj), format="json",
-                                           HTTP_IF_MATCH=etag_of(client, path))
+        response = getattr(client, method)(
+            path, self.body_for(method, obj), format="json", HTTP_IF_MATCH=etag_of(client, path)
+        )
         assert response.status_code == expected, response.content[:500]
         assert (row_counts(), stored_row(obj)) == before
 

@@ -1,4 +1,5 @@
 """Shared fixtures: a seeded database for the whole session, and a curator account."""
+
 from pathlib import Path
 
 import pytest

@@ -3,6 +3,7 @@
 Plain functions rather than factory_boy: every test runs against the seeded database and refers to seeded actors,
 systems and sources by slug, the contracts make sixty rows at a time through bulk_create, and neither needs
 factory_boy's sequences or sub-factories enough to add a dependency for them."""
+
 from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -78,12 +79,22 @@ def make_deals(n: int, review_status: str = "reviewed") -> list[Deal]:
     suppliers = list(Actor.objects.filter(iso2__in=["FR", "DE", "IT"]))
     recipient = Actor.objects.get(iso2="PL")
     system = System.objects.get(slug="mig-29")
-    deals = Deal.objects.bulk_create([
-        Deal(supplier=suppliers[i % 3], recipient=recipient, system=system, kind="purchase", status="delivered",
-             year=2000 + i % 20, first_delivery_year=2000 + i % 20 + 1, last_delivery_year=2000 + i % 20 + 1,
-             review_status=review_status)
-        for i in range(n)
-    ])
+    deals = Deal.objects.bulk_create(
+        [
+            Deal(
+                supplier=suppliers[i % 3],
+                recipient=recipient,
+                system=system,
+                kind="purchase",
+                status="delivered",
+                year=2000 + i % 20,
+                first_delivery_year=2000 + i % 20 + 1,
+                last_delivery_year=2000 + i % 20 + 1,
+                review_status=review_status,
+            )
+            for i in range(n)
+        ]
+    )
     Delivery.objects.bulk_create([Delivery(deal=d, year=d.first_delivery_year, quantity=2) for d in deals])
     source = Source.objects.get(kind="dataset")
     Citation.objects.bulk_create(

@@ -1,4 +1,5 @@
 """Small SIPRI trade-register files for import tests: both of SIPRI's layouts, with their preamble and traps."""
+
 from pathlib import Path
 
 CLASSIC_HEADER = (
@@ -59,7 +60,7 @@ CLASSIC_ROWS = [
     "Côte d'Ivoire,Türkiye,2020,?,12,?,Kirpi,armoured personnel carrier,12,?,2020; 2021,Second hand,"
     "Second-hand; aid,0.5,6,6",
     "Ghana,China,2021,,,,K-8 Karakorum,trainer/combat aircraft,2,,2022,New,Ordered for Alizé-class training,5,,10",
-    'Kenya,Czechia,2019,,4,,Dana 152mm,self-propelled gun,4,,2020,Second hand but modernized,'
+    "Kenya,Czechia,2019,,4,,Dana 152mm,self-propelled gun,4,,2020,Second hand but modernized,"
     '"Modernized before delivery;\nsecond line of the comment",1.2,4.8,4.8',
     "Uganda,Israel,2018,?,6,,Hermes-450,UAV,3,?,2019,New,3-year lease; for use in Somalia",
     ",0.5,3,1.5",

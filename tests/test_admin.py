@@ -1,4 +1,5 @@
 """The admin as a curator's tool: every page answers, search finds aliases and quotes, history is kept."""
+
 import pytest
 from django.urls import reverse
 
@@ -58,10 +59,15 @@ def test_deal_search_covers_aliases_designations_and_quotes(curator_client):
 def test_deal_list_filters(curator_client):
     agreements = set(Deal.objects.filter(status="agreement").values_list("pk", flat=True))
     assert changelist_ids(curator_client, Deal, status__exact="agreement") == agreements
-    assert changelist_ids(curator_client, Deal, year__exact="2022", system__category__id__exact=str(
-        Category.objects.get(slug="missiles").pk)) == {Deal.objects.get(system__slug="anti-aircraft-missiles").pk}
+    assert changelist_ids(
+        curator_client,
+        Deal,
+        year__exact="2022",
+        system__category__id__exact=str(Category.objects.get(slug="missiles").pk),
+    ) == {Deal.objects.get(system__slug="anti-aircraft-missiles").pk}
     assert changelist_ids(curator_client, Deal, kind__exact="manufacturing_support") == {
-        Deal.objects.get(kind="manufacturing_support").pk}
+        Deal.objects.get(kind="manufacturing_support").pk
+    }
 
 
 def test_curator_finds_serbia_and_the_pantsir_quote(curator_client):
@@ -72,26 +78,48 @@ def test_curator_finds_serbia_and_the_pantsir_quote(curator_client):
 
 
 def test_autocomplete_for_actors_answers(curator_client):
-    response = curator_client.get(reverse("admin:autocomplete"), {
-        "term": "serb", "app_label": "deals", "model_name": "deal", "field_name": "recipient",
-    })
+    response = curator_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "serb",
+            "app_label": "deals",
+            "model_name": "deal",
+            "field_name": "recipient",
+        },
+    )
     assert response.status_code == 200
     assert "Serbia (SRB)" in [r["text"] for r in response.json()["results"]]
 
 
 def inline_management(prefix, total=0, initial=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 def deal_form(**overrides):
     data = {
-        "supplier": Actor.objects.get(slug="iran").pk, "recipient": Actor.objects.get(slug="armenia").pk,
-        "system": System.objects.get(slug="iranian-combat-drones").pk, "kind": "purchase", "status": "offer",
-        "review_status": "draft", "year": "", "date": "", "date_precision": "", "quantity_text": "",
-        "quantity_ordered": "", "quantity_delivered": "", "condition": "unknown", "value": "", "currency": "",
+        "supplier": Actor.objects.get(slug="iran").pk,
+        "recipient": Actor.objects.get(slug="armenia").pk,
+        "system": System.objects.get(slug="iranian-combat-drones").pk,
+        "kind": "purchase",
+        "status": "offer",
+        "review_status": "draft",
+        "year": "",
+        "date": "",
+        "date_precision": "",
+        "quantity_text": "",
+        "quantity_ordered": "",
+        "quantity_delivered": "",
+        "condition": "unknown",
+        "value": "",
+        "currency": "",
         "notes": "",
-        **inline_management("deliveries"), **inline_management("citations"),
+        **inline_management("deliveries"),
+        **inline_management("citations"),
     }
     data.update(overrides)
     return data
@@ -100,9 +128,13 @@ def deal_form(**overrides):
 def citation_form(quote):
     return {
         **inline_management("citations", total=1),
-        "citations-0-source": Source.objects.get(title=ARTICLE).pk, "citations-0-quote": quote,
-        "citations-0-locator": "", "citations-0-stance": "supports", "citations-0-hedge": "conditional",
-        "citations-0-hedge_text": "would be willing", "citations-0-note": "",
+        "citations-0-source": Source.objects.get(title=ARTICLE).pk,
+        "citations-0-quote": quote,
+        "citations-0-locator": "",
+        "citations-0-stance": "supports",
+        "citations-0-hedge": "conditional",
+        "citations-0-hedge_text": "would be willing",
+        "citations-0-note": "",
     }
 
 
@@ -126,18 +158,39 @@ def test_admin_creates_a_deal_with_its_quote_and_history(curator_client, curator
 def test_admin_edit_shows_in_history_with_the_curator(curator_client, curator):
     deal = Deal.objects.get(system__slug="ch-95")
     data = deal_form(
-        supplier=deal.supplier_id, recipient=deal.recipient_id, system=deal.system_id, kind=deal.kind,
-        status=deal.status, review_status=deal.review_status, year="2022", year_is_estimate="on",
-        quantity_ordered="12", quantity_ordered_is_estimate="on", quantity_delivered="10",
-        quantity_delivered_is_estimate="on", condition="new", notes="Corrected after a later report.",
-        **{**inline_management("deliveries", total=2, initial=2),
-           "deliveries-0-id": deal.deliveries.get(year=2022).pk, "deliveries-0-deal": deal.pk, "deliveries-0-year": "2022",
-           "deliveries-1-id": deal.deliveries.get(year=2023).pk, "deliveries-1-deal": deal.pk, "deliveries-1-year": "2024",
-           **inline_management("citations", total=1, initial=1),
-           "citations-0-id": deal.citations.get().pk, "citations-0-deal": deal.pk,
-           "citations-0-source": deal.citations.get().source_id, "citations-0-quote": deal.citations.get().quote,
-           "citations-0-locator": "line 20742", "citations-0-stance": "supports", "citations-0-hedge": "estimated",
-           "citations-0-hedge_text": "?", "citations-0-note": ""},
+        supplier=deal.supplier_id,
+        recipient=deal.recipient_id,
+        system=deal.system_id,
+        kind=deal.kind,
+        status=deal.status,
+        review_status=deal.review_status,
+        year="2022",
+        year_is_estimate="on",
+        quantity_ordered="12",
+        quantity_ordered_is_estimate="on",
+        quantity_delivered="10",
+        quantity_delivered_is_estimate="on",
+        condition="new",
+        notes="Corrected after a later report.",
+        **{
+            **inline_management("deliveries", total=2, initial=2),
+            "deliveries-0-id": deal.deliveries.get(year=2022).pk,
+            "deliveries-0-deal": deal.pk,
+            "deliveries-0-year": "2022",
+            "deliveries-1-id": deal.deliveries.get(year=2023).pk,
+            "deliveries-1-deal": deal.pk,
+            "deliveries-1-year": "2024",
+            **inline_management("citations", total=1, initial=1),
+            "citations-0-id": deal.citations.get().pk,
+            "citations-0-deal": deal.pk,
+            "citations-0-source": deal.citations.get().source_id,
+            "citations-0-quote": deal.citations.get().quote,
+            "citations-0-locator": "line 20742",
+            "citations-0-stance": "supports",
+            "citations-0-hedge": "estimated",
+            "citations-0-hedge_text": "?",
+            "citations-0-note": "",
+        },
     )
     response = curator_client.post(admin_url(Deal, "change", deal.pk), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -154,9 +207,13 @@ def test_admin_edit_shows_in_history_with_the_curator(curator_client, curator):
 def test_mark_reviewed_action_records_each_change(curator_client, curator):
     drafts = [Deal.objects.get(system__slug="ch-95"), Deal.objects.get(system__slug="mi-35")]
     Deal.objects.filter(pk__in=[d.pk for d in drafts]).update(review_status="draft")
-    response = curator_client.post(admin_url(Deal, "changelist"), {
-        "action": "mark_reviewed", "_selected_action": [d.pk for d in drafts],
-    })
+    response = curator_client.post(
+        admin_url(Deal, "changelist"),
+        {
+            "action": "mark_reviewed",
+            "_selected_action": [d.pk for d in drafts],
+        },
+    )
     assert response.status_code == 302
     for deal in drafts:
         deal.refresh_from_db()
@@ -179,9 +236,22 @@ def test_curator_without_change_permission_cannot_edit(client, django_user_model
 
 def test_admin_refuses_source_text_that_drops_a_cited_quote(curator_client):
     source = Source.objects.get(title=ARTICLE)
-    data = {f: getattr(source, f) or "" for f in [
-        "kind", "title", "subtitle", "url", "publisher", "authors", "language", "scope", "photo_credit",
-        "photo_caption", "notes"]}
+    data = {
+        f: getattr(source, f) or ""
+        for f in [
+            "kind",
+            "title",
+            "subtitle",
+            "url",
+            "publisher",
+            "authors",
+            "language",
+            "scope",
+            "photo_credit",
+            "photo_caption",
+            "notes",
+        ]
+    }
     data.update(text="A rewritten text.", published_on="", retrieved_on="")
     response = curator_client.post(admin_url(Source, "change", source.pk), data)
     assert response.status_code == 200

@@ -1,4 +1,5 @@
 """Curation through the API: each resource meets the shared write contract, plus the rules only it has."""
+
 import datetime
 
 import pytest
@@ -12,15 +13,28 @@ from systems.models import System
 
 from .api_contract import BASE, MISSING, InUseDeleteContract, WriteEndpointContract, etag_of, history_of, row_counts
 from .factories import (
-    WILLING, article, make_actor, make_citation, make_deal, make_source, make_system, token_client,
+    WILLING,
+    article,
+    make_actor,
+    make_citation,
+    make_deal,
+    make_source,
+    make_system,
+    token_client,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def deal_body(**overrides):
-    body = {"supplier": "iran", "recipient": "AM", "system": "iranian-combat-drones", "kind": "purchase",
-            "status": "offer", "review_status": "reviewed"}
+    body = {
+        "supplier": "iran",
+        "recipient": "AM",
+        "system": "iranian-combat-drones",
+        "kind": "purchase",
+        "status": "offer",
+        "review_status": "reviewed",
+    }
     body.update(overrides)
     return body
 
@@ -43,26 +57,49 @@ class TestActorWrites(InUseDeleteContract, WriteEndpointContract):
     ]
 
     def create_body(self):
-        return {"name": "Acme Defence", "kind": "company", "part_of": "RS", "valid_from": 1991,
-                "notes": "A maker of drones."}
+        return {
+            "name": "Acme Defence",
+            "kind": "company",
+            "part_of": "RS",
+            "valid_from": 1991,
+            "notes": "A maker of drones.",
+        }
 
     def stored_values(self):
-        return {"name": "Acme Defence", "kind": "company", "part_of.slug": "serbia", "valid_from": 1991,
-                "notes": "A maker of drones."}
+        return {
+            "name": "Acme Defence",
+            "kind": "company",
+            "part_of.slug": "serbia",
+            "valid_from": 1991,
+            "notes": "A maker of drones.",
+        }
 
     def make_one(self):
         return make_actor()
 
     def in_use(self):
         armenia = Actor.objects.get(slug="armenia")
-        return armenia, [*Deal.objects.filter(Q(supplier=armenia) | Q(recipient=armenia)), *armenia.parts.all(),
-                         *armenia.produced_systems.all(), *armenia.originated_systems.all()]
+        return armenia, [
+            *Deal.objects.filter(Q(supplier=armenia) | Q(recipient=armenia)),
+            *armenia.parts.all(),
+            *armenia.produced_systems.all(),
+            *armenia.originated_systems.all(),
+        ]
 
     def test_aliases_and_links_by_slug(self, curator):
-        response = curator.post(self.list_url, {
-            "name": "Serbian Armed Forces", "kind": "armed_force", "part_of": "RS",
-            "aliases": [{"name": "Vojska Srbije", "kind": "transliteration"}, {"name": "VS", "kind": "abbreviation"}],
-        }, format="json")
+        response = curator.post(
+            self.list_url,
+            {
+                "name": "Serbian Armed Forces",
+                "kind": "armed_force",
+                "part_of": "RS",
+                "aliases": [
+                    {"name": "Vojska Srbije", "kind": "transliteration"},
+                    {"name": "VS", "kind": "abbreviation"},
+                ],
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["slug"] == "serbian-armed-forces" and body["part_of"]["slug"] == "serbia"
@@ -70,9 +107,12 @@ class TestActorWrites(InUseDeleteContract, WriteEndpointContract):
         stored = Actor.objects.get(slug="serbian-armed-forces")
         assert stored.part_of.slug == "serbia"
         assert set(stored.aliases.values_list("name", "kind")) == {
-            ("Vojska Srbije", "transliteration"), ("VS", "abbreviation")}
-        duplicate = curator.post(self.list_url, {"name": "X", "kind": "company",
-                                                 "aliases": [{"name": "Y"}, {"name": "y"}]}, format="json")
+            ("Vojska Srbije", "transliteration"),
+            ("VS", "abbreviation"),
+        }
+        duplicate = curator.post(
+            self.list_url, {"name": "X", "kind": "company", "aliases": [{"name": "Y"}, {"name": "y"}]}, format="json"
+        )
         assert duplicate.status_code == 400 and duplicate.json()["aliases"][1] == {"name": ["Listed twice."]}
         assert not Actor.objects.filter(name="X").exists()
 
@@ -93,12 +133,25 @@ class TestSystemWrites(InUseDeleteContract, WriteEndpointContract):
     ]
 
     def create_body(self):
-        return {"designation": "ZZ-1", "category": "aircraft", "description": "trainer", "producer": "mikoyan",
-                "origin": "RU", "variant_of": "mig-29", "aliases": [{"name": "Zed One", "kind": "nickname"}]}
+        return {
+            "designation": "ZZ-1",
+            "category": "aircraft",
+            "description": "trainer",
+            "producer": "mikoyan",
+            "origin": "RU",
+            "variant_of": "mig-29",
+            "aliases": [{"name": "Zed One", "kind": "nickname"}],
+        }
 
     def stored_values(self):
-        return {"designation": "ZZ-1", "category.slug": "aircraft", "description": "trainer",
-                "producer.slug": "mikoyan", "origin.slug": "russia", "variant_of.slug": "mig-29"}
+        return {
+            "designation": "ZZ-1",
+            "category.slug": "aircraft",
+            "description": "trainer",
+            "producer.slug": "mikoyan",
+            "origin.slug": "russia",
+            "variant_of.slug": "mig-29",
+        }
 
     def make_one(self):
         return make_system()
@@ -113,8 +166,12 @@ class TestSystemWrites(InUseDeleteContract, WriteEndpointContract):
         system = System.objects.get(pk=response.json()["id"])
         assert list(system.aliases.values_list("name", "kind")) == [("Zed One", "nickname")]
         path = self.detail_url(system)
-        response = curator.patch(path, {"aliases": [{"name": "Zed", "kind": "nickname"}]}, format="json",
-                                 HTTP_IF_MATCH=etag_of(curator, path))
+        response = curator.patch(
+            path,
+            {"aliases": [{"name": "Zed", "kind": "nickname"}]},
+            format="json",
+            HTTP_IF_MATCH=etag_of(curator, path),
+        )
         assert response.status_code == 200, response.content
         assert list(system.aliases.values_list("name", flat=True)) == ["Zed"]
 
@@ -137,9 +194,13 @@ class TestDealWrites(WriteEndpointContract):
     ]
 
     def create_body(self):
-        return deal_body(year=2024, quantity_ordered=40, quantity_text="forty",
-                         deliveries=[{"year": 2025, "quantity": 10}],
-                         citations=[{"source": article().pk, "quote": WILLING}])
+        return deal_body(
+            year=2024,
+            quantity_ordered=40,
+            quantity_text="forty",
+            deliveries=[{"year": 2025, "quantity": 10}],
+            citations=[{"source": article().pk, "quote": WILLING}],
+        )
 
     def put_body(self, obj):
         body = super().put_body(obj)
@@ -147,10 +208,20 @@ class TestDealWrites(WriteEndpointContract):
         return body
 
     def stored_values(self):
-        return {"supplier.slug": "iran", "recipient.slug": "armenia", "system.slug": "iranian-combat-drones",
-                "kind": "purchase", "status": "offer", "review_status": "reviewed", "year": 2024,
-                "quantity_ordered": 40, "quantity_text": "forty", "first_delivery_year": 2025,
-                "last_delivery_year": 2025, "delivery_years": [2025]}
+        return {
+            "supplier.slug": "iran",
+            "recipient.slug": "armenia",
+            "system.slug": "iranian-combat-drones",
+            "kind": "purchase",
+            "status": "offer",
+            "review_status": "reviewed",
+            "year": 2024,
+            "quantity_ordered": 40,
+            "quantity_text": "forty",
+            "first_delivery_year": 2025,
+            "last_delivery_year": 2025,
+            "delivery_years": [2025],
+        }
 
     def make_one(self):
         return make_deal()
@@ -158,8 +229,9 @@ class TestDealWrites(WriteEndpointContract):
     def test_a_quantity_change_shows_its_old_and_new_value_in_history(self, curator):
         deal = Deal.objects.get(system__slug="pantsir-s1")
         path = f"{self.list_url}{deal.pk}/"
-        response = curator.patch(path, {"quantity_ordered": 6, "quantity_text": ""}, format="json",
-                                 HTTP_IF_MATCH=etag_of(curator, path))
+        response = curator.patch(
+            path, {"quantity_ordered": 6, "quantity_text": ""}, format="json", HTTP_IF_MATCH=etag_of(curator, path)
+        )
         assert response.status_code == 200
         deal.refresh_from_db()
         assert (deal.quantity_ordered, deal.quantity_text) == (6, "")
@@ -176,11 +248,19 @@ class TestDealWrites(WriteEndpointContract):
         assert not Citation.objects.filter(deal_id=deal.pk).exists()
 
     def test_deal_with_citations_in_one_request(self, curator):
-        body = deal_body(citations=[
-            {"source": article().pk, "quote": WILLING, "stance": "supports", "hedge": "conditional",
-             "hedge_text": "would be willing"},
-            {"source": article().pk, "quote": "Serbia and Armenia are reportedly interested", "hedge": "reported"},
-        ], deliveries=[])
+        body = deal_body(
+            citations=[
+                {
+                    "source": article().pk,
+                    "quote": WILLING,
+                    "stance": "supports",
+                    "hedge": "conditional",
+                    "hedge_text": "would be willing",
+                },
+                {"source": article().pk, "quote": "Serbia and Armenia are reportedly interested", "hedge": "reported"},
+            ],
+            deliveries=[],
+        )
         response = curator.post(self.list_url, body, format="json")
         assert response.status_code == 201, response.content
         created = response.json()
@@ -195,11 +275,13 @@ class TestDealWrites(WriteEndpointContract):
 
     def test_one_bad_citation_stores_nothing(self, curator):
         before = row_counts()
-        body = deal_body(citations=[
-            {"source": article().pk, "quote": WILLING},
-            {"source": article().pk, "quote": "Armenia signed for forty drones."},
-            {"source": article().pk, "quote": "Serbia and Armenia are reportedly interested"},
-        ])
+        body = deal_body(
+            citations=[
+                {"source": article().pk, "quote": WILLING},
+                {"source": article().pk, "quote": "Armenia signed for forty drones."},
+                {"source": article().pk, "quote": "Serbia and Armenia are reportedly interested"},
+            ]
+        )
         response = curator.post(self.list_url, body, format="json")
         assert response.status_code == 400
         errors = response.json()["citations"]
@@ -210,8 +292,12 @@ class TestDealWrites(WriteEndpointContract):
     def test_updating_deliveries_moves_the_span(self, curator):
         deal = Deal.objects.get(system__slug="ch-95")
         path = f"{self.list_url}{deal.pk}/"
-        response = curator.patch(path, {"year": 2023, "deliveries": [{"year": 2024, "quantity": 10}]}, format="json",
-                                 HTTP_IF_MATCH=etag_of(curator, path))
+        response = curator.patch(
+            path,
+            {"year": 2023, "deliveries": [{"year": 2024, "quantity": 10}]},
+            format="json",
+            HTTP_IF_MATCH=etag_of(curator, path),
+        )
         assert response.status_code == 200, response.content
         assert response.json()["delivery_years"] == [2024]
         deal.refresh_from_db()
@@ -261,14 +347,28 @@ class TestSourceWrites(InUseDeleteContract, WriteEndpointContract):
     ]
 
     def create_body(self):
-        return {"kind": "article", "title": "A fresh report", "link": "https://example.org/fresh-report",
-                "publisher": "Example Times", "authors": "A. Writer", "published_on": "2025-03-01",
-                "language": "en", "text": "Armenia is said to want drones."}
+        return {
+            "kind": "article",
+            "title": "A fresh report",
+            "link": "https://example.org/fresh-report",
+            "publisher": "Example Times",
+            "authors": "A. Writer",
+            "published_on": "2025-03-01",
+            "language": "en",
+            "text": "Armenia is said to want drones.",
+        }
 
     def stored_values(self):
-        return {"kind": "article", "title": "A fresh report", "url": "https://example.org/fresh-report",
-                "publisher": "Example Times", "authors": "A. Writer", "published_on": datetime.date(2025, 3, 1),
-                "language": "en", "text": "Armenia is said to want drones."}
+        return {
+            "kind": "article",
+            "title": "A fresh report",
+            "url": "https://example.org/fresh-report",
+            "publisher": "Example Times",
+            "authors": "A. Writer",
+            "published_on": datetime.date(2025, 3, 1),
+            "language": "en",
+            "text": "Armenia is said to want drones.",
+        }
 
     def make_one(self):
         return make_source()
@@ -279,8 +379,7 @@ class TestSourceWrites(InUseDeleteContract, WriteEndpointContract):
     def test_source_text_cannot_drop_quoted_words(self, curator):
         text = article().text
         path = self.detail_url(article())
-        response = curator.patch(path, {"text": "A shorter text."}, format="json",
-                                 HTTP_IF_MATCH=etag_of(curator, path))
+        response = curator.patch(path, {"text": "A shorter text."}, format="json", HTTP_IF_MATCH=etag_of(curator, path))
         assert response.status_code == 400 and "citation" in response.json()["text"][0]
         assert article().text == text
 
@@ -301,12 +400,26 @@ class TestCitationWrites(WriteEndpointContract):
     ]
 
     def create_body(self):
-        return {"source": article().pk, "actor": "armenia", "quote": WILLING, "stance": "supports",
-                "hedge": "conditional", "hedge_text": "would be willing", "locator": "paragraph 3"}
+        return {
+            "source": article().pk,
+            "actor": "armenia",
+            "quote": WILLING,
+            "stance": "supports",
+            "hedge": "conditional",
+            "hedge_text": "would be willing",
+            "locator": "paragraph 3",
+        }
 
     def stored_values(self):
-        return {"source": article(), "actor.slug": "armenia", "quote": WILLING, "stance": "supports",
-                "hedge": "conditional", "hedge_text": "would be willing", "locator": "paragraph 3"}
+        return {
+            "source": article(),
+            "actor.slug": "armenia",
+            "quote": WILLING,
+            "stance": "supports",
+            "hedge": "conditional",
+            "hedge_text": "would be willing",
+            "locator": "paragraph 3",
+        }
 
     def make_one(self):
         return make_citation()
@@ -314,9 +427,12 @@ class TestCitationWrites(WriteEndpointContract):
 
 def test_history_is_listed_for_every_resource():
     anonymous = token_client()
-    for path in (f"{BASE}/actors/serbia/history/", f"{BASE}/systems/mig-29/history/",
-                 f"{BASE}/sources/{article().pk}/history/",
-                 f"{BASE}/deals/{Deal.objects.first().pk}/history/"):
+    for path in (
+        f"{BASE}/actors/serbia/history/",
+        f"{BASE}/systems/mig-29/history/",
+        f"{BASE}/sources/{article().pk}/history/",
+        f"{BASE}/deals/{Deal.objects.first().pk}/history/",
+    ):
         body = anonymous.get(path).json()
         assert body["results"][0]["action"] == "created", path
 

@@ -1,4 +1,5 @@
 """The deal filters of the API contract, the headline question, and the CSV export."""
+
 import csv
 import io
 from decimal import Decimal
@@ -51,35 +52,62 @@ def test_headline_answer_carries_quantities_and_stages(client):
     assert by_system["anti-aircraft-missiles"]["system"]["designation"] == ""
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"supplier": "iran"}, [("iran", "armenia", "iranian-combat-drones"), ("iran", "russia", "iranian-combat-drones"),
-                            ("iran", "serbia", "iranian-combat-drones"), ("iran", "serbia", "serbian-combat-drones")]),
-    ({"supplier": "BY,ir", "recipient": "ARM"}, [("iran", "armenia", "iranian-combat-drones")]),
-    ({"supplier": ["CN"], "system": "ch-92,ch-95"}, [("china", "serbia", "ch-92"), ("china", "serbia", "ch-95")]),
-    ({"party": "russia", "year_to": "2020"}, []),
-    ({"party": ["russia", "armenia"], "kind": "unspecified,purchase", "status": "delivered,interest"},
-     [("iran", "armenia", "iranian-combat-drones"), ("iran", "russia", "iranian-combat-drones")]),
-    ({"system": "iranian-combat-drones"}, [("iran", "armenia", "iranian-combat-drones"),
-                                           ("iran", "russia", "iranian-combat-drones"),
-                                           ("iran", "serbia", "iranian-combat-drones")]),
-    ({"category": "armoured-vehicles,air-defence-systems"}, [("russia", "serbia", "pantsir-s1"),
-                                                             ("russia", "serbia", "t-72ms")]),
-    ({"kind": "aid"}, [("belarus", "serbia", "mig-29")]),
-    ({"kind": "manufacturing_support"}, [("iran", "serbia", "serbian-combat-drones")]),
-    ({"status": "interest"}, [("china", "serbia", "chinese-military-technology"),
-                              ("iran", "armenia", "iranian-combat-drones"), ("iran", "serbia", "iranian-combat-drones")]),
-    ({"year_from": "2017", "year_to": "2017"}, [("belarus", "serbia", "mig-29")]),
-    ({"year_from": "2022"}, [("china", "serbia", "anti-aircraft-missiles"), ("china", "serbia", "ch-92"),
-                             ("china", "serbia", "ch-95")]),
-    ({"delivered_from": "2021", "delivered_to": "2021"}, [("belarus", "serbia", "mig-29")]),
-    ({"delivered_from": "2023"}, [("china", "serbia", "ch-95")]),
-    ({"delivered_to": "2022"}, [("belarus", "serbia", "mig-29"), ("china", "serbia", "ch-95")]),
-    ({"condition": "second_hand_modernised"}, [("belarus", "serbia", "mig-29")]),
-    ({"q": "96K9"}, [("russia", "serbia", "pantsir-s1")]),
-    ({"q": "kremlin", "system": "mig-29"}, [("russia", "serbia", "mig-29")]),
-    ({"q": "would be willing to support"}, [("iran", "serbia", "serbian-combat-drones")]),
-    ({"q": "they reached"}, [("china", "serbia", "anti-aircraft-missiles"), ("china", "serbia", "ch-92")]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        (
+            {"supplier": "iran"},
+            [
+                ("iran", "armenia", "iranian-combat-drones"),
+                ("iran", "russia", "iranian-combat-drones"),
+                ("iran", "serbia", "iranian-combat-drones"),
+                ("iran", "serbia", "serbian-combat-drones"),
+            ],
+        ),
+        ({"supplier": "BY,ir", "recipient": "ARM"}, [("iran", "armenia", "iranian-combat-drones")]),
+        ({"supplier": ["CN"], "system": "ch-92,ch-95"}, [("china", "serbia", "ch-92"), ("china", "serbia", "ch-95")]),
+        ({"party": "russia", "year_to": "2020"}, []),
+        (
+            {"party": ["russia", "armenia"], "kind": "unspecified,purchase", "status": "delivered,interest"},
+            [("iran", "armenia", "iranian-combat-drones"), ("iran", "russia", "iranian-combat-drones")],
+        ),
+        (
+            {"system": "iranian-combat-drones"},
+            [
+                ("iran", "armenia", "iranian-combat-drones"),
+                ("iran", "russia", "iranian-combat-drones"),
+                ("iran", "serbia", "iranian-combat-drones"),
+            ],
+        ),
+        (
+            {"category": "armoured-vehicles,air-defence-systems"},
+            [("russia", "serbia", "pantsir-s1"), ("russia", "serbia", "t-72ms")],
+        ),
+        ({"kind": "aid"}, [("belarus", "serbia", "mig-29")]),
+        ({"kind": "manufacturing_support"}, [("iran", "serbia", "serbian-combat-drones")]),
+        (
+            {"status": "interest"},
+            [
+                ("china", "serbia", "chinese-military-technology"),
+                ("iran", "armenia", "iranian-combat-drones"),
+                ("iran", "serbia", "iranian-combat-drones"),
+            ],
+        ),
+        ({"year_from": "2017", "year_to": "2017"}, [("belarus", "serbia", "mig-29")]),
+        (
+            {"year_from": "2022"},
+            [("china", "serbia", "anti-aircraft-missiles"), ("china", "serbia", "ch-92"), ("china", "serbia", "ch-95")],
+        ),
+        ({"delivered_from": "2021", "delivered_to": "2021"}, [("belarus", "serbia", "mig-29")]),
+        ({"delivered_from": "2023"}, [("china", "serbia", "ch-95")]),
+        ({"delivered_to": "2022"}, [("belarus", "serbia", "mig-29"), ("china", "serbia", "ch-95")]),
+        ({"condition": "second_hand_modernised"}, [("belarus", "serbia", "mig-29")]),
+        ({"q": "96K9"}, [("russia", "serbia", "pantsir-s1")]),
+        ({"q": "kremlin", "system": "mig-29"}, [("russia", "serbia", "mig-29")]),
+        ({"q": "would be willing to support"}, [("iran", "serbia", "serbian-combat-drones")]),
+        ({"q": "they reached"}, [("china", "serbia", "anti-aircraft-missiles"), ("china", "serbia", "ch-92")]),
+    ],
+)
 def test_filters(client, params, expected):
     assert pairs(client, **params) == expected
 
@@ -95,25 +123,28 @@ def test_party_covers_both_sides(client):
     assert pairs(client, party="RU", supplier="IR") == [("iran", "russia", "iranian-combat-drones")]
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"year_from": "abc"}, "year_from"),
-    ({"year_from": "2021.5"}, "year_from"),
-    ({"year_to": "99999999999"}, "year_to"),
-    ({"year_from": "2023", "year_to": "2021"}, "year_to"),
-    ({"delivered_from": "2023", "delivered_to": "2021"}, "delivered_to"),
-    ({"kind": "bogus"}, "kind"),
-    ({"status": "delivered,shipped"}, "status"),
-    ({"supplier": "atlantis"}, "supplier"),
-    ({"recipient": "RS,XX"}, "recipient"),
-    ({"party": "../etc"}, "party"),
-    ({"system": "death-star"}, "system"),
-    ({"category": "lasers"}, "category"),
-    ({"source": "abc"}, "source"),
-    ({"source": "999999"}, "source"),
-    ({"q": "x" * 501}, "q"),
-    ({"ordering": "price"}, "ordering"),
-    ({"recipent": "RS"}, "recipent"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"year_from": "abc"}, "year_from"),
+        ({"year_from": "2021.5"}, "year_from"),
+        ({"year_to": "99999999999"}, "year_to"),
+        ({"year_from": "2023", "year_to": "2021"}, "year_to"),
+        ({"delivered_from": "2023", "delivered_to": "2021"}, "delivered_to"),
+        ({"kind": "bogus"}, "kind"),
+        ({"status": "delivered,shipped"}, "status"),
+        ({"supplier": "atlantis"}, "supplier"),
+        ({"recipient": "RS,XX"}, "recipient"),
+        ({"party": "../etc"}, "party"),
+        ({"system": "death-star"}, "system"),
+        ({"category": "lasers"}, "category"),
+        ({"source": "abc"}, "source"),
+        ({"source": "999999"}, "source"),
+        ({"q": "x" * 501}, "q"),
+        ({"ordering": "price"}, "ordering"),
+        ({"recipent": "RS"}, "recipent"),
+    ],
+)
 def test_bad_values_are_a_400_naming_the_parameter(client, params, field):
     response = client.get(DEALS, params)
     assert response.status_code == 400
@@ -138,7 +169,7 @@ def test_ordering_by_year_puts_unknown_years_last_and_breaks_ties_by_id(client):
         years = [r["year"] for r in rows]
         known = [y for y in years if y is not None]
         assert years[: len(known)] == sorted(known, reverse=ordering == "-year")
-        assert all(y is None for y in years[len(known):])
+        assert all(y is None for y in years[len(known) :])
         tied = [r["id"] for r in rows if r["year"] == 2021]
         assert tied == sorted(tied, reverse=ordering == "-year")
 
@@ -165,13 +196,26 @@ def test_export_has_sipri_columns_and_every_matching_row(client):
     rows = export(client, **HEADLINE)
     assert len(rows) == 7
     assert list(rows[0])[:12] == [
-        "Supplier", "Recipient", "Weapon designation", "Weapon description", "Armament category",
-        "Year of order", "Year of order is estimate", "Number ordered", "Number ordered is estimate",
-        "Number delivered", "Number delivered is estimate", "Year(s) of delivery",
+        "Supplier",
+        "Recipient",
+        "Weapon designation",
+        "Weapon description",
+        "Armament category",
+        "Year of order",
+        "Year of order is estimate",
+        "Number ordered",
+        "Number ordered is estimate",
+        "Number delivered",
+        "Number delivered is estimate",
+        "Year(s) of delivery",
     ]
     mig = next(r for r in rows if r["Weapon designation"] == "MiG-29")
     assert (mig["Supplier"], mig["Recipient"], mig["Year of order"], mig["Quantity as written"]) == (
-        "Russia", "Serbia", "2021", "several")
+        "Russia",
+        "Serbia",
+        "2021",
+        "several",
+    )
     assert mig["Number ordered"] == "" and mig["Armament category"] == "Aircraft"
     assert "Iran looks to the Balkan market" in mig["Sources"]
     missiles = next(r for r in rows if r["Armament category"] == "Missiles")
@@ -183,7 +227,11 @@ def test_export_streams_all_rows_not_one_page(client):
     rows = export(client, recipient="PL")
     assert len(rows) == 120
     ch95 = export(client, system="ch-95")[0]
-    assert (ch95["Year(s) of delivery"], ch95["Year of order is estimate"], ch95["Status"]) == ("2022; 2023", "Yes", "New")
+    assert (ch95["Year(s) of delivery"], ch95["Year of order is estimate"], ch95["Status"]) == (
+        "2022; 2023",
+        "Yes",
+        "New",
+    )
 
 
 def test_export_refuses_bad_filters_as_json(client):
@@ -205,17 +253,34 @@ def test_export_carries_what_a_round_trip_needs(client):
     Deal.objects.filter(pk=ch95.pk).update(sipri_id=67324)
     rows = {row["Weapon designation"]: row for row in export(client, recipient="serbia", supplier="china,belarus")}
     assert list(rows["CH-95"])[22:] == [
-        "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons", "SIPRI deal id",
-        "Deliveries by year", "Deal stage code", "Deal kind code", "Supplier kind", "Recipient kind",
+        "SIPRI TIV per unit",
+        "SIPRI TIV for total order",
+        "SIPRI TIV of delivered weapons",
+        "SIPRI deal id",
+        "Deliveries by year",
+        "Deal stage code",
+        "Deal kind code",
+        "Supplier kind",
+        "Recipient kind",
     ]
     assert [rows["CH-95"][name] for name in list(rows["CH-95"])[22:]] == [
-        "", "", "", "67324", "2022; 2023?:6?", "delivered", "unspecified", "state", "state"
+        "",
+        "",
+        "",
+        "67324",
+        "2022; 2023?:6?",
+        "delivered",
+        "unspecified",
+        "state",
+        "state",
     ]
     mig = rows["MiG-29"]
     assert (mig["Deliveries by year"], mig["Deal stage code"], mig["Deal kind code"]) == ("2021:4", "delivered", "aid")
     missiles = rows["anti-aircraft missiles"]
     assert (missiles["Deal stage code"], missiles["Year(s) of delivery"], missiles["Deliveries by year"]) == (
-        "agreement", "", ""
+        "agreement",
+        "",
+        "",
     )
 
 
@@ -227,7 +292,9 @@ def test_export_writes_tivs_as_sipri_does_and_marks_party_kinds(client):
     Actor.objects.filter(slug="belarus").update(kind="non_state_group", iso2=None, iso3=None)
     row = export(client, system="mig-29", supplier="belarus")[0]
     assert (row["SIPRI TIV per unit"], row["SIPRI TIV for total order"], row["SIPRI TIV of delivered weapons"]) == (
-        "13.63", "60", "0"
+        "13.63",
+        "60",
+        "0",
     )
     assert (row["Supplier"], row["Supplier kind"], row["Supplier ISO code"]) == ("Belarus", "non_state_group", "")
 

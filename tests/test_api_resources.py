@@ -1,4 +1,5 @@
 """Every resource meets the shared read contract; each declares only its data and shape."""
+
 import pytest
 
 from actors.models import Actor
@@ -45,16 +46,19 @@ class TestActorEndpoint(ReadEndpointContract):
         assert {"russia", "ukraine", "belarus"} <= {s["slug"] for s in soviet["successors"]}
         assert client.get(f"{BASE}/actors/irgc/").json()["part_of"]["slug"] == "iran"
 
-    @pytest.mark.parametrize("params, expected", [
-        ({"kind": "person"}, {"ali-khamenei", "aleksandar-vucic"}),
-        ({"kind": "historical_state", "q": "yemen"}, {"north-yemen", "south-yemen"}),
-        ({"iso": "rs,HRV,ba"}, {"serbia", "croatia", "bosnia-and-herzegovina"}),
-        ({"iso": ["SUHH", "DDDE", "cshh"]}, {"soviet-union", "east-germany", "czechoslovakia"}),
-        ({"part_of": "iran"}, {"irgc", "ali-khamenei"}),
-        ({"q": "kremlin"}, {"russia"}),
-        ({"q": "President of"}, {"aleksandar-vucic"}),
-        ({"kind": "group"}, {"the-balkans", "the-caucasus", "western-suppliers"}),
-    ])
+    @pytest.mark.parametrize(
+        "params, expected",
+        [
+            ({"kind": "person"}, {"ali-khamenei", "aleksandar-vucic"}),
+            ({"kind": "historical_state", "q": "yemen"}, {"north-yemen", "south-yemen"}),
+            ({"iso": "rs,HRV,ba"}, {"serbia", "croatia", "bosnia-and-herzegovina"}),
+            ({"iso": ["SUHH", "DDDE", "cshh"]}, {"soviet-union", "east-germany", "czechoslovakia"}),
+            ({"part_of": "iran"}, {"irgc", "ali-khamenei"}),
+            ({"q": "kremlin"}, {"russia"}),
+            ({"q": "President of"}, {"aleksandar-vucic"}),
+            ({"kind": "group"}, {"the-balkans", "the-caucasus", "western-suppliers"}),
+        ],
+    )
     def test_filters(self, client, params, expected):
         response = client.get(self.list_url, {**params, "page_size": 500})
         assert {row["slug"] for row in response.json()["results"]} == expected
@@ -81,16 +85,19 @@ class TestSystemEndpoint(ReadEndpointContract):
         assert [v["slug"] for v in t72["variants"]] == ["t-72ms"]
         assert client.get(f"{BASE}/systems/mig-29/").json()["producer"]["slug"] == "mikoyan"
 
-    @pytest.mark.parametrize("params, expected", [
-        ({"category": "armoured-vehicles"}, {"t-72", "t-72ms"}),
-        ({"category": "missiles,other"}, {"anti-aircraft-missiles", "chinese-military-technology"}),
-        ({"producer": "mikoyan"}, {"mig-29"}),
-        ({"origin": "CN", "is_generic": "false"}, {"ch-92", "ch-95"}),
-        ({"is_generic": "true", "origin": ["IR", "RS"]}, {"iranian-combat-drones", "serbian-combat-drones"}),
-        ({"variant_of": "mi-24,mi-8,t-72"}, {"mi-35", "mi-17", "t-72ms"}),
-        ({"q": "greyhound"}, {"pantsir-s1"}),
-        ({"q": "transport helicopter"}, {"mi-8", "mi-17"}),
-    ])
+    @pytest.mark.parametrize(
+        "params, expected",
+        [
+            ({"category": "armoured-vehicles"}, {"t-72", "t-72ms"}),
+            ({"category": "missiles,other"}, {"anti-aircraft-missiles", "chinese-military-technology"}),
+            ({"producer": "mikoyan"}, {"mig-29"}),
+            ({"origin": "CN", "is_generic": "false"}, {"ch-92", "ch-95"}),
+            ({"is_generic": "true", "origin": ["IR", "RS"]}, {"iranian-combat-drones", "serbian-combat-drones"}),
+            ({"variant_of": "mi-24,mi-8,t-72"}, {"mi-35", "mi-17", "t-72ms"}),
+            ({"q": "greyhound"}, {"pantsir-s1"}),
+            ({"q": "transport helicopter"}, {"mi-8", "mi-17"}),
+        ],
+    )
     def test_filters(self, client, params, expected):
         response = client.get(self.list_url, {**params, "page_size": 500})
         assert {row["slug"] for row in response.json()["results"]} == expected
@@ -105,9 +112,22 @@ class TestDealEndpoint(ReadEndpointContract):
     model = Deal
     list_queries = 4  # count, deals with parties and system, citations with sources, deliveries
     detail_keys = {
-        "supplier", "recipient", "system", "kind", "status", "year", "year_is_estimate", "quantity_ordered",
-        "quantity_delivered", "quantity_text", "delivery_years", "review_status", "notes", "citations",
-        "created", "updated",
+        "supplier",
+        "recipient",
+        "system",
+        "kind",
+        "status",
+        "year",
+        "year_is_estimate",
+        "quantity_ordered",
+        "quantity_delivered",
+        "quantity_text",
+        "delivery_years",
+        "review_status",
+        "notes",
+        "citations",
+        "created",
+        "updated",
     }
     nested = {"supplier": ACTOR_BRIEF, "recipient": ACTOR_BRIEF, "system": SYSTEM_BRIEF}
 
@@ -122,7 +142,7 @@ class TestDealEndpoint(ReadEndpointContract):
         body = client.get(f"{BASE}/deals/{deal.pk}/").json()
         (citation,) = body["citations"]
         assert citation["quote"].endswith("anti-aircraft systems from Moscow.")
-        assert SOURCE_BRIEF <= set(citation["source"])
+        assert set(citation["source"]) >= SOURCE_BRIEF
         assert {"id", "quote", "stance", "hedge", "source"} <= set(citation)
 
     def test_drafts_are_hidden_from_anonymous_readers(self, client):
@@ -148,13 +168,21 @@ class TestSourceEndpoint(ReadEndpointContract):
         assert {"mig-29", "pantsir-s1", "ch-92", "anti-aircraft-missiles"} <= set(targets)
         assert any(c["actor"] and c["actor"]["slug"] == "irgc" for c in body["citations"])
 
-    @pytest.mark.parametrize("params, expected", [
-        ({"kind": "dataset"}, {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"}),
-        ({"publisher": "stockholm"}, {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"}),
-        ({"published_from": "2025-01-01", "published_to": "2025-12-31"},
-         {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"}),
-        ({"q": "balkan market"}, {"Iran looks to the Balkan market for drone sales"}),
-    ])
+    @pytest.mark.parametrize(
+        "params, expected",
+        [
+            ({"kind": "dataset"}, {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"}),
+            (
+                {"publisher": "stockholm"},
+                {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"},
+            ),
+            (
+                {"published_from": "2025-01-01", "published_to": "2025-12-31"},
+                {"SIPRI Arms Transfers Database: trade register (data generated 23 Oct 2025)"},
+            ),
+            ({"q": "balkan market"}, {"Iran looks to the Balkan market for drone sales"}),
+        ],
+    )
     def test_filters(self, client, params, expected):
         response = client.get(self.list_url, params)
         assert {row["title"] for row in response.json()["results"]} == expected
@@ -177,13 +205,16 @@ class TestCitationEndpoint(ReadEndpointContract):
     def visible(self):
         return Citation.objects.exclude(deal__review_status="draft")
 
-    @pytest.mark.parametrize("params, count", [
-        ({"stance": "contradicts"}, 2),
-        ({"hedge": "conditional"}, 4),
-        ({"hedge": "reported", "q": "reportedly"}, 2),
-        ({"actor": "irgc,nato"}, 2),
-        ({"system": "mig-29"}, 1),
-    ])
+    @pytest.mark.parametrize(
+        "params, count",
+        [
+            ({"stance": "contradicts"}, 2),
+            ({"hedge": "conditional"}, 4),
+            ({"hedge": "reported", "q": "reportedly"}, 2),
+            ({"actor": "irgc,nato"}, 2),
+            ({"system": "mig-29"}, 1),
+        ],
+    )
     def test_filters(self, client, params, count):
         assert client.get(self.list_url, params).json()["count"] == count
 

@@ -1,4 +1,5 @@
 """The OpenAPI schema and the documentation pages, which must work with no internet access."""
+
 import re
 
 import pytest
@@ -17,15 +18,40 @@ def schema(tmp_path_factory):
 
 
 def test_schema_lists_every_resource(schema):
-    for path in ["/api/v1/actors/", "/api/v1/actors/{slug}/", "/api/v1/systems/", "/api/v1/deals/",
-                 "/api/v1/deals/{id}/", "/api/v1/deals/export.csv", "/api/v1/sources/", "/api/v1/citations/"]:
+    for path in [
+        "/api/v1/actors/",
+        "/api/v1/actors/{slug}/",
+        "/api/v1/systems/",
+        "/api/v1/deals/",
+        "/api/v1/deals/{id}/",
+        "/api/v1/deals/export.csv",
+        "/api/v1/sources/",
+        "/api/v1/citations/",
+    ]:
         assert path in schema["paths"], path
 
 
 def test_every_filter_is_documented(schema):
     deal_params = {p["name"]: p for p in schema["paths"]["/api/v1/deals/"]["get"]["parameters"]}
-    contract = ["supplier", "recipient", "party", "system", "category", "kind", "status", "year_from", "year_to",
-                "delivered_from", "delivered_to", "source", "q", "ordering", "page", "page_size", "cursor"]
+    contract = [
+        "supplier",
+        "recipient",
+        "party",
+        "system",
+        "category",
+        "kind",
+        "status",
+        "year_from",
+        "year_to",
+        "delivered_from",
+        "delivered_to",
+        "source",
+        "q",
+        "ordering",
+        "page",
+        "page_size",
+        "cursor",
+    ]
     assert set(contract) <= set(deal_params)
     for path, item in schema["paths"].items():
         for param in item.get("get", {}).get("parameters", []):

@@ -1,4 +1,5 @@
 """Backup and restore: the API answers byte for byte the same after a round trip through an empty database."""
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError

@@ -1,4 +1,5 @@
 """A curator in headless Chromium adds a deal with its quote through the admin; the public API then lists it."""
+
 import json
 import re
 import urllib.request
@@ -17,8 +18,14 @@ from .conftest import DOMAIN_APPS
 CHROMIUM = "/usr/bin/chromium"
 # Debian's build, not Playwright's own download, which cannot be fetched here; the flags keep it off the network.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 ARTICLE = "Iran looks to the Balkan market for drone sales"

@@ -1,4 +1,5 @@
 """Concurrent writers on PostgreSQL: one If-Match wins, one slug is created once, and nothing answers 500."""
+
 import threading
 import time
 

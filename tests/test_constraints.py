@@ -1,4 +1,5 @@
 """Every database rule refuses a bad row: in validation with its message, and in the database itself."""
+
 import datetime
 
 import pytest
@@ -19,16 +20,20 @@ def actor(slug):
 
 
 def base_deal(**overrides):
-    fields = dict(
-        supplier=actor("russia"), recipient=actor("serbia"), system=System.objects.get(slug="mig-29"),
-        kind="purchase", status="order", year=2021,
-    )
+    fields = {
+        "supplier": actor("russia"),
+        "recipient": actor("serbia"),
+        "system": System.objects.get(slug="mig-29"),
+        "kind": "purchase",
+        "status": "order",
+        "year": 2021,
+    }
     fields.update(overrides)
     return Deal(**fields)
 
 
 def base_system(**overrides):
-    fields = dict(slug="test-system", designation="X-1", category=Category.objects.get(slug="aircraft"))
+    fields = {"slug": "test-system", "designation": "X-1", "category": Category.objects.get(slug="aircraft")}
     fields.update(overrides)
     return System(**fields)
 
@@ -96,8 +101,9 @@ CASES = {
         "Another article already has this URL.",
     ),
     "source_retrieved_after_published": (
-        lambda: Source(kind="article", title="T", published_on=datetime.date(2023, 2, 1),
-                       retrieved_on=datetime.date(2023, 1, 1)),
+        lambda: Source(
+            kind="article", title="T", published_on=datetime.date(2023, 2, 1), retrieved_on=datetime.date(2023, 1, 1)
+        ),
         "A source cannot be retrieved before it was published.",
     ),
     "citation_exactly_one_target": (

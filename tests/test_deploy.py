@@ -1,4 +1,5 @@
 """Production settings: the environment docs/deploy.md documents passes `check --deploy`, and no key means no start."""
+
 import os
 import secrets
 import subprocess
@@ -9,36 +10,59 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Variables the settings read; each subprocess starts from none of them, so a developer's shell cannot leak in.
 SETTINGS_VARIABLES = [
-    "PRODUCTION", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CONN_MAX_AGE", "CACHE_URL",
-    "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "BEHIND_TLS_PROXY", "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE", "STATIC_ROOT", "THROTTLE_ANON", "THROTTLE_USER", "DJANGO_SETTINGS_MODULE",
+    "PRODUCTION",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CONN_MAX_AGE",
+    "CACHE_URL",
+    "CSRF_TRUSTED_ORIGINS",
+    "CORS_ALLOWED_ORIGINS",
+    "BEHIND_TLS_PROXY",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "STATIC_ROOT",
+    "THROTTLE_ANON",
+    "THROTTLE_USER",
+    "DJANGO_SETTINGS_MODULE",
 ]
 
 
 def production_environment(**overrides):
     """The production environment of docs/deploy.md, with a fresh key of the length Django asks for."""
     env = {name: value for name, value in os.environ.items() if name not in SETTINGS_VARIABLES}
-    env.update({
-        "PRODUCTION": "true",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "dealgraph.example.org",
-        "DATABASE_URL": "postgres://dealgraph@db.example.org:5432/dealgraph",
-        "CONN_MAX_AGE": "60",
-        "CSRF_TRUSTED_ORIGINS": "https://dealgraph.example.org",
-        "CORS_ALLOWED_ORIGINS": "https://dashboard.example.org",
-        "BEHIND_TLS_PROXY": "true",
-        "CACHE_URL": "redis://127.0.0.1:6379/1",
-        "THROTTLE_ANON": "120/minute",
-        "THROTTLE_USER": "1200/minute",
-    })
+    env.update(
+        {
+            "PRODUCTION": "true",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "dealgraph.example.org",
+            "DATABASE_URL": "postgres://dealgraph@db.example.org:5432/dealgraph",
+            "CONN_MAX_AGE": "60",
+            "CSRF_TRUSTED_ORIGINS": "https://dealgraph.example.org",
+            "CORS_ALLOWED_ORIGINS": "https://dashboard.example.org",
+            "BEHIND_TLS_PROXY": "true",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+            "THROTTLE_ANON": "120/minute",
+            "THROTTLE_USER": "1200/minute",
+        }
+    )
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
 
 
 def manage(*args, env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -1,4 +1,5 @@
 """The CSV export PostgreSQL writes (COPY) is byte for byte the one deals/export.py writes row by row."""
+
 import csv
 import datetime
 import io
@@ -32,18 +33,23 @@ def awkward_deals():
     quoting in every text column, estimates, multi-year deliveries, NULLs, each condition, a draft."""
     deals = make_deals(7)
     soviet = Actor.objects.get(slug="soviet-union")
-    company = Actor.objects.create(slug="acme-arms", name="Acme, \"Arms\" & Co", kind="company")
-    group = Actor.objects.create(slug="the-front", name="The \"Front\",\nnorth", kind="non_state_group")
+    company = Actor.objects.create(slug="acme-arms", name='Acme, "Arms" & Co', kind="company")
+    group = Actor.objects.create(slug="the-front", name='The "Front",\nnorth', kind="non_state_group")
     generic = System.objects.get(slug="anti-aircraft-missiles")
     System.objects.filter(pk=generic.pk).update(description='SAM, "long range"')
-    sensors = Category.objects.create(slug="odd-sensors", name="Sensors, \"odd\"")
+    sensors = Category.objects.create(slug="odd-sensors", name='Sensors, "odd"')
     radar = System.objects.create(slug="r-1", designation='R-1 "Ring", mod. 2', description="", category=sensors)
     first, second, third, fourth, fifth, sixth, draft = deals
     first.notes = 'Line one\nline two, with "quotes"\r\nand a trailing comma,'
     first.quantity_text, first.sipri_id, first.condition = 'about 12, "perhaps"', 31337, "new"
     first.tiv_per_unit, first.tiv_total, first.tiv_delivered = Decimal("60.000"), Decimal("13.630"), Decimal("0.000")
     second.supplier, second.system, second.condition = soviet, generic, "second_hand_modernised"
-    second.notes, second.year, second.first_delivery_year, second.last_delivery_year = "Ünïcode — “curly”", 1985, None, None
+    second.notes, second.year, second.first_delivery_year, second.last_delivery_year = (
+        "Ünïcode — “curly”",
+        1985,
+        None,
+        None,
+    )
     second.status, second.kind = "agreement", "aid"
     third.supplier, third.condition, third.notes = company, "unknown", "  leading and trailing spaces  "
     fourth.year_is_estimate, fourth.quantity_ordered, fourth.quantity_ordered_is_estimate = True, 12, True
@@ -53,28 +59,55 @@ def awkward_deals():
     fifth.recipient, fifth.system, fifth.year, fifth.quantity_ordered = group, radar, None, 0
     fifth.supplier, fifth.tiv_per_unit, fifth.sipri_id = soviet, Decimal("0.125"), 7
     sixth.recipient, sixth.status = soviet, "cancelled"
-    Deal.objects.bulk_update([first, second, third, fourth, fifth, sixth], [
-        "notes", "quantity_text", "sipri_id", "tiv_per_unit", "tiv_total", "tiv_delivered", "supplier", "recipient",
-        "system", "condition", "year", "first_delivery_year", "last_delivery_year", "year_is_estimate",
-        "quantity_ordered", "quantity_ordered_is_estimate", "quantity_delivered", "quantity_delivered_is_estimate",
-        "kind", "status",
-    ])
+    Deal.objects.bulk_update(
+        [first, second, third, fourth, fifth, sixth],
+        [
+            "notes",
+            "quantity_text",
+            "sipri_id",
+            "tiv_per_unit",
+            "tiv_total",
+            "tiv_delivered",
+            "supplier",
+            "recipient",
+            "system",
+            "condition",
+            "year",
+            "first_delivery_year",
+            "last_delivery_year",
+            "year_is_estimate",
+            "quantity_ordered",
+            "quantity_ordered_is_estimate",
+            "quantity_delivered",
+            "quantity_delivered_is_estimate",
+            "kind",
+            "status",
+        ],
+    )
     Deal.objects.filter(pk=draft.pk).update(review_status="draft", notes="a draft")
     # A value no choice names any more is written as stored, as get_FOO_display() does.
     Deal.objects.filter(pk=sixth.pk).update(kind="barter")
     Delivery.objects.filter(deal=second).delete()
     start = fourth.first_delivery_year
-    Delivery.objects.bulk_create([
-        Delivery(deal=fourth, year=start + 1, year_is_estimate=True, quantity=None, quantity_is_estimate=True),
-        Delivery(deal=fourth, year=start + 2, quantity=4, quantity_is_estimate=True),
-        Delivery(deal=fourth, year=start + 3, year_is_estimate=True),
-    ])
+    Delivery.objects.bulk_create(
+        [
+            Delivery(deal=fourth, year=start + 1, year_is_estimate=True, quantity=None, quantity_is_estimate=True),
+            Delivery(deal=fourth, year=start + 2, quantity=4, quantity_is_estimate=True),
+            Delivery(deal=fourth, year=start + 3, year_is_estimate=True),
+        ]
+    )
     Delivery.objects.filter(deal=fifth).update(quantity=None)
     bare = Source.objects.create(kind="article", title="No publisher, no date, no link")
-    full = Source.objects.create(kind="article", title="Title, with comma", publisher="Pub", url="https://e.org/x?a=1,2",
-                                 published_on=datetime.date(2021, 3, 4))
-    dated = Source.objects.create(kind="article", title='A "dated" one', published_on=datetime.date(1999, 12, 31),
-                                  url="https://e.org/dated")
+    full = Source.objects.create(
+        kind="article",
+        title="Title, with comma",
+        publisher="Pub",
+        url="https://e.org/x?a=1,2",
+        published_on=datetime.date(2021, 3, 4),
+    )
+    dated = Source.objects.create(
+        kind="article", title='A "dated" one', published_on=datetime.date(1999, 12, 31), url="https://e.org/dated"
+    )
     Citation.objects.create(source=bare, deal=first, quote="q1")
     Citation.objects.create(source=full, deal=first, quote="q2", locator="para 3")
     Citation.objects.create(source=full, deal=second, quote="q3", stance="contradicts")
@@ -100,10 +133,16 @@ def test_the_data_gives_every_column_two_values(awkward_deals, curator):
         assert len(values) > 1 and values != {""}, title
 
 
-@pytest.mark.parametrize("filters", [
-    {}, {"recipient__iso2": "PL"}, {"supplier__slug": "soviet-union"}, {"recipient__slug": "serbia"},
-    {"year__gte": 2100},
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"recipient__iso2": "PL"},
+        {"supplier__slug": "soviet-union"},
+        {"recipient__slug": "serbia"},
+        {"year__gte": 2100},
+    ],
+)
 def test_copy_writes_what_the_rows_write(awkward_deals, filters):
     by_rows, by_copy = both(deal_list(AnonymousUser()).filter(**filters))
     assert by_copy == by_rows

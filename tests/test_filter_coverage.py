@@ -1,4 +1,5 @@
 """Every field of a listed model has a filter on its endpoint, or a line here saying why it has none."""
+
 import pytest
 
 from actors.models import Actor

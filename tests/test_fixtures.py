@@ -1,4 +1,5 @@
 """The seed fixtures: faithful to the article, and safe to load again."""
+
 import json
 from pathlib import Path
 
@@ -47,25 +48,44 @@ def test_article_source_holds_the_seed_text(seed_text):
 
 def test_every_article_quote_is_verbatim_in_the_seed_text(seed_text):
     records = json.loads((FIXTURES / "seed_article.json").read_text(encoding="utf-8"))
-    article_uid = next(r["fields"]["uid"] for r in records if r["model"] == "sources.source" and r["fields"]["kind"] == "article")
-    quotes = [r["fields"]["quote"] for r in records
-              if r["model"] == "sources.citation" and r["fields"]["source"] == [article_uid]]
+    article_uid = next(
+        r["fields"]["uid"] for r in records if r["model"] == "sources.source" and r["fields"]["kind"] == "article"
+    )
+    quotes = [
+        r["fields"]["quote"]
+        for r in records
+        if r["model"] == "sources.citation" and r["fields"]["source"] == [article_uid]
+    ]
     assert len(quotes) >= 20
     for quote in quotes:
         assert squash_whitespace(quote) in squash_whitespace(seed_text), quote
 
 
 def test_seed_refuses_a_fixture_that_breaks_validation(tmp_path, settings):
-    bad = [{"model": "sources.citation", "fields": {
-        "uid": "00000000-0000-4000-8000-000000000001",
-        "source": [str(Source.objects.get(title="Iran looks to the Balkan market for drone sales").uid)],
-        "deal": None, "actor": ["serbia"], "system": None, "quote": "words the article never printed",
-        "locator": "", "stance": "supports", "hedge": "asserted", "hedge_text": "", "note": "",
-        "created": "2026-11-28T00:00:00Z", "updated": "2026-11-28T00:00:00Z",
-    }}]
+    bad = [
+        {
+            "model": "sources.citation",
+            "fields": {
+                "uid": "00000000-0000-4000-8000-000000000001",
+                "source": [str(Source.objects.get(title="Iran looks to the Balkan market for drone sales").uid)],
+                "deal": None,
+                "actor": ["serbia"],
+                "system": None,
+                "quote": "words the article never printed",
+                "locator": "",
+                "stance": "supports",
+                "hedge": "asserted",
+                "hedge_text": "",
+                "note": "",
+                "created": "2026-11-28T00:00:00Z",
+                "updated": "2026-11-28T00:00:00Z",
+            },
+        }
+    ]
     (tmp_path / "bad.json").write_text(json.dumps(bad))
     settings.FIXTURE_DIRS = [tmp_path]
     from django.core.management.base import CommandError
+
     from sources.models import Citation
 
     count = Citation.objects.count()

@@ -1,6 +1,7 @@
 """Schema-driven fuzzing: every operation in /api/schema/, anonymous and as a curator, must answer as documented.
 
 Deterministic (derandomized Hypothesis, bounded examples per operation), in-process through the WSGI app."""
+
 import pytest
 import schemathesis
 from django.contrib.auth.models import Group
@@ -20,8 +21,9 @@ CHECKS = [
     schemathesis.checks.content_type_conformance,
     schemathesis.checks.response_schema_conformance,
 ]
-SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None,
-                    suppress_health_check=list(HealthCheck), database=None)
+SETTINGS = settings(
+    max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 """`generate_deals`: deterministic synthetic deals at realistic proportions, every one with its evidence."""
+
 from collections import Counter
 
 import pytest
@@ -21,10 +22,20 @@ def generated():
 
 def fingerprint():
     """What the generated records say, without the keys a database hands out."""
-    return sorted(generated().values_list(
-        "uid", "supplier__slug", "recipient__slug", "system__slug", "kind", "status", "year", "quantity_ordered",
-        "review_status", "first_delivery_year",
-    ))
+    return sorted(
+        generated().values_list(
+            "uid",
+            "supplier__slug",
+            "recipient__slug",
+            "system__slug",
+            "kind",
+            "status",
+            "year",
+            "quantity_ordered",
+            "review_status",
+            "first_delivery_year",
+        )
+    )
 
 
 def test_generates_the_count_with_evidence_and_realistic_proportions():

@@ -17,6 +17,8 @@ of every domain and history table set to fixed values, so the bytes do not depen
 from the seed's insertion order into a fresh test database: `test_seed_ids_are_the_recorded_ones` says so plainly
 when a run starts from another state (a reused database, or tests that reseeded it first).
 """
+
+import contextlib
 import difflib
 import json
 import os
@@ -47,13 +49,28 @@ DRAFT_ID = 9000
 DRAFT_CITATION_ID = 9000
 DRAFT_HISTORY_IDS = (9001, 9002)
 DRAFT = {
-    "id": DRAFT_ID, "uid": UUID("00000000-0000-4000-8000-00000000d4af"), "kind": "purchase", "status": "negotiation",
-    "year": 2022, "year_is_estimate": True, "date": datetime(2022, 3, 1).date(), "date_precision": "month",
-    "quantity_ordered": 6, "quantity_ordered_is_estimate": True, "quantity_delivered": 2,
-    "quantity_text": "six, \"maybe more\"", "condition": "new", "value": Decimal("75000000.50"), "currency": "EUR",
-    "sipri_id": 123456, "tiv_per_unit": Decimal("12.500"), "tiv_total": Decimal("75.000"),
-    "tiv_delivered": Decimal("25.125"), "locked_fields": ["notes", "deliveries"], "review_status": "draft",
-    "notes": "Draft for the golden test: \"quoted\", a comma,\nsecond line; Vučić \u2028 after a line separator.",
+    "id": DRAFT_ID,
+    "uid": UUID("00000000-0000-4000-8000-00000000d4af"),
+    "kind": "purchase",
+    "status": "negotiation",
+    "year": 2022,
+    "year_is_estimate": True,
+    "date": datetime(2022, 3, 1).date(),
+    "date_precision": "month",
+    "quantity_ordered": 6,
+    "quantity_ordered_is_estimate": True,
+    "quantity_delivered": 2,
+    "quantity_text": 'six, "maybe more"',
+    "condition": "new",
+    "value": Decimal("75000000.50"),
+    "currency": "EUR",
+    "sipri_id": 123456,
+    "tiv_per_unit": Decimal("12.500"),
+    "tiv_total": Decimal("75.000"),
+    "tiv_delivered": Decimal("25.125"),
+    "locked_fields": ["notes", "deliveries"],
+    "review_status": "draft",
+    "notes": 'Draft for the golden test: "quoted", a comma,\nsecond line; Vučić \u2028 after a line separator.',
 }
 DRAFT_QUOTE = (
     "Indeed, Iran would be willing to support the Serbian manufacturing programme in order to make it cheaper."
@@ -229,8 +246,10 @@ CASES = [
 ]
 # Cases recorded by the conditional-request tests below rather than from the table.
 FLOW_CASES = [
-    "conditional-detail-not-modified", "conditional-list-not-modified",
-    "curator-patch-without-if-match", "curator-patch-stale-if-match",
+    "conditional-detail-not-modified",
+    "conditional-list-not-modified",
+    "curator-patch-without-if-match",
+    "curator-patch-stale-if-match",
 ]
 VENDORS = ("sqlite", "postgresql")
 ALL_NAMES = [name for case in CASES for name in sorted({case.golden_name(vendor) for vendor in VENDORS})] + FLOW_CASES
@@ -238,6 +257,7 @@ assert len(set(ALL_NAMES)) == len(ALL_NAMES), "case names must be unique"
 
 
 # --- data ----------------------------------------------------------------------------------------------------------
+
 
 def timestamp_columns():
     """Every date-time column of every domain model and its history table: what depends on when the seed ran."""
@@ -262,17 +282,27 @@ def make_draft_deal(django_user_model):
     from systems.models import System
 
     editor = django_user_model.objects.create_user(username="golden-editor", password="golden-editor-pass")
-    deal = Deal(**{**DRAFT, "status": "offer"}, supplier=Actor.objects.get(slug="russia"),
-                recipient=Actor.objects.get(slug="serbia"), system=System.objects.get(slug="pantsir-s1"))
+    deal = Deal(
+        **{**DRAFT, "status": "offer"},
+        supplier=Actor.objects.get(slug="russia"),
+        recipient=Actor.objects.get(slug="serbia"),
+        system=System.objects.get(slug="pantsir-s1"),
+    )
     deal.full_clean()
     deal.save()
     for year, quantity, estimate in ((2023, 2, False), (2024, None, True)):
         Delivery.objects.create(deal=deal, year=year, quantity=quantity, year_is_estimate=estimate)
     deal_refresh_delivery_span(deal=deal)
     citation = Citation(
-        id=DRAFT_CITATION_ID, uid=UUID("00000000-0000-4000-8000-0000000c17ed"),
-        source=Source.objects.get(pk=1), deal=deal, quote=DRAFT_QUOTE, locator="paragraph 7",
-        hedge="conditional", hedge_text="would be willing", note="Cited by the golden test's draft.",
+        id=DRAFT_CITATION_ID,
+        uid=UUID("00000000-0000-4000-8000-0000000c17ed"),
+        source=Source.objects.get(pk=1),
+        deal=deal,
+        quote=DRAFT_QUOTE,
+        locator="paragraph 7",
+        hedge="conditional",
+        hedge_text="would be willing",
+        note="Cited by the golden test's draft.",
     )
     citation.full_clean()
     citation.save()
@@ -281,8 +311,11 @@ def make_draft_deal(django_user_model):
     deal._change_reason = "Negotiations reported"
     deal.save()
     history = deal.history.model.objects
-    for new_id, (old_id, _) in zip(DRAFT_HISTORY_IDS, history.filter(id=DRAFT_ID).order_by("history_id")
-                                   .values_list("history_id", "id"), strict=True):
+    for new_id, (old_id, _) in zip(
+        DRAFT_HISTORY_IDS,
+        history.filter(id=DRAFT_ID).order_by("history_id").values_list("history_id", "id"),
+        strict=True,
+    ):
         history.filter(history_id=old_id).update(history_id=new_id)
 
 
@@ -300,6 +333,7 @@ def golden_data(django_user_model):
 
 # --- recording and comparing -----------------------------------------------------------------------------------------
 
+
 def body_of(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
@@ -309,8 +343,12 @@ def observed(case_request: str, curator: bool, response) -> tuple[dict, bytes, s
     body = body_of(response)
     extension = ".csv" if (content_type or "").startswith("text/csv") else ".json"
     entry = {
-        "request": case_request, "user": "curator" if curator else "anonymous", "status": response.status_code,
-        "content_type": content_type, "etag": response.get("ETag"), "body_bytes": len(body),
+        "request": case_request,
+        "user": "curator" if curator else "anonymous",
+        "status": response.status_code,
+        "content_type": content_type,
+        "etag": response.get("ETag"),
+        "body_bytes": len(body),
     }
     return entry, body, extension
 
@@ -327,23 +365,26 @@ def write_index(index: dict) -> None:
 def pretty(body: bytes, extension: str) -> list[str]:
     text = body.decode("utf-8", errors="replace")
     if extension == ".json" and body:
-        try:
+        with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-        except ValueError:
-            pass
     return text.splitlines()
 
 
 def difference(expected: bytes, actual: bytes, extension: str) -> str:
-    position = next((i for i, (a, b) in enumerate(zip(expected, actual)) if a != b), min(len(expected), len(actual)))
+    position = next(
+        (i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual))
+    )
     start = max(0, position - 60)
     lines = [
         f"bodies differ from byte {position} (expected {len(expected)} bytes, got {len(actual)}):",
-        f"  expected ...{expected[start:position + 60]!r}",
-        f"  actual   ...{actual[start:position + 60]!r}",
+        f"  expected ...{expected[start : position + 60]!r}",
+        f"  actual   ...{actual[start : position + 60]!r}",
     ]
-    diff = list(difflib.unified_diff(pretty(expected, extension), pretty(actual, extension),
-                                     "golden", "response", lineterm="", n=2))
+    diff = list(
+        difflib.unified_diff(
+            pretty(expected, extension), pretty(actual, extension), "golden", "response", lineterm="", n=2
+        )
+    )
     lines += diff[:120] + ([f"... {len(diff) - 120} more diff lines"] if len(diff) > 120 else [])
     return "\n".join(lines)
 
@@ -374,11 +415,13 @@ def check_golden(name: str, case_request: str, curator: bool, response) -> None:
     if body != expected_body:
         problems.append(difference(expected_body, body, extension))
     if problems:
-        pytest.fail(f"{name} ({case_request}) no longer matches its golden response:\n" + "\n".join(problems),
-                    pytrace=False)
+        pytest.fail(
+            f"{name} ({case_request}) no longer matches its golden response:\n" + "\n".join(problems), pytrace=False
+        )
 
 
 # --- the tests ------------------------------------------------------------------------------------------------------
+
 
 def client_for(case_curator: bool, request):
     return request.getfixturevalue("curator_client" if case_curator else "client")
@@ -400,8 +443,10 @@ def test_golden_response(case, golden_data, request):
 
 def test_not_modified_for_the_recorded_etags(client, golden_data):
     """If-None-Match with the ETag a client was given yields a bodiless 304, for a detail and for a list."""
-    for name, url in (("conditional-detail-not-modified", DEALS + "14/"),
-                      ("conditional-list-not-modified", DEALS + "?" + HEADLINE)):
+    for name, url in (
+        ("conditional-detail-not-modified", DEALS + "14/"),
+        ("conditional-list-not-modified", DEALS + "?" + HEADLINE),
+    ):
         etag = client.get(url)["ETag"]
         response = client.get(url, headers={"If-None-Match": etag})
         assert response.status_code == 304 and response.content == b""
@@ -427,8 +472,9 @@ def test_if_match_update_flow(curator_client, golden_data):
     assert changed["ETag"] != etag and json.loads(changed.content)["notes"] == edit["notes"]
     assert curator_client.get(url)["ETag"] == changed["ETag"]
 
-    stale = curator_client.patch(url, {"notes": "A lost update."}, content_type="application/json",
-                                 headers={"If-Match": etag})
+    stale = curator_client.patch(
+        url, {"notes": "A lost update."}, content_type="application/json", headers={"If-Match": etag}
+    )
     assert stale.status_code == 412
     check_golden("curator-patch-stale-if-match", f"PATCH {url} with the ETag from before the change", True, stale)
     assert curator_client.get(url)["ETag"] == changed["ETag"]
@@ -447,8 +493,10 @@ def test_seed_ids_are_the_recorded_ones(golden_data):
         "systems": list(System.objects.order_by("id").values_list("slug", flat=True)),
         "sources": [str(uid) for uid in Source.objects.order_by("id").values_list("uid", flat=True)],
         "citations": Citation.objects.count(),
-        "max_ids": [model.objects.order_by("-id").values_list("id", flat=True).first()
-                    for model in (Actor, System, Deal, Source, Citation)],
+        "max_ids": [
+            model.objects.order_by("-id").values_list("id", flat=True).first()
+            for model in (Actor, System, Deal, Source, Citation)
+        ],
     }
     path = GOLDEN / "seed-ids.json"
     if UPDATE:

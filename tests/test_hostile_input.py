@@ -1,4 +1,5 @@
 """Hostile and malformed requests: each gets a 4xx JSON answer that names the problem, and nothing changes."""
+
 import json
 
 import pytest
@@ -34,31 +35,62 @@ def assert_refused(response, key=None, status=400):
     return body
 
 
-@pytest.mark.parametrize("params, key", [
-    ({"page": "-1"}, "page"), ({"page": "0"}, "page"), ({"page": "1e3"}, "page"), ({"page": "½"}, "page"),
-    ({"page": "99999999999999999999999"}, "page"),
-    ({"page_size": "-5"}, "page_size"), ({"page_size": "0"}, "page_size"), ({"page_size": "1000000"}, "page_size"),
-    ({"page_size": "fifty"}, "page_size"), ({"page_size": "٣"}, "page_size"),
-    ({"year_from": "99999999999"}, "year_from"), ({"year_from": "-1"}, "year_from"),
-    ({"year_from": "2021.5"}, "year_from"), ({"year_to": "²⁰²¹"}, "year_to"),
-    ({"q": "x" * 10_000}, "q"), ({"q": "Moscow\x00"}, "q"),
-    ({"supplier": "../../etc/passwd"}, "supplier"), ({"system": "a/b"}, "system"),
-    ({"supplier": "serbia\x00"}, "supplier"), ({"category": "aircraft\x00,ships"}, "category"),
-    ({"source": "99999999999999999999999999"}, "source"), ({"recipient": "¹"}, "recipient"),
-    ({"recipient": ",".join(["rs"] * 101)}, "recipient"),
-    ({"cursor": "%%%"}, "cursor"), ({"cursor": "cD0xMjM0NTY3ODkwMTIzNDU2Nzg5MA=="}, "cursor"),
-    ({"ordering": "-secret_field"}, "ordering"), ({"ordering": "year;DROP TABLE deals_deal"}, "ordering"),
-    ({"year_from": ["2020", "2021"]}, "year_from"), ({"page": ["1", "2"]}, "page"),
-    ({"utm_source": "newsletter"}, "utm_source"),
-])
+@pytest.mark.parametrize(
+    "params, key",
+    [
+        ({"page": "-1"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page": "1e3"}, "page"),
+        ({"page": "½"}, "page"),
+        ({"page": "99999999999999999999999"}, "page"),
+        ({"page_size": "-5"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "1000000"}, "page_size"),
+        ({"page_size": "fifty"}, "page_size"),
+        ({"page_size": "٣"}, "page_size"),
+        ({"year_from": "99999999999"}, "year_from"),
+        ({"year_from": "-1"}, "year_from"),
+        ({"year_from": "2021.5"}, "year_from"),
+        ({"year_to": "²⁰²¹"}, "year_to"),
+        ({"q": "x" * 10_000}, "q"),
+        ({"q": "Moscow\x00"}, "q"),
+        ({"supplier": "../../etc/passwd"}, "supplier"),
+        ({"system": "a/b"}, "system"),
+        ({"supplier": "serbia\x00"}, "supplier"),
+        ({"category": "aircraft\x00,ships"}, "category"),
+        ({"source": "99999999999999999999999999"}, "source"),
+        ({"recipient": "¹"}, "recipient"),
+        ({"recipient": ",".join(["rs"] * 101)}, "recipient"),
+        ({"cursor": "%%%"}, "cursor"),
+        ({"cursor": "cD0xMjM0NTY3ODkwMTIzNDU2Nzg5MA=="}, "cursor"),
+        ({"ordering": "-secret_field"}, "ordering"),
+        ({"ordering": "year;DROP TABLE deals_deal"}, "ordering"),
+        ({"year_from": ["2020", "2021"]}, "year_from"),
+        ({"page": ["1", "2"]}, "page"),
+        ({"utm_source": "newsletter"}, "utm_source"),
+    ],
+)
 def test_bad_query_parameters(client, unchanged, params, key):
     assert_refused(client.get(DEALS, params), key)
 
 
-@pytest.mark.parametrize("q", [
-    "'; DROP TABLE deals_deal; --", "%", "_", "\\", "100%_\\%", "' OR 1=1 --",
-    "\u202eaivreS\u202c", "Serbia\u0301\u0308", "\U0001f680", "Ｓｅｒｂｉａ", "\ufeff", " ",
-])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "'; DROP TABLE deals_deal; --",
+        "%",
+        "_",
+        "\\",
+        "100%_\\%",
+        "' OR 1=1 --",
+        "\u202eaivreS\u202c",
+        "Serbia\u0301\u0308",
+        "\U0001f680",
+        "Ｓｅｒｂｉａ",
+        "\ufeff",
+        " ",
+    ],
+)
 def test_text_search_treats_everything_as_text(client, q):
     response = client.get(DEALS, {"q": q})
     assert response.status_code == 200
@@ -75,12 +107,22 @@ def test_repeated_list_parameters_mean_any(client):
     assert {r["supplier"]["slug"] for r in body["results"]} == {"russia", "china"}
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/deals/99999999999999999999999/", "/api/v1/deals/-1/", "/api/v1/deals/1.5/",
-    "/api/v1/actors/no-such-actor/", "/api/v1/actors/%2e%2e%2f/", "/api/v1/actors/a%2Fb/",
-    "/api/v1/actors/ser%00bia/", "/api/v1/systems/mig%0029/history/",
-    "/api/v1/systems/99999999999999999999999/", "/api/v1/deals/0/history/", "/api/v1/nowhere/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/deals/99999999999999999999999/",
+        "/api/v1/deals/-1/",
+        "/api/v1/deals/1.5/",
+        "/api/v1/actors/no-such-actor/",
+        "/api/v1/actors/%2e%2e%2f/",
+        "/api/v1/actors/a%2Fb/",
+        "/api/v1/actors/ser%00bia/",
+        "/api/v1/systems/mig%0029/history/",
+        "/api/v1/systems/99999999999999999999999/",
+        "/api/v1/deals/0/history/",
+        "/api/v1/nowhere/",
+    ],
+)
 def test_missing_records_are_json_404s(client, path):
     assert_refused(client.get(path), "detail", status=404)
 
@@ -111,37 +153,112 @@ def test_body_over_the_size_limit(curator, unchanged, settings):
     assert_refused(curator.generic("POST", DEALS, payload, content_type="application/json"), "detail")
 
 
-@pytest.mark.parametrize("body, key", [
-    ({"supplier": "russia", "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order",
-      "secret": True}, "secret"),
-    ({"supplier": ["russia"], "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order"},
-     "supplier"),
-    ({"supplier": {"$gt": ""}, "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order"},
-     "supplier"),
-    ({"supplier": 99999999999999999999999, "recipient": "serbia", "system": "mig-29", "kind": "purchase",
-      "status": "order"}, "supplier"),
-    ({"supplier": "russia", "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order",
-      "year": "twenty"}, "year"),
-    ({"supplier": "russia", "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order",
-      "year": 99999999999}, "year"),
-    ({"supplier": "russia", "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order",
-      "quantity_ordered": True}, "quantity_ordered"),
-    ({"supplier": "russia", "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order",
-      "citations": "not a list"}, "citations"),
-    ({"supplier": "russia", "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order",
-      "deliveries": [{"year": 2021, "nested": {"deeper": [1, 2, 3]}}]}, "deliveries"),
-    ([1, 2, 3], "non_field_errors"),
-    ("a string", "non_field_errors"),
-])
+@pytest.mark.parametrize(
+    "body, key",
+    [
+        (
+            {
+                "supplier": "russia",
+                "recipient": "serbia",
+                "system": "mig-29",
+                "kind": "purchase",
+                "status": "order",
+                "secret": True,
+            },
+            "secret",
+        ),
+        (
+            {"supplier": ["russia"], "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order"},
+            "supplier",
+        ),
+        (
+            {"supplier": {"$gt": ""}, "recipient": "serbia", "system": "mig-29", "kind": "purchase", "status": "order"},
+            "supplier",
+        ),
+        (
+            {
+                "supplier": 99999999999999999999999,
+                "recipient": "serbia",
+                "system": "mig-29",
+                "kind": "purchase",
+                "status": "order",
+            },
+            "supplier",
+        ),
+        (
+            {
+                "supplier": "russia",
+                "recipient": "serbia",
+                "system": "mig-29",
+                "kind": "purchase",
+                "status": "order",
+                "year": "twenty",
+            },
+            "year",
+        ),
+        (
+            {
+                "supplier": "russia",
+                "recipient": "serbia",
+                "system": "mig-29",
+                "kind": "purchase",
+                "status": "order",
+                "year": 99999999999,
+            },
+            "year",
+        ),
+        (
+            {
+                "supplier": "russia",
+                "recipient": "serbia",
+                "system": "mig-29",
+                "kind": "purchase",
+                "status": "order",
+                "quantity_ordered": True,
+            },
+            "quantity_ordered",
+        ),
+        (
+            {
+                "supplier": "russia",
+                "recipient": "serbia",
+                "system": "mig-29",
+                "kind": "purchase",
+                "status": "order",
+                "citations": "not a list",
+            },
+            "citations",
+        ),
+        (
+            {
+                "supplier": "russia",
+                "recipient": "serbia",
+                "system": "mig-29",
+                "kind": "purchase",
+                "status": "order",
+                "deliveries": [{"year": 2021, "nested": {"deeper": [1, 2, 3]}}],
+            },
+            "deliveries",
+        ),
+        ([1, 2, 3], "non_field_errors"),
+        ("a string", "non_field_errors"),
+    ],
+)
 def test_malformed_bodies(curator, unchanged, body, key):
     assert_refused(curator.post(DEALS, body, format="json"), key)
 
 
 def test_megabyte_quote_is_refused(curator, unchanged):
     sipri = Source.objects.get(kind="dataset")
-    response = curator.post("/api/v1/citations/", {
-        "source": sipri.pk, "actor": "serbia", "quote": "x" * 1_000_000,
-    }, format="json")
+    response = curator.post(
+        "/api/v1/citations/",
+        {
+            "source": sipri.pk,
+            "actor": "serbia",
+            "quote": "x" * 1_000_000,
+        },
+        format="json",
+    )
     assert "quote" in assert_refused(response)
 
 

@@ -1,5 +1,6 @@
 """The SIPRI importer: SIPRI's two layouts and their traps, Dealgraph's export and the round trip through it,
 idempotence, updates, curated fields and bad rows."""
+
 import csv
 import io
 from collections import Counter
@@ -29,6 +30,7 @@ SIPRI_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" /
 CLASSIC_FILE = SIPRI_DATA / "trade-register-2025-10-deliveries.csv"
 PER_YEAR_FILE = SIPRI_DATA / "trade-register-2026-02-per-year.csv"
 
+
 def deal(supplier, recipient, designation, year=None, **filters):
     return Deal.objects.get(
         supplier__slug=supplier, recipient__slug=recipient, system__designation=designation, year=year, **filters
@@ -45,8 +47,10 @@ def history_counts():
 
 
 def row_counts():
-    return {model.__name__: model.objects.count() for model in (Deal, Delivery, Citation, Actor, ActorAlias,
-                                                               System, SystemAlias, Source)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Deal, Delivery, Citation, Actor, ActorAlias, System, SystemAlias, Source)
+    }
 
 
 @pytest.fixture
@@ -62,7 +66,9 @@ def test_classic_layout_reads_every_trap(classic_file):
     assert (report.created, report.updated, report.unchanged, report.skipped) == (6, 0, 0, [])
     source = Source.objects.get(title="SIPRI Arms Transfers Database: trade register (data generated 3 Mar 2030)")
     assert (source.kind, source.published_on.isoformat(), source.scope) == (
-        "dataset", "2030-03-03", "Deals with deliveries made in 1950-2030"
+        "dataset",
+        "2030-03-03",
+        "Deals with deliveries made in 1950-2030",
     )
     assert source.publisher == "Stockholm International Peace Research Institute (SIPRI)"
 
@@ -70,7 +76,10 @@ def test_classic_layout_reads_every_trap(classic_file):
     assert (kirpi.year_is_estimate, kirpi.quantity_ordered, kirpi.quantity_ordered_is_estimate) == (True, 12, True)
     assert (kirpi.quantity_delivered, kirpi.quantity_delivered_is_estimate) == (12, True)
     assert (kirpi.kind, kirpi.status, kirpi.condition, kirpi.review_status) == (
-        "aid", "delivered", "second_hand", "reviewed"
+        "aid",
+        "delivered",
+        "second_hand",
+        "reviewed",
     )
     # Several years in one cell: one delivery a year, with the yearly split unknown.
     assert deliveries(kirpi) == [(2020, None, False, False), (2021, None, False, False)]
@@ -113,21 +122,29 @@ def test_classic_layout_reads_every_trap(classic_file):
 
 @pytest.mark.django_db
 def test_uncertainty_flag_columns_hold_question_marks_ones_and_zeros(tmp_path):
-    path = classic(tmp_path, [
-        "Angola,Russia,2015,1,6,0,Su-30K,FGA aircraft,6,?,2017,Second hand,,10,60,60",
-        "Angola,Russia,2016,0,2,1,Mi-17,transport helicopter,2,0,2017,New,,7.25,14.5,14.5",
-    ], header=FLAG_HEADER)
+    path = classic(
+        tmp_path,
+        [
+            "Angola,Russia,2015,1,6,0,Su-30K,FGA aircraft,6,?,2017,Second hand,,10,60,60",
+            "Angola,Russia,2016,0,2,1,Mi-17,transport helicopter,2,0,2017,New,,7.25,14.5,14.5",
+        ],
+        header=FLAG_HEADER,
+    )
     report = import_release(path)
     assert report.created == 2 and report.skipped == []
     su30 = deal("russia", "angola", "Su-30K", 2015)
     assert (su30.year_is_estimate, su30.quantity_ordered_is_estimate, su30.quantity_delivered_is_estimate) == (
-        True, False, True
+        True,
+        False,
+        True,
     )
     assert su30.citations.get().hedge_text == "1"
     mi17 = Deal.objects.get(supplier__slug="russia", recipient__slug="angola", year=2016)
     assert mi17.system.slug == "mi-17", "an existing system is matched by its designation"
     assert (mi17.year_is_estimate, mi17.quantity_ordered_is_estimate, mi17.quantity_delivered_is_estimate) == (
-        False, True, False
+        False,
+        True,
+        False,
     )
 
 
@@ -149,12 +166,18 @@ def test_per_year_layout_combines_the_rows_of_one_deal(tmp_path):
     assert source.scope == "Deals with deliveries made in 1995-2030"
     rafale = Deal.objects.get(sipri_id=70002)
     assert (rafale.supplier.slug, rafale.recipient.slug, rafale.year, rafale.year_is_estimate) == (
-        "france", "india", 2016, True
+        "france",
+        "india",
+        2016,
+        True,
     )
     assert deliveries(rafale) == [(2019, 10, False, False), (2020, 20, True, True), (2021, 6, False, False)]
     assert (rafale.quantity_delivered, rafale.quantity_delivered_is_estimate) == (36, True)
     assert (rafale.quantity_ordered, rafale.tiv_per_unit, rafale.tiv_delivered, rafale.tiv_total) == (
-        None, Decimal("60"), Decimal("2160"), None
+        None,
+        Decimal("60"),
+        Decimal("2160"),
+        None,
     )
     # No comment column: the kind is not guessed; with no number ordered, delivered cannot be told.
     assert (rafale.kind, rafale.status, rafale.notes) == ("unspecified", "delivery_in_progress", "")
@@ -183,14 +206,23 @@ def test_reimporting_the_same_file_changes_nothing(classic_file, tmp_path):
 
 @pytest.mark.django_db
 def test_a_newer_release_updates_in_place_and_deletes_nothing(tmp_path):
-    older = classic(tmp_path, [
-        "Peru,Korea South,2019,,4,,KT-1,trainer aircraft,2,,2021,New,,4,16,8",
-        "Peru,United States,2018,,3,,C-130J,transport aircraft,3,,2020,New,,30,90,90",
-    ], name="older.csv")
-    newer = classic(tmp_path, [
-        "Peru,Korea South,2019,,4,,KT-1,trainer aircraft,4,?,2021; 2022,New,Deliveries completed,4,16,16",
-        "Peru,Brazil,2022,,2,,EMB-314 Super Tucano,trainer/combat aircraft,1,,2023,New,,6,12,6",
-    ], generated="9 Jan 2031", name="newer.csv")
+    older = classic(
+        tmp_path,
+        [
+            "Peru,Korea South,2019,,4,,KT-1,trainer aircraft,2,,2021,New,,4,16,8",
+            "Peru,United States,2018,,3,,C-130J,transport aircraft,3,,2020,New,,30,90,90",
+        ],
+        name="older.csv",
+    )
+    newer = classic(
+        tmp_path,
+        [
+            "Peru,Korea South,2019,,4,,KT-1,trainer aircraft,4,?,2021; 2022,New,Deliveries completed,4,16,16",
+            "Peru,Brazil,2022,,2,,EMB-314 Super Tucano,trainer/combat aircraft,1,,2023,New,,6,12,6",
+        ],
+        generated="9 Jan 2031",
+        name="newer.csv",
+    )
     Actor.objects.filter(slug="south-korea").get().aliases.create(name="Korea South", kind="sipri")
 
     import_release(older)
@@ -222,11 +254,17 @@ def test_curators_edits_survive_reimports_unless_overwritten(tmp_path):
     c295.refresh_from_db()
     assert (again.unchanged, again.curated_kept) == (1, 2)
     assert (c295.notes, c295.quantity_ordered, c295.status) == (
-        "Checked against the Chilean air force's own announcement.", 3, "delivered"
+        "Checked against the Chilean air force's own announcement.",
+        3,
+        "delivered",
     )
 
-    newer = classic(tmp_path, ["Chile,Spain,2017,,2,,C-295,transport aircraft,2,,2019,New,Aid,20,40,40"],
-                    generated="1 Jun 2031", name="newer.csv")
+    newer = classic(
+        tmp_path,
+        ["Chile,Spain,2017,,2,,C-295,transport aircraft,2,,2019,New,Aid,20,40,40"],
+        generated="1 Jun 2031",
+        name="newer.csv",
+    )
     import_release(newer)
     c295.refresh_from_db()
     assert c295.kind == "aid", "an untouched field follows the newer release"
@@ -243,8 +281,12 @@ def test_locked_fields_are_never_overwritten(tmp_path):
     c295 = deal("spain", "chile", "C-295", 2017)
     c295.locked_fields = ["tiv_total", "deliveries"]
     c295.save()
-    newer = classic(tmp_path, ["Chile,Spain,2017,,2,,C-295,transport aircraft,2,,2019; 2020,New,,25,50,50"],
-                    generated="1 Jun 2031", name="newer.csv")
+    newer = classic(
+        tmp_path,
+        ["Chile,Spain,2017,,2,,C-295,transport aircraft,2,,2019; 2020,New,,25,50,50"],
+        generated="1 Jun 2031",
+        name="newer.csv",
+    )
     report = import_release(newer)
     c295.refresh_from_db()
     assert report.curated_kept == 2
@@ -254,12 +296,21 @@ def test_locked_fields_are_never_overwritten(tmp_path):
 
 @pytest.mark.django_db
 def test_a_renamed_designation_still_finds_its_deal(tmp_path):
-    import_release(classic(tmp_path, ["Uruguay,Argentina,2000,,1,,IA-58A Pucara,ground-attack aircraft,1,,2000,"
-                                      "Second hand,Second-hand,5,2,2"]))
+    import_release(
+        classic(
+            tmp_path,
+            ["Uruguay,Argentina,2000,,1,,IA-58A Pucara,ground-attack aircraft,1,,2000,Second hand,Second-hand,5,2,2"],
+        )
+    )
     pucara = deal("argentina", "uruguay", "IA-58A Pucara", 2000)
-    report = import_release(per_year(tmp_path, [
-        "32179,Argentina,Uruguay,Pucara,ground-attack aircraft,Aircraft,2000,No,1,No,2000,No,Second hand,5,2,2,No"
-    ]))
+    report = import_release(
+        per_year(
+            tmp_path,
+            [
+                "32179,Argentina,Uruguay,Pucara,ground-attack aircraft,Aircraft,2000,No,1,No,2000,No,Second hand,5,2,2,No"
+            ],
+        )
+    )
     assert (report.created, report.updated, report.renamed) == (0, 1, 1)
     pucara.refresh_from_db()
     assert pucara.sipri_id == 32179 and pucara.system.designation == "IA-58A Pucara"
@@ -268,32 +319,40 @@ def test_a_renamed_designation_still_finds_its_deal(tmp_path):
 
 @pytest.mark.django_db
 def test_a_release_speaks_only_for_deliveries_within_its_years(tmp_path):
-    import_release(classic(tmp_path, ["Egypt,United States,1988,,10,,M-60A3,tank,10,,1990; 1996,Second hand,,1,10,"
-                                      "10"]))
+    import_release(classic(tmp_path, ["Egypt,United States,1988,,10,,M-60A3,tank,10,,1990; 1996,Second hand,,1,10,10"]))
     m60 = deal("united-states", "egypt", "M-60A3", 1988)
-    report = import_release(per_year(tmp_path, [
-        "72001,United States,Egypt,M-60A3,tank,Armoured vehicles,1988,No,6,Yes,1996,No,Second hand,2.5,1,6,No"
-    ]))
+    report = import_release(
+        per_year(
+            tmp_path,
+            ["72001,United States,Egypt,M-60A3,tank,Armoured vehicles,1988,No,6,Yes,1996,No,Second hand,2.5,1,6,No"],
+        )
+    )
     assert (report.created, report.updated) == (0, 1)
     m60.refresh_from_db()
     # The per-year release covers 1995-2030: the 1990 delivery stays, and so do the totals it cannot speak for.
     assert deliveries(m60) == [(1990, None, False, False), (1996, 6, True, False)]
     assert (m60.sipri_id, m60.quantity_delivered, m60.tiv_delivered, m60.status) == (
-        72001, 10, Decimal("10"), "delivered"
+        72001,
+        10,
+        Decimal("10"),
+        "delivered",
     )
 
 
 @pytest.mark.django_db
 def test_bad_rows_are_reported_with_their_line_and_the_rest_imports(tmp_path):
-    path = classic(tmp_path, [
-        "Mali,Russia,2019,,4,,Mi-171Sh,transport helicopter,4,,2020,New,,7,28,28",
-        "Mali,Russia,2019,,four,,Mi-35M,combat helicopter,4,,2020,New,,11.5,46,46",
-        "Mali,Russia,2021,,2,,L-39,trainer aircraft,2,,2020,Second hand,,1,2,2",
-        "Mali,Russia,2021,,2,,Su-25,ground-attack aircraft,2,,2022,New,,5,10,10,extra",
-        "Mali,Atlantis,2021,,2,,Su-25,ground-attack aircraft,2,,2022,New,,5,10,10",
-        "Mali,Russia,2021,,2,,Su-24,bomber aircraft,2,,2022,Brand new,,5,10,10",
-        "Mali,Russia,2021,?,2,,Ka-52,combat helicopter,2,,2022,New,,12,24,24",
-    ])
+    path = classic(
+        tmp_path,
+        [
+            "Mali,Russia,2019,,4,,Mi-171Sh,transport helicopter,4,,2020,New,,7,28,28",
+            "Mali,Russia,2019,,four,,Mi-35M,combat helicopter,4,,2020,New,,11.5,46,46",
+            "Mali,Russia,2021,,2,,L-39,trainer aircraft,2,,2020,Second hand,,1,2,2",
+            "Mali,Russia,2021,,2,,Su-25,ground-attack aircraft,2,,2022,New,,5,10,10,extra",
+            "Mali,Atlantis,2021,,2,,Su-25,ground-attack aircraft,2,,2022,New,,5,10,10",
+            "Mali,Russia,2021,,2,,Su-24,bomber aircraft,2,,2022,Brand new,,5,10,10",
+            "Mali,Russia,2021,?,2,,Ka-52,combat helicopter,2,,2022,New,,12,24,24",
+        ],
+    )
     report = import_release(path)
     assert report.rows_read == 7 and report.created == 2
     assert report.skipped == [
@@ -304,17 +363,23 @@ def test_bad_rows_are_reported_with_their_line_and_the_rest_imports(tmp_path):
         (18, "status 'Brand new' is not New, Second hand or Second hand but modernized"),
     ]
     assert set(Deal.objects.filter(recipient__slug="mali").values_list("system__designation", flat=True)) == {
-        "Mi-171Sh", "Ka-52"
+        "Mi-171Sh",
+        "Ka-52",
     }
 
 
 @pytest.mark.django_db
 def test_per_year_rows_of_a_bad_deal_are_skipped_together(tmp_path):
-    report = import_release(per_year(tmp_path, [
-        "71001,Italy,Qatar,NH-90,transport helicopter,Aircraft,2018,No,4,No,2022,No,New,13,13,52,No",
-        "71001,Italy,Qatar,NH-90,transport helicopter,Aircraft,2018,No,x,No,2023,No,New,13,13,52,No",
-        "71002,Italy,Qatar,M-346,trainer aircraft,Aircraft,2020,No,6,No,2022,No,New,15,15,90,No",
-    ]))
+    report = import_release(
+        per_year(
+            tmp_path,
+            [
+                "71001,Italy,Qatar,NH-90,transport helicopter,Aircraft,2018,No,4,No,2022,No,New,13,13,52,No",
+                "71001,Italy,Qatar,NH-90,transport helicopter,Aircraft,2018,No,x,No,2023,No,New,13,13,52,No",
+                "71002,Italy,Qatar,M-346,trainer aircraft,Aircraft,2020,No,6,No,2022,No,New,15,15,90,No",
+            ],
+        )
+    )
     assert report.created == 1 and Deal.objects.filter(sipri_id=71002).exists()
     assert report.skipped == [
         (13, "skipped with the rest of SIPRI deal 71001: line 14 is malformed"),
@@ -394,30 +459,36 @@ def test_progress_bar_only_when_enabled():
     assert hidden.getvalue() == ""
 
 
-@pytest.mark.parametrize("comment, kind", [
-    ("Second-hand; aid", "aid"),
-    ("Gift from the Emirati government", "aid"),
-    ("3-year lease; for use with UN forces", "lease"),
-    ("Produced under licence in India", "licensed_production"),
-    ("$120 m deal; paid in instalments", "purchase"),
-    ("", "purchase"),
-])
+@pytest.mark.parametrize(
+    "comment, kind",
+    [
+        ("Second-hand; aid", "aid"),
+        ("Gift from the Emirati government", "aid"),
+        ("3-year lease; for use with UN forces", "lease"),
+        ("Produced under licence in India", "licensed_production"),
+        ("$120 m deal; paid in instalments", "purchase"),
+        ("", "purchase"),
+    ],
+)
 def test_kind_read_from_the_comment(comment, kind):
     assert kind_from_comment(comment) == kind
 
 
-@pytest.mark.parametrize("description, category", [
-    ("transport helicopter", "aircraft"),
-    ("anti-radar missile", "missiles"),
-    ("combat aircraft radar", "sensors"),
-    ("self-propelled anti-aircraft gun", "air-defence-systems"),
-    ("tank destroyer", "armoured-vehicles"),
-    ("replenishment tanker", "ships"),
-    ("naval gun", "naval-weapons"),
-    ("torpedo boat", "ships"),
-    ("tank turret", "other"),
-    ("something new", "other"),
-])
+@pytest.mark.parametrize(
+    "description, category",
+    [
+        ("transport helicopter", "aircraft"),
+        ("anti-radar missile", "missiles"),
+        ("combat aircraft radar", "sensors"),
+        ("self-propelled anti-aircraft gun", "air-defence-systems"),
+        ("tank destroyer", "armoured-vehicles"),
+        ("replenishment tanker", "ships"),
+        ("naval gun", "naval-weapons"),
+        ("torpedo boat", "ships"),
+        ("tank turret", "other"),
+        ("something new", "other"),
+    ],
+)
 def test_category_from_the_description(description, category):
     assert category_for_description(description) == category
 
@@ -426,7 +497,7 @@ def _rows_of(path: Path, encoding: str):
     """The data rows of a real export, read independently of the importer."""
     lines = path.read_bytes().decode(encoding).replace("\r\n", "\n").split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith(("Recipient,", "SIPRI AT Database ID,")))
-    return list(csv.reader(line.rstrip(";") for line in lines[start + 1:] if line.strip()))
+    return list(csv.reader(line.rstrip(";") for line in lines[start + 1 :] if line.strip()))
 
 
 @pytest.mark.django_db
@@ -482,37 +553,80 @@ def dealgraph(tmp_path, rows: list[dict], *, name="dealgraph-deals.csv") -> Path
 
 def exported_row(**values) -> dict:
     row = {
-        "Supplier": "France", "Recipient": "India", "Weapon designation": "Rafale",
-        "Weapon description": "FGA aircraft", "Armament category": "Aircraft", "Year of order": "2016",
-        "Year of order is estimate": "No", "Number ordered": "36", "Number ordered is estimate": "No",
-        "Number delivered": "", "Number delivered is estimate": "No", "Year(s) of delivery": "", "Status": "New",
-        "Dealgraph deal id": "7", "Review status": "reviewed",
-        "Supplier ISO code": "FRA", "Recipient ISO code": "IND", "Supplier kind": "state", "Recipient kind": "state",
+        "Supplier": "France",
+        "Recipient": "India",
+        "Weapon designation": "Rafale",
+        "Weapon description": "FGA aircraft",
+        "Armament category": "Aircraft",
+        "Year of order": "2016",
+        "Year of order is estimate": "No",
+        "Number ordered": "36",
+        "Number ordered is estimate": "No",
+        "Number delivered": "",
+        "Number delivered is estimate": "No",
+        "Year(s) of delivery": "",
+        "Status": "New",
+        "Dealgraph deal id": "7",
+        "Review status": "reviewed",
+        "Supplier ISO code": "FRA",
+        "Recipient ISO code": "IND",
+        "Supplier kind": "state",
+        "Recipient kind": "state",
     }
     return {**row, **values}
 
 
 @pytest.mark.django_db
 def test_dealgraph_export_is_read_as_its_own_layout(tmp_path):
-    path = dealgraph(tmp_path, [
-        exported_row(**{
-            "Supplier": "Republic of France", "Number delivered": "5", "Number delivered is estimate": "Yes",
-            "Year(s) of delivery": "2019; 2020; 2021", "Deliveries by year": "2019:2; 2020?:3?; 2021:?",
-            "Deal stage code": "delivery_in_progress", "Deal kind code": "lease", "Review status": "draft",
-            "SIPRI TIV per unit": "13.63", "SIPRI TIV for total order": "490.68",
-            "SIPRI TIV of delivered weapons": "68.15",
-            "SIPRI deal id": "4242", "Comments": "Aid in all but name;\nsecond line",
-        }),
-        exported_row(**{
-            "Supplier": "Unknown", "Supplier kind": "unknown", "Supplier ISO code": "",
-            "Recipient": "Hezbollah (Lebanon)", "Recipient kind": "non_state_group", "Recipient ISO code": "",
-            "Weapon designation": "Toophan", "Weapon description": "anti-tank missile", "Armament category": "Missiles",
-            "Deal stage code": "offer", "Deal kind code": "aid", "Number ordered": "",
-        }),
-        exported_row(**{"Recipient": "African Union", "Recipient kind": "organisation", "Recipient ISO code": "",
-                        "Weapon designation": "vehicle engine 301-400", "Weapon description": "vehicle engine",
-                        "Armament category": "Engines", "Comments": "Gift"}),
-    ])
+    path = dealgraph(
+        tmp_path,
+        [
+            exported_row(
+                **{
+                    "Supplier": "Republic of France",
+                    "Number delivered": "5",
+                    "Number delivered is estimate": "Yes",
+                    "Year(s) of delivery": "2019; 2020; 2021",
+                    "Deliveries by year": "2019:2; 2020?:3?; 2021:?",
+                    "Deal stage code": "delivery_in_progress",
+                    "Deal kind code": "lease",
+                    "Review status": "draft",
+                    "SIPRI TIV per unit": "13.63",
+                    "SIPRI TIV for total order": "490.68",
+                    "SIPRI TIV of delivered weapons": "68.15",
+                    "SIPRI deal id": "4242",
+                    "Comments": "Aid in all but name;\nsecond line",
+                }
+            ),
+            exported_row(
+                **{
+                    "Supplier": "Unknown",
+                    "Supplier kind": "unknown",
+                    "Supplier ISO code": "",
+                    "Recipient": "Hezbollah (Lebanon)",
+                    "Recipient kind": "non_state_group",
+                    "Recipient ISO code": "",
+                    "Weapon designation": "Toophan",
+                    "Weapon description": "anti-tank missile",
+                    "Armament category": "Missiles",
+                    "Deal stage code": "offer",
+                    "Deal kind code": "aid",
+                    "Number ordered": "",
+                }
+            ),
+            exported_row(
+                **{
+                    "Recipient": "African Union",
+                    "Recipient kind": "organisation",
+                    "Recipient ISO code": "",
+                    "Weapon designation": "vehicle engine 301-400",
+                    "Weapon description": "vehicle engine",
+                    "Armament category": "Engines",
+                    "Comments": "Gift",
+                }
+            ),
+        ],
+    )
     report = import_release(path)
 
     assert (report.layout, report.encoding, report.created, report.skipped) == ("dealgraph", "utf-8", 3, [])
@@ -527,7 +641,9 @@ def test_dealgraph_export_is_read_as_its_own_layout(tmp_path):
     # The codes win over what the comment or the numbers would suggest.
     assert (rafale.kind, rafale.status, rafale.review_status) == ("lease", "delivery_in_progress", "draft")
     assert (rafale.tiv_per_unit, rafale.tiv_total, rafale.tiv_delivered) == (
-        Decimal("13.63"), Decimal("490.68"), Decimal("68.15")
+        Decimal("13.63"),
+        Decimal("490.68"),
+        Decimal("68.15"),
     )
     assert rafale.notes == "Aid in all but name;\nsecond line"
     citation = rafale.citations.get()
@@ -535,13 +651,18 @@ def test_dealgraph_export_is_read_as_its_own_layout(tmp_path):
 
     toophan = Deal.objects.get(system__designation="Toophan")
     assert (toophan.supplier.slug, toophan.kind, toophan.status, toophan.review_status) == (
-        "unknown", "aid", "offer", "reviewed"
+        "unknown",
+        "aid",
+        "offer",
+        "reviewed",
     )
     assert (toophan.recipient.kind, toophan.recipient.aliases.get().name) == ("non_state_group", "Hezbollah (Lebanon)*")
     engine = Deal.objects.get(recipient__name="African Union")
     assert (engine.recipient.kind, engine.kind, engine.status) == ("organisation", "aid", "order")
     assert (engine.system.is_generic, engine.system.name, engine.system.category.slug) == (
-        True, "vehicle engine 301-400", "engines"
+        True,
+        "vehicle engine 301-400",
+        "engines",
     )
 
     again = import_release(path)
@@ -550,20 +671,29 @@ def test_dealgraph_export_is_read_as_its_own_layout(tmp_path):
 
 @pytest.mark.django_db
 def test_dealgraph_export_bad_cells_are_bad_rows(tmp_path):
-    report = import_release(dealgraph(tmp_path, [
-        exported_row(**{"Year(s) of delivery": "2019; 2020", "Deliveries by year": "2019:2; 2021:3"}),
-        exported_row(**{"Year(s) of delivery": "2019", "Deliveries by year": "2019: two"}),
-        exported_row(**{"Deal kind code": "Lease or loan"}),
-        exported_row(**{"Deal stage code": "shipped"}),
-        exported_row(**{"Recipient kind": "city"}),
-        exported_row(**{"SIPRI deal id": "12a"}),
-        exported_row(**{"Recipient": "Atlantis", "Recipient ISO code": "ATL"}),
-        exported_row(**{"Deal kind code": "purchase", "Weapon designation": "Rafale M"}),
-    ]))
+    report = import_release(
+        dealgraph(
+            tmp_path,
+            [
+                exported_row(**{"Year(s) of delivery": "2019; 2020", "Deliveries by year": "2019:2; 2021:3"}),
+                exported_row(**{"Year(s) of delivery": "2019", "Deliveries by year": "2019: two"}),
+                exported_row(**{"Deal kind code": "Lease or loan"}),
+                exported_row(**{"Deal stage code": "shipped"}),
+                exported_row(**{"Recipient kind": "city"}),
+                exported_row(**{"SIPRI deal id": "12a"}),
+                exported_row(**{"Recipient": "Atlantis", "Recipient ISO code": "ATL"}),
+                exported_row(**{"Deal kind code": "purchase", "Weapon designation": "Rafale M"}),
+            ],
+        )
+    )
     assert report.created == 1
     assert [(line, reason.split(" ")[0:3]) for line, reason in report.skipped] == [
-        (2, ["deliveries", "by", "year"]), (3, ["deliveries", "by", "year:"]), (4, ["deal", "kind", "code"]),
-        (5, ["deal", "stage", "code"]), (6, ["recipient", "kind", "'city'"]), (7, ["SIPRI", "deal", "id"]),
+        (2, ["deliveries", "by", "year"]),
+        (3, ["deliveries", "by", "year:"]),
+        (4, ["deal", "kind", "code"]),
+        (5, ["deal", "stage", "code"]),
+        (6, ["recipient", "kind", "'city'"]),
+        (7, ["SIPRI", "deal", "id"]),
         (8, ["unknown", "actor", "Atlantis"]),
     ]
     assert "do not have the years of delivery [2019, 2020]" in report.skipped[0][1]

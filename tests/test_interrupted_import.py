@@ -1,4 +1,5 @@
 """An import killed midway (SIGKILL) leaves the database as it was; running it again gives an uninterrupted result."""
+
 import os
 import pty
 import select
@@ -47,21 +48,15 @@ CITATIONS = """
 """
 # Rows a half-written import could leave behind: each must stay as many as before the import started.
 LEFTOVERS = {
-    "deliveries without their deal":
-        "SELECT COUNT(*) FROM deals_delivery v LEFT JOIN deals_deal d ON d.id = v.deal_id WHERE d.id IS NULL",
-    "citations without their deal":
-        "SELECT COUNT(*) FROM sources_citation c LEFT JOIN deals_deal d ON d.id = c.deal_id "
-        "WHERE c.deal_id IS NOT NULL AND d.id IS NULL",
-    "deals citing nothing":
-        "SELECT COUNT(*) FROM deals_deal d WHERE NOT EXISTS (SELECT 1 FROM sources_citation c WHERE c.deal_id = d.id)",
-    "systems without a deal":
-        "SELECT COUNT(*) FROM systems_system s WHERE NOT EXISTS (SELECT 1 FROM deals_deal d WHERE d.system_id = s.id)",
-    "actors in no deal":
-        "SELECT COUNT(*) FROM actors_actor a WHERE NOT EXISTS "
-        "(SELECT 1 FROM deals_deal d WHERE d.supplier_id = a.id OR d.recipient_id = a.id)",
-    "creation history of deals that do not exist":
-        "SELECT COUNT(*) FROM deals_historicaldeal h WHERE h.history_type = '+' "
-        "AND NOT EXISTS (SELECT 1 FROM deals_deal d WHERE d.id = h.id)",
+    "deliveries without their deal": "SELECT COUNT(*) FROM deals_delivery v LEFT JOIN deals_deal d ON d.id = v.deal_id WHERE d.id IS NULL",
+    "citations without their deal": "SELECT COUNT(*) FROM sources_citation c LEFT JOIN deals_deal d ON d.id = c.deal_id "
+    "WHERE c.deal_id IS NOT NULL AND d.id IS NULL",
+    "deals citing nothing": "SELECT COUNT(*) FROM deals_deal d WHERE NOT EXISTS (SELECT 1 FROM sources_citation c WHERE c.deal_id = d.id)",
+    "systems without a deal": "SELECT COUNT(*) FROM systems_system s WHERE NOT EXISTS (SELECT 1 FROM deals_deal d WHERE d.system_id = s.id)",
+    "actors in no deal": "SELECT COUNT(*) FROM actors_actor a WHERE NOT EXISTS "
+    "(SELECT 1 FROM deals_deal d WHERE d.supplier_id = a.id OR d.recipient_id = a.id)",
+    "creation history of deals that do not exist": "SELECT COUNT(*) FROM deals_historicaldeal h WHERE h.history_type = '+' "
+    "AND NOT EXISTS (SELECT 1 FROM deals_deal d WHERE d.id = h.id)",
 }
 
 

@@ -1,5 +1,6 @@
 """Representations built by the plans compiled from the serializers are exactly what DRF itself would answer, and
 the orjson renderer writes DRF's bytes."""
+
 import datetime
 import json
 from decimal import Decimal
@@ -31,18 +32,26 @@ DEAL_URLS = [
     "/api/v1/deals/?recipient=serbia&kind=purchase&year_from=2021&year_to=2022",
 ]
 OTHER_URLS = [
-    "/api/v1/actors/?page_size=500", "/api/v1/actors/serbia/", "/api/v1/systems/?page_size=500",
-    "/api/v1/systems/mig-29/", "/api/v1/sources/", "/api/v1/citations/?page_size=500",
-    "/api/v1/actors/?ordering=-name&page_size=50", "/api/v1/deals/?ordering=supplier&page_size=50",
-    "/api/v1/deals/?ordering=-year&page_size=50", "/api/v1/citations/?cursor=&page_size=5",
+    "/api/v1/actors/?page_size=500",
+    "/api/v1/actors/serbia/",
+    "/api/v1/systems/?page_size=500",
+    "/api/v1/systems/mig-29/",
+    "/api/v1/sources/",
+    "/api/v1/citations/?page_size=500",
+    "/api/v1/actors/?ordering=-name&page_size=50",
+    "/api/v1/deals/?ordering=supplier&page_size=50",
+    "/api/v1/deals/?ordering=-year&page_size=50",
+    "/api/v1/citations/?cursor=&page_size=5",
 ]
 
 
 @pytest.fixture
 def drf_only(monkeypatch):
     """Switches the compiled plans off, so the same request shows what DRF alone answers."""
+
     def switch():
         monkeypatch.setattr(views, "plan_for", lambda serializer_class: None)
+
     return switch
 
 
@@ -51,24 +60,57 @@ def varied_deals():
     """Deals using every kind of field the representation has: decimals, dates, JSON, empty and unicode text."""
     deals = make_deals(12)
     first, second, third = deals[:3]
-    first.value, first.currency, first.tiv_per_unit, first.tiv_total = Decimal("1500000.50"), "USD", Decimal("13.63"), Decimal("60")
+    first.value, first.currency, first.tiv_per_unit, first.tiv_total = (
+        Decimal("1500000.50"),
+        "USD",
+        Decimal("13.63"),
+        Decimal("60"),
+    )
     first.date, first.date_precision, first.year = datetime.date(2000, 3, 1), "month", 2000
-    first.locked_fields, first.notes = ["notes", "kind"], "Příliš žluťoučký kůň \u2028 line\tbreak \"quoted\""
+    first.locked_fields, first.notes = ["notes", "kind"], 'Příliš žluťoučký kůň \u2028 line\tbreak "quoted"'
     first.sipri_id, first.quantity_ordered, first.quantity_text = 4242, 7, "several"
     second.review_status, second.condition, second.year = "reviewed", "second_hand", None
     second.first_delivery_year = second.last_delivery_year = None
     third.updated = timezone.now().replace(microsecond=123456)
-    Deal.objects.bulk_update([first, second, third], [
-        "value", "currency", "tiv_per_unit", "tiv_total", "date", "date_precision", "year", "locked_fields", "notes",
-        "sipri_id", "quantity_ordered", "quantity_text", "review_status", "condition", "first_delivery_year",
-        "last_delivery_year", "updated",
-    ])
+    Deal.objects.bulk_update(
+        [first, second, third],
+        [
+            "value",
+            "currency",
+            "tiv_per_unit",
+            "tiv_total",
+            "date",
+            "date_precision",
+            "year",
+            "locked_fields",
+            "notes",
+            "sipri_id",
+            "quantity_ordered",
+            "quantity_text",
+            "review_status",
+            "condition",
+            "first_delivery_year",
+            "last_delivery_year",
+            "updated",
+        ],
+    )
     Delivery.objects.filter(deal=second).delete()
     Delivery.objects.create(deal=first, year=2012, year_is_estimate=True, quantity=None, quantity_is_estimate=True)
-    source = Source.objects.create(kind="article", title="Ünïcode title", url="https://example.org/a?b=c&d=é",
-                                   published_on=datetime.date(2020, 1, 2))
-    Citation.objects.create(source=source, deal=first, quote="“Quoted”", stance="contradicts", hedge="reported",
-                            hedge_text="reportedly", note="a note")
+    source = Source.objects.create(
+        kind="article",
+        title="Ünïcode title",
+        url="https://example.org/a?b=c&d=é",
+        published_on=datetime.date(2020, 1, 2),
+    )
+    Citation.objects.create(
+        source=source,
+        deal=first,
+        quote="“Quoted”",
+        stance="contradicts",
+        hedge="reported",
+        hedge_text="reportedly",
+        note="a note",
+    )
     return deals
 
 
@@ -86,7 +128,7 @@ def test_deal_details_and_their_etags_are_unchanged(client, varied_deals, drf_on
     urls = [f"/api/v1/deals/{deal.pk}/" for deal in varied_deals[:3]]
     fast_responses = [client.get(url) for url in urls]
     drf_only()
-    for fast_response, drf_response in zip(fast_responses, [client.get(url) for url in urls]):
+    for fast_response, drf_response in zip(fast_responses, [client.get(url) for url in urls], strict=True):
         assert fast_response.content == drf_response.content
         assert fast_response["ETag"] == drf_response["ETag"]
 
@@ -99,18 +141,29 @@ def test_curator_view_with_drafts_matches(curator_client, varied_deals, drf_only
     assert curator_client.get(url).content == fast_body
 
 
-@pytest.mark.parametrize("serializer_class", [
-    DealSerializer, ActorSerializer, SystemSerializer, SystemDetailSerializer, SourceSerializer, CitationSerializer,
-])
+@pytest.mark.parametrize(
+    "serializer_class",
+    [
+        DealSerializer,
+        ActorSerializer,
+        SystemSerializer,
+        SystemDetailSerializer,
+        SourceSerializer,
+        CitationSerializer,
+    ],
+)
 def test_every_list_and_most_details_have_a_plan(serializer_class):
     plan = representations.plan_for(serializer_class)
     assert plan is not None, representations.not_compiled[serializer_class]
 
 
-@pytest.mark.parametrize(("serializer_class", "reason"), [
-    (ActorDetailSerializer, "successors: not a one-to-many relation"),
-    (SourceDetailSerializer, "citations: not a one-to-many relation"),
-])
+@pytest.mark.parametrize(
+    ("serializer_class", "reason"),
+    [
+        (ActorDetailSerializer, "successors: not a one-to-many relation"),
+        (SourceDetailSerializer, "citations: not a one-to-many relation"),
+    ],
+)
 def test_details_with_fields_rows_cannot_give_are_left_to_drf(serializer_class, reason):
     assert representations.plan_for(serializer_class) is None
     assert representations.not_compiled[serializer_class] == reason
@@ -142,14 +195,20 @@ def test_deal_lists_read_each_relation_once(client, varied_deals, django_assert_
         assert client.get("/api/v1/deals/?page_size=50").status_code == 200
 
 
-@pytest.mark.parametrize("data", [
-    {"a": [1, 2.5, None, True, "x\u2028y\u2029z", "é\"\\\n\t"], "b": {"c": Decimal("1.25")}},
-    {"when": datetime.datetime(2026, 1, 1, 12, 0, 0, 123456, tzinfo=datetime.timezone.utc),
-     "day": datetime.date(2026, 1, 2), "at": datetime.time(8, 30)},
-    {1: "int keys", "nested": [{"deep": ["list", ("tuple",)]}]},
-    [],
-    {"detail": serializers.ErrorDetail("Not found.", code="not_found")},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"a": [1, 2.5, None, True, "x\u2028y\u2029z", 'é"\\\n\t'], "b": {"c": Decimal("1.25")}},
+        {
+            "when": datetime.datetime(2026, 1, 1, 12, 0, 0, 123456, tzinfo=datetime.UTC),
+            "day": datetime.date(2026, 1, 2),
+            "at": datetime.time(8, 30),
+        },
+        {1: "int keys", "nested": [{"deep": ["list", ("tuple",)]}]},
+        [],
+        {"detail": serializers.ErrorDetail("Not found.", code="not_found")},
+    ],
+)
 def test_fast_json_renderer_writes_drfs_bytes(data):
     assert OrjsonRenderer().render(data) == JSONRenderer().render(data)
 
@@ -157,7 +216,8 @@ def test_fast_json_renderer_writes_drfs_bytes(data):
 def test_fast_json_renderer_indents_as_drf_does():
     data = {"a": [1, {"b": 2}]}
     assert OrjsonRenderer().render(data, "application/json; indent=2") == JSONRenderer().render(
-        data, "application/json; indent=2")
+        data, "application/json; indent=2"
+    )
     assert json.loads(OrjsonRenderer().render(data)) == data
 
 

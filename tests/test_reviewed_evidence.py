@@ -1,5 +1,6 @@
 """Every reviewed deal has a supporting citation, whichever path writes it: the API, the admin, the seed, the
 SIPRI import, the generator and restore. Each refusal is checked in what was stored, not only in the answer."""
+
 import json
 from types import SimpleNamespace
 
@@ -36,8 +37,15 @@ def api(curator):
 
 
 def deal_body(**overrides):
-    body = {"supplier": "iran", "recipient": "AM", "system": "iranian-combat-drones", "kind": "purchase",
-            "status": "offer", "review_status": "reviewed", "notes": "evidence test"}
+    body = {
+        "supplier": "iran",
+        "recipient": "AM",
+        "system": "iranian-combat-drones",
+        "kind": "purchase",
+        "status": "offer",
+        "review_status": "reviewed",
+        "notes": "evidence test",
+    }
     return {**body, **overrides}
 
 
@@ -57,9 +65,13 @@ def singly_supported_deal() -> Deal:
 
 # The API
 
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("citations", [None, [], [{"quote": INTERESTED, "stance": "contradicts"}]],
-                         ids=["no-citations-key", "empty-list", "only-contradicting"])
+@pytest.mark.parametrize(
+    "citations",
+    [None, [], [{"quote": INTERESTED, "stance": "contradicts"}]],
+    ids=["no-citations-key", "empty-list", "only-contradicting"],
+)
 def test_api_create_reviewed_without_support_is_400_and_stores_nothing(api, citations):
     before = stored()
     body = deal_body() if citations is None else deal_body(citations=[{"source": article().pk, **c} for c in citations])
@@ -72,8 +84,9 @@ def test_api_create_reviewed_without_support_is_400_and_stores_nothing(api, cita
 
 @pytest.mark.django_db
 def test_api_create_reviewed_with_a_supporting_citation_is_201(api):
-    response = api.post(f"{API}/deals/", deal_body(citations=[{"source": article().pk, "quote": WILLING}]),
-                        format="json")
+    response = api.post(
+        f"{API}/deals/", deal_body(citations=[{"source": article().pk, "quote": WILLING}]), format="json"
+    )
     assert response.status_code == 201, response.content
     deal = Deal.objects.get(pk=response.json()["id"])
     assert deal.review_status == "reviewed"
@@ -94,8 +107,9 @@ def test_api_patch_or_put_a_draft_to_reviewed_needs_support_first(api):
     path = f"{API}/deals/{deal_id}/"
     before = stored()
 
-    response = api.patch(path, {"review_status": "reviewed", "notes": "looked at"}, format="json",
-                         **if_match(api, path))
+    response = api.patch(
+        path, {"review_status": "reviewed", "notes": "looked at"}, format="json", **if_match(api, path)
+    )
     assert response.status_code == 400, response.content
     assert response.json() == {"review_status": [EVIDENCE_NEEDED]}
     response = api.put(path, deal_body(notes="looked at"), format="json", **if_match(api, path))
@@ -140,8 +154,9 @@ def test_api_turning_the_last_support_into_a_contradiction_is_400_naming_stance(
     citation = deal.citations.get(stance="supports")
     path = f"{API}/citations/{citation.pk}/"
     before = stored()
-    response = api.patch(path, {"stance": "contradicts", "note": "on second reading"}, format="json",
-                         **if_match(api, path))
+    response = api.patch(
+        path, {"stance": "contradicts", "note": "on second reading"}, format="json", **if_match(api, path)
+    )
     assert response.status_code == 400, response.content
     assert list(response.json()) == ["stance"] and EVIDENCE_NEEDED in response.json()["stance"][0]
     citation.refresh_from_db()
@@ -168,29 +183,55 @@ def test_api_moving_the_last_support_away_is_400_naming_deal(api, move):
 
 # The admin
 
+
 def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def management(prefix, total=0, initial=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 def deal_form(**overrides):
     data = {
-        "supplier": Actor.objects.get(slug="iran").pk, "recipient": Actor.objects.get(slug="armenia").pk,
-        "system": System.objects.get(slug="iranian-combat-drones").pk, "kind": "purchase", "status": "offer",
-        "review_status": "reviewed", "year": "", "date": "", "date_precision": "", "quantity_text": "",
-        "quantity_ordered": "", "quantity_delivered": "", "condition": "unknown", "value": "", "currency": "",
-        "notes": "evidence test", **management("deliveries"), **management("citations"),
+        "supplier": Actor.objects.get(slug="iran").pk,
+        "recipient": Actor.objects.get(slug="armenia").pk,
+        "system": System.objects.get(slug="iranian-combat-drones").pk,
+        "kind": "purchase",
+        "status": "offer",
+        "review_status": "reviewed",
+        "year": "",
+        "date": "",
+        "date_precision": "",
+        "quantity_text": "",
+        "quantity_ordered": "",
+        "quantity_delivered": "",
+        "condition": "unknown",
+        "value": "",
+        "currency": "",
+        "notes": "evidence test",
+        **management("deliveries"),
+        **management("citations"),
     }
     return {**data, **overrides}
 
 
 def inline_citation(index=0, *, stance="supports", quote=WILLING, **extra):
-    fields = {"source": article().pk, "quote": quote, "locator": "", "stance": stance, "hedge": "conditional",
-              "hedge_text": "", "note": "", **extra}
+    fields = {
+        "source": article().pk,
+        "quote": quote,
+        "locator": "",
+        "stance": stance,
+        "hedge": "conditional",
+        "hedge_text": "",
+        "note": "",
+        **extra,
+    }
     return {f"citations-{index}-{name}": value for name, value in fields.items()}
 
 
@@ -208,8 +249,9 @@ def test_admin_add_reviewed_without_support_shows_the_error_and_saves_nothing(cu
 
 @pytest.mark.django_db
 def test_admin_add_reviewed_with_its_first_citation_inline_saves_both(curator_client):
-    response = curator_client.post(admin_url(Deal, "add"), deal_form(**management("citations", total=1),
-                                                                     **inline_citation()))
+    response = curator_client.post(
+        admin_url(Deal, "add"), deal_form(**management("citations", total=1), **inline_citation())
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     deal = Deal.objects.get(notes="evidence test")
     assert deal.review_status == "reviewed"
@@ -222,17 +264,35 @@ def test_admin_change_cannot_delete_the_last_support_inline(curator_client):
     citations = list(deal.citations.order_by("pk"))
     inline = {}
     for index, citation in enumerate(citations):
-        inline.update(inline_citation(index, id=citation.pk, deal=deal.pk, source=citation.source_id,
-                                      quote=citation.quote, stance=citation.stance, hedge=citation.hedge))
+        inline.update(
+            inline_citation(
+                index,
+                id=citation.pk,
+                deal=deal.pk,
+                source=citation.source_id,
+                quote=citation.quote,
+                stance=citation.stance,
+                hedge=citation.hedge,
+            )
+        )
         if citation.stance == "supports":
             inline[f"citations-{index}-DELETE"] = "on"
     data = deal_form(
-        supplier=deal.supplier_id, recipient=deal.recipient_id, system=deal.system_id, kind=deal.kind,
-        status=deal.status, year=deal.year or "", notes="changed in the admin",
-        **management("citations", total=len(citations), initial=len(citations)), **inline,
+        supplier=deal.supplier_id,
+        recipient=deal.recipient_id,
+        system=deal.system_id,
+        kind=deal.kind,
+        status=deal.status,
+        year=deal.year or "",
+        notes="changed in the admin",
+        **management("citations", total=len(citations), initial=len(citations)),
+        **inline,
         **management("deliveries", total=deal.deliveries.count(), initial=deal.deliveries.count()),
-        **{f"deliveries-{i}-{name}": value for i, d in enumerate(deal.deliveries.order_by("year"))
-           for name, value in {"id": d.pk, "deal": deal.pk, "year": d.year}.items()},
+        **{
+            f"deliveries-{i}-{name}": value
+            for i, d in enumerate(deal.deliveries.order_by("year"))
+            for name, value in {"id": d.pk, "deal": deal.pk, "year": d.year}.items()
+        },
     )
     before = stored()
     response = curator_client.post(admin_url(Deal, "change", deal.pk), data)
@@ -245,19 +305,31 @@ def test_admin_change_cannot_delete_the_last_support_inline(curator_client):
 
 @pytest.mark.django_db
 def test_admin_mark_reviewed_refuses_a_deal_lacking_evidence_and_changes_none(curator_client):
-    bare = Deal.objects.create(supplier=Actor.objects.get(slug="china"), recipient=Actor.objects.get(slug="armenia"),
-                               system=System.objects.get(slug="ch-95"), kind="purchase", status="order")
+    bare = Deal.objects.create(
+        supplier=Actor.objects.get(slug="china"),
+        recipient=Actor.objects.get(slug="armenia"),
+        system=System.objects.get(slug="ch-95"),
+        kind="purchase",
+        status="order",
+    )
     backed = singly_supported_deal()
     Deal.objects.filter(pk=backed.pk).update(review_status="draft")
     before = stored()
-    response = curator_client.post(admin_url(Deal, "changelist"), {
-        "action": "mark_reviewed", "_selected_action": [bare.pk, backed.pk],
-    }, follow=True)
+    response = curator_client.post(
+        admin_url(Deal, "changelist"),
+        {
+            "action": "mark_reviewed",
+            "_selected_action": [bare.pk, backed.pk],
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     shown = [str(m) for m in response.context["messages"]]
     assert any(EVIDENCE_NEEDED in m and str(bare.pk) in m and "No deal was changed" in m for m in shown), shown
     assert {d.pk: d.review_status for d in Deal.objects.filter(pk__in=[bare.pk, backed.pk])} == {
-        bare.pk: "draft", backed.pk: "draft"}
+        bare.pk: "draft",
+        backed.pk: "draft",
+    }
     assert stored() == before
 
     # Without the bare deal, the same action goes through.
@@ -269,23 +341,38 @@ def test_admin_mark_reviewed_refuses_a_deal_lacking_evidence_and_changes_none(cu
 def test_citation_admin_keeps_a_reviewed_deals_last_support(curator_client):
     deal = singly_supported_deal()
     citation = deal.citations.get(stance="supports")
-    form = {"source": citation.source_id, "quote": citation.quote, "locator": citation.locator,
-            "stance": "contradicts", "hedge": citation.hedge, "hedge_text": citation.hedge_text, "note": "",
-            "deal": deal.pk, "actor": "", "system": ""}
+    form = {
+        "source": citation.source_id,
+        "quote": citation.quote,
+        "locator": citation.locator,
+        "stance": "contradicts",
+        "hedge": citation.hedge,
+        "hedge_text": citation.hedge_text,
+        "note": "",
+        "deal": deal.pk,
+        "actor": "",
+        "system": "",
+    }
     before = stored()
     response = curator_client.post(admin_url(Citation, "change", citation.pk), form)
     assert response.status_code == 200 and EVIDENCE_NEEDED in response.content.decode()
     confirm = curator_client.get(admin_url(Citation, "delete", citation.pk)).content.decode()
     assert EVIDENCE_NEEDED in confirm
     curator_client.post(admin_url(Citation, "delete", citation.pk), {"post": "yes"})
-    curator_client.post(admin_url(Citation, "changelist"), {
-        "action": "delete_selected", "_selected_action": [citation.pk], "post": "yes",
-    })
+    curator_client.post(
+        admin_url(Citation, "changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [citation.pk],
+            "post": "yes",
+        },
+    )
     assert Citation.objects.get(pk=citation.pk).stance == "supports"
     assert stored() == before
 
 
 # The management commands
+
 
 @pytest.mark.django_db
 def test_seeded_reviewed_deals_all_have_support():
@@ -341,7 +428,8 @@ def test_import_sipri_fails_the_file_when_a_reviewed_deal_ends_up_unsupported(si
     with pytest.raises(CommandError, match="1 of 1 file"):
         call_command("import_sipri", str(sipri_file), verbosity=0)
     assert "not imported, nothing of it was written: A reviewed deal needs at least one supporting" in (
-        capsys.readouterr().err)
+        capsys.readouterr().err
+    )
     assert sipri_rows() == before
 
 
@@ -383,5 +471,9 @@ def test_restore_refuses_a_backup_with_a_reviewed_deal_lacking_support(committed
     assert message.startswith("Nothing was restored: A reviewed deal needs at least one supporting citation")
     assert str(deal.pk) in message and "review_status to draft" in message
     assert (Deal.objects.count(), Citation.objects.count(), Source.objects.count(), Actor.objects.count()) == (
-        0, 0, 0, 0)
+        0,
+        0,
+        0,
+        0,
+    )
     assert Deal.history.count() == 0

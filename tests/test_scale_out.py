@@ -1,5 +1,6 @@
 """Scale-out: a real streaming replica of the local PostgreSQL serves reads while writes go to the primary, and the
 Redis response cache serves anonymous GETs until any write."""
+
 import copy
 import json
 import os
@@ -67,8 +68,10 @@ def replica(django_db_setup, django_db_blocker):
     host, port, user = primary["HOST"] or "127.0.0.1", str(primary["PORT"] or 5432), primary["USER"] or "postgres"
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         binaries = server_binaries(cursor)
-        cursor.execute("SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'max_worker_processes',"
-                       " 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction')")
+        cursor.execute(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'max_worker_processes',"
+            " 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction')"
+        )
         limits = dict(cursor.fetchall())
     if binaries is None:
         pytest.skip("pg_basebackup and pg_ctl of the server's version are not installed.")
@@ -81,17 +84,41 @@ def replica(django_db_setup, django_db_blocker):
     env = {**os.environ, "PGPASSWORD": primary.get("PASSWORD") or ""}
     started = False
     try:
-        backup = run_as_server_user([str(binaries / "pg_basebackup"), "-h", host, "-p", port, "-U", user,
-                                     "-D", str(data), "-X", "stream", "-R", "--checkpoint=fast"], env=env, timeout=600)
+        backup = run_as_server_user(
+            [
+                str(binaries / "pg_basebackup"),
+                "-h",
+                host,
+                "-p",
+                port,
+                "-U",
+                user,
+                "-D",
+                str(data),
+                "-X",
+                "stream",
+                "-R",
+                "--checkpoint=fast",
+            ],
+            env=env,
+            timeout=600,
+        )
         if backup.returncode:
             if "pg_hba.conf" in backup.stderr or "replication" in backup.stderr:
-                pytest.skip(f"The server refuses replication connections ({backup.stderr.strip()}); "
-                            f"allow them from {host} in pg_hba.conf, as .ci/run does.")
+                pytest.skip(
+                    f"The server refuses replication connections ({backup.stderr.strip()}); "
+                    f"allow them from {host} in pg_hba.conf, as .ci/run does."
+                )
             pytest.fail(f"pg_basebackup failed: {backup.stderr}")
         replica_port = free_port()
         settings_lines = [
-            f"port = {replica_port}", "listen_addresses = '127.0.0.1'", f"unix_socket_directories = '{workdir}'",
-            "hot_standby = on", "shared_buffers = 32MB", "fsync = off", "logging_collector = off",
+            f"port = {replica_port}",
+            "listen_addresses = '127.0.0.1'",
+            f"unix_socket_directories = '{workdir}'",
+            "hot_standby = on",
+            "shared_buffers = 32MB",
+            "fsync = off",
+            "logging_collector = off",
             *(f"{name} = {value}" for name, value in limits.items()),
         ]
         (data / "postgresql.conf").write_text("\n".join(settings_lines) + "\n")
@@ -99,8 +126,10 @@ def replica(django_db_setup, django_db_blocker):
         if os.geteuid() == 0:
             for path in (data / "postgresql.conf", data / "pg_hba.conf"):
                 shutil.chown(path, "postgres", "postgres")
-        start = run_as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-l", str(workdir / "replica.log"),
-                                    "-w", "-t", "120", "start"], timeout=180)
+        start = run_as_server_user(
+            [str(binaries / "pg_ctl"), "-D", str(data), "-l", str(workdir / "replica.log"), "-w", "-t", "120", "start"],
+            timeout=180,
+        )
         if start.returncode:
             log = (workdir / "replica.log").read_text() if (workdir / "replica.log").exists() else ""
             pytest.fail(f"The replica did not start: {start.stdout}{start.stderr}\n{log[-2000:]}")
@@ -108,8 +137,9 @@ def replica(django_db_setup, django_db_blocker):
         yield {"host": "127.0.0.1", "port": replica_port}
     finally:
         if started:
-            run_as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                               timeout=120)
+            run_as_server_user(
+                [str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], timeout=120
+            )
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -177,11 +207,20 @@ def test_reads_come_from_the_replica_and_writes_go_to_the_primary(routed, curato
         curator = APIClient()
         curator.credentials(HTTP_AUTHORIZATION=curator_token)
         with CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(routed) as on_replica:
-            created = curator.post("/api/v1/deals/", {
-                "supplier": "china", "recipient": "armenia", "system": "ch-95", "kind": "purchase",
-                "status": "order", "review_status": "reviewed", "notes": "written while replay is paused",
-                "citations": citations,
-            }, format="json")
+            created = curator.post(
+                "/api/v1/deals/",
+                {
+                    "supplier": "china",
+                    "recipient": "armenia",
+                    "system": "ch-95",
+                    "kind": "purchase",
+                    "status": "order",
+                    "review_status": "reviewed",
+                    "notes": "written while replay is paused",
+                    "citations": citations,
+                },
+                format="json",
+            )
         assert created.status_code == 201, created.content
         assert len(on_replica) == 0 and len(on_primary) > 0
         assert created.cookies[PIN_COOKIE]["max-age"] > 0
@@ -204,7 +243,7 @@ def test_reads_come_from_the_replica_and_writes_go_to_the_primary(routed, curato
 def test_reads_inside_a_transaction_stay_on_the_primary(routed):
     from django.db import transaction
 
-    from core.replicas import PrimaryReplicaRouter, _Routing, _reset, _routing
+    from core.replicas import PrimaryReplicaRouter, _reset, _Routing, _routing
 
     token = _routing.set(_Routing(replica=True))
     try:
@@ -219,6 +258,7 @@ def test_reads_inside_a_transaction_stay_on_the_primary(routed):
 
 # The response cache --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def redis_cache(committed_db):
     redis = pytest.importorskip("redis")
@@ -228,8 +268,13 @@ def redis_cache(committed_db):
     except redis.exceptions.RedisError as error:
         pytest.skip(f"Redis does not answer at {REDIS_URL} ({error}); .ci/run starts one.")
     prefix = f"dealgraph-test-{uuid.uuid4().hex}"
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": prefix}}
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
     try:
         with override_settings(CACHES=caches, RESPONSE_CACHE_SECONDS=60):
             response_cache.install_on_open_connections()
@@ -259,10 +304,19 @@ def test_anonymous_gets_are_cached_until_any_write(redis_cache, curator_token):
     # A write through the API: the next read is computed afresh and shows it.
     curator = APIClient()
     curator.credentials(HTTP_AUTHORIZATION=curator_token)
-    created = curator.post("/api/v1/deals/", {
-        "supplier": "china", "recipient": "armenia", "system": "ch-95", "kind": "purchase", "status": "order",
-        "review_status": "reviewed", "citations": evidence(),
-    }, format="json")
+    created = curator.post(
+        "/api/v1/deals/",
+        {
+            "supplier": "china",
+            "recipient": "armenia",
+            "system": "ch-95",
+            "kind": "purchase",
+            "status": "order",
+            "review_status": "reviewed",
+            "citations": evidence(),
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.content
     after_api_write = anonymous.get(path)
     assert after_api_write["X-Cache"] == "miss"
@@ -288,12 +342,20 @@ def test_the_cache_is_off_by_default(client, db):
 
 @pytest.mark.parametrize("replica_url", ["", "postgres://reader:secret@replica.example.org:5433/dealgraph"])
 def test_the_replica_url_adds_the_replica_and_its_router(replica_url):
-    script = ("import json; from django.conf import settings; replica = settings.DATABASES.get('replica'); "
-              "print(json.dumps([replica and [replica['HOST'], str(replica['PORT']), replica['NAME']], "
-              "settings.DATABASE_ROUTERS]))")
+    script = (
+        "import json; from django.conf import settings; replica = settings.DATABASES.get('replica'); "
+        "print(json.dumps([replica and [replica['HOST'], str(replica['PORT']), replica['NAME']], "
+        "settings.DATABASE_ROUTERS]))"
+    )
     env = {**os.environ, "DATABASE_REPLICA_URL": replica_url}
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=Path(__file__).parent.parent,
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=Path(__file__).parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     replica, routers = json.loads(done.stdout.strip().splitlines()[-1])
     if replica_url:

@@ -1,4 +1,5 @@
 """The seed article's cases from the brief, as the seeded database must answer them."""
+
 import pytest
 
 from actors.models import Actor, ActorAlias
@@ -34,7 +35,11 @@ def test_case1_five_russian_deals_in_2021():
         ]
     # "Several" qualifies the MiG-29s only.
     assert {d.system.designation: d.quantity_text for d in deals} == {
-        "MiG-29": "several", "Mi-35": "", "Mi-17": "", "T-72MS": "", "Pantsir-S1": "",
+        "MiG-29": "several",
+        "Mi-35": "",
+        "Mi-17": "",
+        "T-72MS": "",
+        "Pantsir-S1": "",
     }
 
 

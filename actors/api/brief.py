@@ -1,4 +1,5 @@
 """How other records show an actor (its brief form) and name one in a write (a reference by id, slug or ISO code)."""
+
 from rest_framework import serializers
 
 from actors.models import Actor
@@ -16,6 +17,8 @@ class ActorBriefSerializer(serializers.ModelSerializer):
 def actor_ref(**kwargs) -> RefField:
     """A writable reference to an actor: its id, slug, or ISO alpha-2, alpha-3 or former code."""
     return RefField(
-        noun="actor", queryset=Actor.objects.all(),
-        text_lookups=(("slug", "lower"), ("iso2", "upper"), ("iso3", "upper"), ("iso_former", "upper")), **kwargs,
+        noun="actor",
+        queryset=Actor.objects.all(),
+        text_lookups=(("slug", "lower"), ("iso2", "upper"), ("iso3", "upper"), ("iso_former", "upper")),
+        **kwargs,
     )

@@ -1,4 +1,5 @@
 """Actor representations for the API."""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,8 +25,22 @@ class ActorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Actor
         fields = [
-            "id", "url", "slug", "name", "kind", "iso2", "iso3", "iso_former", "part_of", "office",
-            "valid_from", "valid_to", "aliases", "notes", "created", "updated",
+            "id",
+            "url",
+            "slug",
+            "name",
+            "kind",
+            "iso2",
+            "iso3",
+            "iso_former",
+            "part_of",
+            "office",
+            "valid_from",
+            "valid_to",
+            "aliases",
+            "notes",
+            "created",
+            "updated",
         ]
 
 
@@ -38,11 +53,14 @@ class ActorDetailSerializer(ActorSerializer):
     class Meta(ActorSerializer.Meta):
         fields = ActorSerializer.Meta.fields + ["successors", "predecessors", "parts", "deal_counts"]
 
-    @extend_schema_field({
-        "type": "object", "description": "Deals visible to the caller with this actor on each side.",
-        "properties": {"as_supplier": {"type": "integer"}, "as_recipient": {"type": "integer"}},
-        "required": ["as_supplier", "as_recipient"],
-    })
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": "Deals visible to the caller with this actor on each side.",
+            "properties": {"as_supplier": {"type": "integer"}, "as_recipient": {"type": "integer"}},
+            "required": ["as_supplier", "as_recipient"],
+        }
+    )
     def get_deal_counts(self, actor):
         deals = deals_visible_to(self.context["request"].user)
         return {
@@ -56,15 +74,30 @@ class ActorWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
 
     slug = serializers.SlugField(max_length=120, required=False, help_text="URL name; derived from `name` if omitted.")
     part_of = actor_ref(required=False, allow_null=True, help_text="The actor this one belongs to.")
-    successors = serializers.ListField(child=actor_ref(), required=False, max_length=100,
-                                       help_text="States that succeeded this one (replaces the list).")
+    successors = serializers.ListField(
+        child=actor_ref(),
+        required=False,
+        max_length=100,
+        help_text="States that succeeded this one (replaces the list).",
+    )
     aliases = ActorAliasSerializer(many=True, required=False, help_text="Other names (replaces the list).")
 
     class Meta:
         model = Actor
         fields = [
-            "slug", "name", "kind", "iso2", "iso3", "iso_former", "part_of", "office", "valid_from", "valid_to",
-            "notes", "successors", "aliases",
+            "slug",
+            "name",
+            "kind",
+            "iso2",
+            "iso3",
+            "iso_former",
+            "part_of",
+            "office",
+            "valid_from",
+            "valid_to",
+            "notes",
+            "successors",
+            "aliases",
         ]
         extra_kwargs = {f: {"allow_null": True, "required": False} for f in ("iso2", "iso3", "iso_former")}
 

@@ -1,4 +1,5 @@
 """Actor endpoints."""
+
 from core.api.views import CurationViewSet, SlugOrIdLookupMixin
 
 from .. import selectors

@@ -1,4 +1,5 @@
 """JSON error pages for API paths, so clients never have to parse HTML."""
+
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -65,12 +66,15 @@ def exception_handler(exc, context):
     elif isinstance(exc, Conflict):
         return Response({"detail": str(exc)}, status=409)
     elif isinstance(exc, InUse):
-        return Response({
-            "detail": f"{exc.record._meta.verbose_name.capitalize()} “{exc.record}” is still referenced by "
-                      f"{len(exc.dependants)} record(s); change or delete them first.",
-            "referenced_by": [
-                {"type": d._meta.model_name, "id": d.pk, "label": str(d)} for d in exc.dependants[:MAX_LISTED]
-            ],
-            "referenced_by_count": len(exc.dependants),
-        }, status=409)
+        return Response(
+            {
+                "detail": f"{exc.record._meta.verbose_name.capitalize()} “{exc.record}” is still referenced by "
+                f"{len(exc.dependants)} record(s); change or delete them first.",
+                "referenced_by": [
+                    {"type": d._meta.model_name, "id": d.pk, "label": str(d)} for d in exc.dependants[:MAX_LISTED]
+                ],
+                "referenced_by_count": len(exc.dependants),
+            },
+            status=409,
+        )
     return drf_handler(exc, context)

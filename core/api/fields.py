@@ -1,4 +1,5 @@
 """Relation fields for writes: a related record may be named by id or by slug (actors also by ISO code)."""
+
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -50,8 +51,10 @@ class StrictSerializerMixin:
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - writable)
             if unknown:
-                raise serializers.ValidationError({
-                    str(name)[:60]: [f"Unknown field. Writable fields: {', '.join(sorted(writable))}."]
-                    for name in unknown[:10]
-                })
+                raise serializers.ValidationError(
+                    {
+                        str(name)[:60]: [f"Unknown field. Writable fields: {', '.join(sorted(writable))}."]
+                        for name in unknown[:10]
+                    }
+                )
         return super().to_internal_value(data)

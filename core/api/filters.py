@@ -1,5 +1,6 @@
 """One filter vocabulary for every endpoint: repeatable or comma-separated values, references by slug or id,
 `_from`/`_to` ranges, `q` for text, and a 400 that names any parameter it cannot use."""
+
 import copy
 from collections.abc import Callable, Iterable
 
@@ -78,8 +79,12 @@ def choice_list_filter(choices, *, field_name: str, help_text: str, **kwargs) ->
         return [i for i in items if i in values], [i for i in items if i not in values]
 
     return ListFilter(
-        field_name=field_name, resolve=resolve, hint=f"choose from {', '.join(values)}.", help_text=help_text,
-        items={"type": "string", "enum": values}, **kwargs,
+        field_name=field_name,
+        resolve=resolve,
+        hint=f"choose from {', '.join(values)}.",
+        help_text=help_text,
+        items={"type": "string", "enum": values},
+        **kwargs,
     )
 
 
@@ -113,11 +118,14 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1000)
         kwargs.setdefault("max_value", 9999)
-        kwargs.setdefault("error_messages", {
-            "invalid": "Must be a whole year such as 2021.",
-            "min_value": "Must be a year from 1000 to 9999.",
-            "max_value": "Must be a year from 1000 to 9999.",
-        })
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": "Must be a whole year such as 2021.",
+                "min_value": "Must be a year from 1000 to 9999.",
+                "max_value": "Must be a year from 1000 to 9999.",
+            },
+        )
         super().__init__(*args, **kwargs)
         documented(self, {"type": "integer", "minimum": 1000, "maximum": 9999})
 
@@ -198,7 +206,9 @@ def with_shared_form(filterset_class):
     shared_class = _shared_form_classes.get(filterset_class)
     if shared_class is None:
         shared_class = _shared_form_classes[filterset_class] = type(
-            filterset_class.__name__, (SharedFormFilterSetMixin, filterset_class), {"__module__": filterset_class.__module__}
+            filterset_class.__name__,
+            (SharedFormFilterSetMixin, filterset_class),
+            {"__module__": filterset_class.__module__},
         )
     return shared_class
 
@@ -233,13 +243,20 @@ class StrictFilterBackend(DjangoFilterBackend):
         known |= set(getattr(paginator, "query_params", ()))
         unknown = sorted(set(request.query_params) - known)
         if unknown:
-            raise ValidationError({name[:60]: [
-                f"Unknown query parameter. Known parameters: {', '.join(sorted(known))}."
-            ] for name in unknown[:10]})
-        lists = {name for name, f in (filterset_class.base_filters.items() if filterset_class else ())
-                 if isinstance(f, ListFilter)}
-        repeated = [name for name in request.query_params
-                    if name not in lists and len(request.query_params.getlist(name)) > 1]
+            raise ValidationError(
+                {
+                    name[:60]: [f"Unknown query parameter. Known parameters: {', '.join(sorted(known))}."]
+                    for name in unknown[:10]
+                }
+            )
+        lists = {
+            name
+            for name, f in (filterset_class.base_filters.items() if filterset_class else ())
+            if isinstance(f, ListFilter)
+        }
+        repeated = [
+            name for name in request.query_params if name not in lists and len(request.query_params.getlist(name)) > 1
+        ]
         if repeated:
             raise ValidationError({name: ["Give this parameter once."] for name in repeated})
         if filterset_class is not None and not asks_for_filters(request, filterset_class):

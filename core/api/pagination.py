@@ -1,4 +1,5 @@
 """Pagination for every list: numbered pages by default, keyset cursors for deep paging."""
+
 from base64 import b64decode
 
 from rest_framework.exceptions import ValidationError
@@ -38,9 +39,9 @@ class IdCursorPagination(CursorPagination):
         if requested is None:
             return self.ordering
         if requested not in self.allowed_orderings:
-            raise ValidationError({"ordering": [
-                f"With `cursor`, results are ordered by `id` or `-id` only; got {requested[:40]!r}."
-            ]})
+            raise ValidationError(
+                {"ordering": [f"With `cursor`, results are ordered by `id` or `-id` only; got {requested[:40]!r}."]}
+            )
         return (requested,)
 
     def decode_cursor(self, request):
@@ -54,9 +55,13 @@ class IdCursorPagination(CursorPagination):
         else:
             if cursor is None or cursor.position is None or as_id(cursor.position) is not None:
                 return cursor
-        raise ValidationError({self.cursor_query_param: [
-            "Not a cursor this API issued; start with an empty `cursor=` and follow `next`."
-        ]})
+        raise ValidationError(
+            {
+                self.cursor_query_param: [
+                    "Not a cursor this API issued; start with an empty `cursor=` and follow `next`."
+                ]
+            }
+        )
 
 
 class DealgraphPagination(PageNumberPagination):
@@ -86,7 +91,9 @@ class DealgraphPagination(PageNumberPagination):
             return paginator.num_pages
         number = as_id(raw)
         if number is None or number < 1:
-            raise ValidationError({self.page_query_param: [f"Must be a whole number from 1, or `last`; got {raw[:40]!r}."]})
+            raise ValidationError(
+                {self.page_query_param: [f"Must be a whole number from 1, or `last`; got {raw[:40]!r}."]}
+            )
         return number
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -112,10 +119,15 @@ class DealgraphPagination(PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         parameters[0]["schema"] = {"type": "string", "pattern": r"^([1-9][0-9]*|last)$"}
         parameters[1]["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
-        parameters.append({
-            "name": self.cursor_query_param, "required": False, "in": "query",
-            "description": self.cursor_query_description, "schema": {"type": "string"},
-        })
+        parameters.append(
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": self.cursor_query_description,
+                "schema": {"type": "string"},
+            }
+        )
         return parameters
 
     def get_html_context(self):

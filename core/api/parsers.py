@@ -1,4 +1,5 @@
 """Request body parsing that answers hostile input with a 400, never a 500."""
+
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -8,4 +9,4 @@ class SafeJSONParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply.")
+            raise ParseError("JSON parse error - nested too deeply.") from None

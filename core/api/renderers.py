@@ -1,4 +1,5 @@
 """Renderers: JSON through orjson, and CSV for the export's content negotiation."""
+
 import json
 
 import orjson
@@ -20,9 +21,12 @@ class OrjsonRenderer(JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        if self.ensure_ascii or not self.compact or not self.strict or self.get_indent(
-            accepted_media_type, renderer_context or {}
-        ) is not None:
+        if (
+            self.ensure_ascii
+            or not self.compact
+            or not self.strict
+            or self.get_indent(accepted_media_type, renderer_context or {}) is not None
+        ):
             return super().render(data, accepted_media_type, renderer_context)
         try:
             rendered = orjson.dumps(data, default=_default, option=_OPTIONS)

@@ -10,6 +10,7 @@ ORM and turns plain rows into the serializer's dicts. A serializer with a field 
 a relation through a custom `to_attr`) has no plan, and DRF renders it. tests/test_representations.py proves the
 output equal to DRF's for every plan.
 """
+
 import re
 from decimal import Decimal
 from types import SimpleNamespace
@@ -48,8 +49,14 @@ class Links:
         # What reverse() and build_absolute_uri() read besides the route: requests that agree on these share
         # templates, so a route is reversed once per process rather than once per request.
         if getattr(request, "versioning_scheme", None) is None:
-            key = (request.scheme, request.get_host(), format, request.GET.get(api_settings.URL_FORMAT_OVERRIDE),
-                   get_script_prefix(), getattr(request, "urlconf", None))
+            key = (
+                request.scheme,
+                request.get_host(),
+                format,
+                request.GET.get(api_settings.URL_FORMAT_OVERRIDE),
+                get_script_prefix(),
+                getattr(request, "urlconf", None),
+            )
             if len(_shared_templates) > 1000:
                 _shared_templates.clear()
             self.templates = _shared_templates.setdefault(key, {})
@@ -99,10 +106,15 @@ def links_for(request, format) -> Links:
 
 # --- values: what each DRF field class does to a non-null attribute, without the field's per-call overhead -------
 
+
 def _decimal(field):
     places = field.decimal_places
-    if (places is None or field.normalize_output or field.localize
-            or not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)):
+    if (
+        places is None
+        or field.normalize_output
+        or field.localize
+        or not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    ):
         return field.to_representation
 
     def write(value):
@@ -116,8 +128,11 @@ def _decimal(field):
 
 def _plain_moment(field) -> bool:
     """Whether DRF writes this datetime field as ISO 8601 in the current time zone (then `_moment` does too)."""
-    return (type(field) is fields.DateTimeField and not hasattr(field, "timezone")
-            and getattr(field, "format", api_settings.DATETIME_FORMAT).lower() == "iso-8601")
+    return (
+        type(field) is fields.DateTimeField
+        and not hasattr(field, "timezone")
+        and getattr(field, "format", api_settings.DATETIME_FORMAT).lower() == "iso-8601"
+    )
 
 
 def _moment(value, zone, field):
@@ -136,8 +151,17 @@ def _same(value):
     return value
 
 
-_INTEGERS = {"IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
-             "PositiveSmallIntegerField", "AutoField", "BigAutoField", "SmallAutoField"}
+_INTEGERS = {
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+}
 _TEXTS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
 
 
@@ -182,6 +206,7 @@ def _converter(field):
 
 # --- the query a plan runs ------------------------------------------------------------------------------------------
 
+
 class Select:
     """Columns of one table and of the tables joined to it along foreign keys, each joined once."""
 
@@ -220,7 +245,7 @@ class Select:
 
     def sql(self) -> str:
         listed = ", ".join(f'{alias}."{field.column}"' for alias, field in self.columns)
-        return f'SELECT {listed} FROM {self.base} {" ".join(self.joins)}'.rstrip()
+        return f"SELECT {listed} FROM {self.base} {' '.join(self.joins)}".rstrip()
 
     def converters(self, connection) -> list[tuple[int, list]]:
         """What the ORM would apply to each column read through this connection (SQLite hands back dates as text,
@@ -323,7 +348,8 @@ class Plan:
     def _object(self, serializer, select: Select, path: tuple, model, var: str, *, top: bool) -> str:
         items = [
             f"{name!r}: {self._field(field, select, path, model, var, top=top)}"
-            for name, field in serializer.fields.items() if not field.write_only
+            for name, field in serializer.fields.items()
+            if not field.write_only
         ]
         return "{" + ", ".join(items) + "}"
 
@@ -376,8 +402,10 @@ class Plan:
 
     def _hyperlink(self, field, select, path, model, var) -> str:
         base = relations.HyperlinkedRelatedField
-        if field.reverse is not reverse or field.format or any(
-            getattr(type(field), name) is not getattr(base, name) for name in ("get_url", "to_representation")
+        if (
+            field.reverse is not reverse
+            or field.format
+            or any(getattr(type(field), name) is not getattr(base, name) for name in ("get_url", "to_representation"))
         ):
             raise NotCompilable(f"customised hyperlink {field.field_name}")
         lookup = model._meta.pk if field.lookup_field == "pk" else model._meta.get_field(field.lookup_field)
@@ -397,7 +425,11 @@ class Plan:
 
         def value(row):
             values = [row[p] for p in positions]
-            owner = SimpleNamespace(**dict(zip(names, values))) if declared else model.from_db(None, names, values)
+            owner = (
+                SimpleNamespace(**dict(zip(names, values, strict=True)))
+                if declared
+                else model.from_db(None, names, values)
+            )
             found = fget(owner)
             return None if found is None else convert(found)
 
@@ -451,8 +483,9 @@ class Plan:
                 position = {row[0]: n for n, row in enumerate(cursor.fetchall())}
                 if not position:
                     return []
-                cursor.execute(f"{self.select.sql()} WHERE {pk} IN ({', '.join(['%s'] * len(position))})",
-                               list(position))
+                cursor.execute(
+                    f"{self.select.sql()} WHERE {pk} IN ({', '.join(['%s'] * len(position))})", list(position)
+                )
                 rows = sorted(cursor.fetchall(), key=lambda row: position[row[self.key]])
         if not rows:
             return []
@@ -529,8 +562,12 @@ def _with_sentinels(filterset, base, first: int):
     {stand-in: (filter name, index in its list or None)}."""
     data, stand_ins, n = {}, {}, first
     for name, value in filterset.form.cleaned_data.items():
-        if value is None or value == [] or value == "" or isinstance(
-                filterset.filters[name], django_filters.OrderingFilter):
+        if (
+            value is None
+            or value == []
+            or value == ""
+            or isinstance(filterset.filters[name], django_filters.OrderingFilter)
+        ):
             data[name] = value
             continue
         items = value if isinstance(value, list) else [value]
@@ -572,8 +609,10 @@ def shape_keys(filterset, base):
     if compiled is EMPTY:
         return EMPTY
     sql, sources, order, tail = compiled
-    params = [constant if name is None else data[name] if index is None else data[name][index]
-              for name, index, constant in sources]
+    params = [
+        constant if name is None else data[name] if index is None else data[name][index]
+        for name, index, constant in sources
+    ]
     return KeyQuery(sql, params, order, tail)
 
 
@@ -587,9 +626,15 @@ def _compile_shape(filterset, base):
     second, second_stand_ins = _with_sentinels(filterset, base, 30_000 + _MAX_SENTINELS)
     if real is None and first is None and second is None:
         return EMPTY
-    if real is None or first is None or second is None or not (real.sql == first.sql == second.sql) or not (
-            len(real.params) == len(first.params) == len(second.params)) or real.order != first.order or (
-            real.tail != first.tail):
+    if (
+        real is None
+        or first is None
+        or second is None
+        or not (real.sql == first.sql == second.sql)
+        or not (len(real.params) == len(first.params) == len(second.params))
+        or real.order != first.order
+        or (real.tail != first.tail)
+    ):
         return False
     sources = []
     for value, a, b in zip(real.params, first.params, second.params, strict=True):
@@ -622,8 +667,11 @@ class Representing(QuerySet):
         if self.keys_given or (self.query.is_sliced and self.unsliced_keys is not None):
             if self.unsliced_keys is None:
                 return None
-            return self.unsliced_keys.sliced(self.query, connections[self.db]) if self.query.is_sliced else (
-                self.unsliced_keys)
+            return (
+                self.unsliced_keys.sliced(self.query, connections[self.db])
+                if self.query.is_sliced
+                else (self.unsliced_keys)
+            )
         return key_query(self)
 
     def count(self):
@@ -664,7 +712,9 @@ def representing(queryset: QuerySet, plan: Plan, links: Links, *, prepare: bool 
     """The queryset, evaluating to representations. `prepare`: the page query's plan does not depend on its
     parameters (one record by key, an unfiltered page), so PostgreSQL may keep it prepared. `keys`: the key query
     of the filtered queryset (shape_keys), when `queryset` is the unfiltered one."""
-    iterable = type("RepresentationsForRequest", (_Representations,), {"plan": plan, "links": links, "prepare": prepare})
+    iterable = type(
+        "RepresentationsForRequest", (_Representations,), {"plan": plan, "links": links, "prepare": prepare}
+    )
     clone = Representing(model=queryset.model, query=queryset.query.chain(), using=queryset._db, hints=queryset._hints)
     clone._iterable_class = iterable
     if keys is not None:

@@ -1,11 +1,12 @@
 """OpenAPI generation: what writes answer, and the error answers every operation can give."""
+
 from drf_spectacular.openapi import AutoSchema
 
 ERROR_SCHEMAS = {
     "ValidationError": {
         "type": "object",
         "description": "Each key names the offending parameter or field; its value lists the problems "
-                       "(for a list field, one object per item, empty where the item was fine).",
+        "(for a list field, one object per item, empty where the item was fine).",
         "additionalProperties": {},
     },
     "Error": {
@@ -17,10 +18,13 @@ ERROR_SCHEMAS = {
         "type": "object",
         "properties": {
             "detail": {"type": "string"},
-            "referenced_by": {"type": "array", "items": {
-                "type": "object",
-                "properties": {"type": {"type": "string"}, "id": {"type": "integer"}, "label": {"type": "string"}},
-            }},
+            "referenced_by": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"type": {"type": "string"}, "id": {"type": "integer"}, "label": {"type": "string"}},
+                },
+            },
             "referenced_by_count": {"type": "integer"},
         },
         "required": ["detail"],
@@ -53,7 +57,10 @@ def responses_for(method: str, path: str) -> list[str]:
 
 
 IF_MATCH = {
-    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
     "description": "The `ETag` of your last GET of this record (or `*` to overwrite deliberately).",
 }
 

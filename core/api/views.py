@@ -1,4 +1,5 @@
 """Base viewsets: every resource lists, shows, writes and keeps history the same way."""
+
 import hashlib
 import json
 
@@ -56,23 +57,37 @@ class HistoryPagination(PageNumberPagination):
         return parse_page_size(request, self.page_size_query_param)
 
 
-HISTORY_PAGE = inline_serializer("PaginatedHistoryList", {
-    "count": serializers.IntegerField(),
-    "next": serializers.URLField(allow_null=True),
-    "previous": serializers.URLField(allow_null=True),
-    "results": inline_serializer("HistoryEntry", many=True, fields={
-    "id": serializers.IntegerField(),
-    "date": serializers.DateTimeField(),
-    "user": serializers.CharField(allow_null=True, help_text="Username of whoever made the change; null for imports."),
-    "action": serializers.ChoiceField(choices=["created", "changed", "deleted"]),
-    "reason": serializers.CharField(allow_blank=True),
-    "changes": serializers.ListField(child=inline_serializer("HistoryChange", {
-        "field": serializers.CharField(),
-        "old": serializers.JSONField(allow_null=True),
-        "new": serializers.JSONField(allow_null=True),
-    })),
-    }),
-})
+HISTORY_PAGE = inline_serializer(
+    "PaginatedHistoryList",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": inline_serializer(
+            "HistoryEntry",
+            many=True,
+            fields={
+                "id": serializers.IntegerField(),
+                "date": serializers.DateTimeField(),
+                "user": serializers.CharField(
+                    allow_null=True, help_text="Username of whoever made the change; null for imports."
+                ),
+                "action": serializers.ChoiceField(choices=["created", "changed", "deleted"]),
+                "reason": serializers.CharField(allow_blank=True),
+                "changes": serializers.ListField(
+                    child=inline_serializer(
+                        "HistoryChange",
+                        {
+                            "field": serializers.CharField(),
+                            "old": serializers.JSONField(allow_null=True),
+                            "new": serializers.JSONField(allow_null=True),
+                        },
+                    )
+                ),
+            },
+        ),
+    },
+)
 
 HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 UNTRACKED = {"updated"}
@@ -94,12 +109,16 @@ def history_entries(records) -> list[dict]:
                 continue
             if older is None or old != new:
                 changes.append({"field": field.name, "old": old, "new": new})
-        entries.append({
-            "id": record.history_id, "date": record.history_date,
-            "user": record.history_user.get_username() if record.history_user else None,
-            "action": HISTORY_ACTIONS[record.history_type], "reason": record.history_change_reason or "",
-            "changes": changes,
-        })
+        entries.append(
+            {
+                "id": record.history_id,
+                "date": record.history_date,
+                "user": record.history_user.get_username() if record.history_user else None,
+                "action": HISTORY_ACTIONS[record.history_type],
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
     return entries
 
 
@@ -258,8 +277,9 @@ class CurationViewSet(viewsets.ModelViewSet):
         instance = self.get_object()
         unknown = sorted(set(request.query_params) - {"page", "page_size", "format"})
         if unknown:
-            raise exceptions.ValidationError({name[:60]: ["Unknown query parameter. Known parameters: page, page_size."]
-                                              for name in unknown[:10]})
+            raise exceptions.ValidationError(
+                {name[:60]: ["Unknown query parameter. Known parameters: page, page_size."] for name in unknown[:10]}
+            )
         records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id"))
         page = self.paginate_queryset(history_entries(records))
         return self.get_paginated_response(page)

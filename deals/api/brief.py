@@ -1,4 +1,5 @@
 """The brief form of a deal, nested under the citations and sources that support it, and the reference to a deal."""
+
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer

@@ -1,4 +1,5 @@
 """Deal representations: parties, system and evidence in one response, so a client needs no second request."""
+
 from rest_framework import serializers
 
 from actors.api.brief import actor_ref
@@ -27,11 +28,38 @@ class DealSerializer(DealBriefSerializer):
 
     class Meta(DealBriefSerializer.Meta):
         fields = [
-            "id", "url", "uid", "supplier", "recipient", "system", "kind", "status", "year", "year_is_estimate",
-            "date", "date_precision", "quantity_ordered", "quantity_ordered_is_estimate", "quantity_delivered",
-            "quantity_delivered_is_estimate", "quantity_text", "delivery_years", "deliveries", "condition",
-            "value", "currency", "sipri_id", "tiv_per_unit", "tiv_total", "tiv_delivered", "locked_fields",
-            "review_status", "notes", "citations", "created", "updated",
+            "id",
+            "url",
+            "uid",
+            "supplier",
+            "recipient",
+            "system",
+            "kind",
+            "status",
+            "year",
+            "year_is_estimate",
+            "date",
+            "date_precision",
+            "quantity_ordered",
+            "quantity_ordered_is_estimate",
+            "quantity_delivered",
+            "quantity_delivered_is_estimate",
+            "quantity_text",
+            "delivery_years",
+            "deliveries",
+            "condition",
+            "value",
+            "currency",
+            "sipri_id",
+            "tiv_per_unit",
+            "tiv_total",
+            "tiv_delivered",
+            "locked_fields",
+            "review_status",
+            "notes",
+            "citations",
+            "created",
+            "updated",
         ]
 
 
@@ -51,16 +79,35 @@ class DealWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     recipient = actor_ref(help_text="Recipient: id, slug or ISO code.")
     system = system_ref(help_text="System: id or slug.")
     deliveries = DeliveryWriteSerializer(many=True, required=False, help_text="Delivery rows (replaces the list).")
-    citations = CitationFieldsSerializer(many=True, required=False,
-                                         help_text="Evidence, on create only; afterwards use /citations/.")
+    citations = CitationFieldsSerializer(
+        many=True, required=False, help_text="Evidence, on create only; afterwards use /citations/."
+    )
 
     class Meta:
         model = Deal
         fields = [
-            "supplier", "recipient", "system", "kind", "status", "year", "year_is_estimate", "date", "date_precision",
-            "quantity_ordered", "quantity_ordered_is_estimate", "quantity_delivered",
-            "quantity_delivered_is_estimate", "quantity_text", "condition", "value", "currency", "notes",
-            "review_status", "locked_fields", "deliveries", "citations",
+            "supplier",
+            "recipient",
+            "system",
+            "kind",
+            "status",
+            "year",
+            "year_is_estimate",
+            "date",
+            "date_precision",
+            "quantity_ordered",
+            "quantity_ordered_is_estimate",
+            "quantity_delivered",
+            "quantity_delivered_is_estimate",
+            "quantity_text",
+            "condition",
+            "value",
+            "currency",
+            "notes",
+            "review_status",
+            "locked_fields",
+            "deliveries",
+            "citations",
         ]
         extra_kwargs = {"year": {"min_value": MIN_YEAR, "max_value": MAX_YEAR}}
 

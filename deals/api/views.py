@@ -1,4 +1,5 @@
 """Deal endpoints: the filterable list, one deal, and the CSV export."""
+
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -27,10 +28,14 @@ class DealViewSet(CurationViewSet):
         summary="Export matching deals as CSV",
         description="Every deal matching the filters (not one page), streamed, with SIPRI-style columns.",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV with a header row.")},
-        parameters=[OpenApiParameter(
-            "format", str, enum=["csv", "json"],
-            description="Ignored for data, which is always CSV; errors are always JSON.",
-        )],
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["csv", "json"],
+                description="Ignored for data, which is always CSV; errors are always JSON.",
+            )
+        ],
     )
     def export(self, request):
         deals = self.filter_queryset(selectors.deal_list(request.user))

@@ -1,4 +1,5 @@
 """Brief forms of sources and citations, nested under the records they support, and the reference to a source."""
+
 from rest_framework import serializers
 
 from core.api.fields import RefField

@@ -1,4 +1,5 @@
 """Source and citation representations for the API."""
+
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer, actor_ref
@@ -18,8 +19,24 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            "id", "url", "uid", "kind", "title", "subtitle", "link", "publisher", "authors", "published_on",
-            "retrieved_on", "language", "photo_credit", "photo_caption", "scope", "notes", "created", "updated",
+            "id",
+            "url",
+            "uid",
+            "kind",
+            "title",
+            "subtitle",
+            "link",
+            "publisher",
+            "authors",
+            "published_on",
+            "retrieved_on",
+            "language",
+            "photo_credit",
+            "photo_caption",
+            "scope",
+            "notes",
+            "created",
+            "updated",
         ]
 
 
@@ -33,8 +50,21 @@ class CitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Citation
         fields = [
-            "id", "url", "uid", "quote", "locator", "stance", "hedge", "hedge_text", "note", "source",
-            "deal", "actor", "system", "created", "updated",
+            "id",
+            "url",
+            "uid",
+            "quote",
+            "locator",
+            "stance",
+            "hedge",
+            "hedge_text",
+            "note",
+            "source",
+            "deal",
+            "actor",
+            "system",
+            "created",
+            "updated",
         ]
 
 
@@ -47,7 +77,10 @@ class SourceCitationSerializer(CitationSerializer):
 
 class SourceDetailSerializer(SourceSerializer):
     citations = SourceCitationSerializer(
-        source="visible_citations", many=True, read_only=True, help_text="The records this source supports or contradicts."
+        source="visible_citations",
+        many=True,
+        read_only=True,
+        help_text="The records this source supports or contradicts.",
     )
 
     class Meta(SourceSerializer.Meta):
@@ -55,14 +88,31 @@ class SourceDetailSerializer(SourceSerializer):
 
 
 class SourceWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
-    link = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True,
-                                help_text="Where the source itself can be read.")
+    link = serializers.URLField(
+        source="url",
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Where the source itself can be read.",
+    )
 
     class Meta:
         model = Source
         fields = [
-            "kind", "title", "subtitle", "link", "publisher", "authors", "published_on", "retrieved_on", "language",
-            "photo_credit", "photo_caption", "scope", "text", "notes",
+            "kind",
+            "title",
+            "subtitle",
+            "link",
+            "publisher",
+            "authors",
+            "published_on",
+            "retrieved_on",
+            "language",
+            "photo_credit",
+            "photo_caption",
+            "scope",
+            "text",
+            "notes",
         ]
         validators = []  # the unique-URL rule is conditional; the service's model validation applies it
 

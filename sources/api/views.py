@@ -1,4 +1,5 @@
 """Source and citation endpoints."""
+
 from django.core.exceptions import ValidationError
 from rest_framework import exceptions
 
@@ -7,7 +8,11 @@ from core.api.views import CurationViewSet
 from .. import selectors, services
 from ..filters import CitationFilterSet, SourceFilterSet
 from .serializers import (
-    CitationSerializer, CitationWriteSerializer, SourceDetailSerializer, SourceSerializer, SourceWriteSerializer,
+    CitationSerializer,
+    CitationWriteSerializer,
+    SourceDetailSerializer,
+    SourceSerializer,
+    SourceWriteSerializer,
 )
 
 

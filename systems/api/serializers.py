@@ -1,8 +1,8 @@
 """Weapon system representations for the API."""
+
 from rest_framework import serializers
 
-from actors.api.brief import ActorBriefSerializer
-from actors.api.brief import actor_ref
+from actors.api.brief import ActorBriefSerializer, actor_ref
 from core.api.fields import StrictSerializerMixin
 from systems import services
 from systems.models import Category, System, SystemAlias
@@ -33,8 +33,21 @@ class SystemSerializer(serializers.ModelSerializer):
     class Meta:
         model = System
         fields = [
-            "id", "url", "slug", "designation", "name", "description", "category", "producer", "origin",
-            "variant_of", "is_generic", "aliases", "notes", "created", "updated",
+            "id",
+            "url",
+            "slug",
+            "designation",
+            "name",
+            "description",
+            "category",
+            "producer",
+            "origin",
+            "variant_of",
+            "is_generic",
+            "aliases",
+            "notes",
+            "created",
+            "updated",
         ]
 
 
@@ -48,8 +61,9 @@ class SystemDetailSerializer(SystemSerializer):
 class SystemWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     """Body of a create or update; relations by id or slug (actors also by ISO code)."""
 
-    slug = serializers.SlugField(max_length=120, required=False,
-                                 help_text="URL name; derived from the designation (or name) if omitted.")
+    slug = serializers.SlugField(
+        max_length=120, required=False, help_text="URL name; derived from the designation (or name) if omitted."
+    )
     category = category_ref(help_text="SIPRI armament category slug, e.g. `aircraft`.")
     producer = actor_ref(required=False, allow_null=True, help_text="Designer or maker.")
     origin = actor_ref(required=False, allow_null=True, help_text="State the system comes from.")
@@ -59,8 +73,17 @@ class SystemWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = System
         fields = [
-            "slug", "designation", "name", "description", "category", "producer", "origin", "variant_of",
-            "is_generic", "notes", "aliases",
+            "slug",
+            "designation",
+            "name",
+            "description",
+            "category",
+            "producer",
+            "origin",
+            "variant_of",
+            "is_generic",
+            "notes",
+            "aliases",
         ]
 
     def create(self, validated_data):

@@ -1,4 +1,5 @@
 """Weapon system endpoints."""
+
 from core.api.views import CurationViewSet, SlugOrIdLookupMixin
 
 from .. import selectors

@@ -1,4 +1,5 @@
 """Make (or update) a curator: staff, in the `curators` group, with an API token printed on stdout."""
+
 import getpass
 import sys
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         try:
             group = Group.objects.get(name=GROUP)
         except Group.DoesNotExist:
-            raise CommandError("The `curators` group is missing: run `manage.py migrate` first.")
+            raise CommandError("The `curators` group is missing: run `manage.py migrate` first.") from None
         secret = self.read_password() if password else None
         with transaction.atomic():
             user, created = User.objects.get_or_create(username=username, defaults={"email": email})
@@ -45,7 +46,7 @@ class Command(BaseCommand):
                 try:
                     validate_password(secret, user)
                 except ValidationError as error:
-                    raise CommandError(" ".join(error.messages))
+                    raise CommandError(" ".join(error.messages)) from error
                 user.set_password(secret)
             elif created:
                 user.set_unusable_password()

@@ -1,4 +1,5 @@
 """Load a `backup` file into an empty, migrated database, in one transaction."""
+
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -14,8 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
-        present = sum(model.objects.count() for config in record_apps() for model in config.get_models()
-                      if not model.__name__.startswith("Historical"))
+        present = sum(
+            model.objects.count()
+            for config in record_apps()
+            for model in config.get_models()
+            if not model.__name__.startswith("Historical")
+        )
         if present:
             raise CommandError(
                 f"This database already holds {present} records; restore only into an empty one, "

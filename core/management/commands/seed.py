@@ -1,4 +1,5 @@
 """Load the seed fixtures in one transaction, validating every record as the admin would."""
+
 from collections import defaultdict
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """The SIPRI trade-register importer: both export layouts, mapped onto actors, systems and cited deals."""
+
 from .importer import ImportReport, import_release
 from .reader import CLASSIC, PER_YEAR, FormatError
 

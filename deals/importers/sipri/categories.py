@@ -1,4 +1,5 @@
 """SIPRI weapon descriptions onto SIPRI's eleven armament categories, for exports without a category column."""
+
 import re
 
 # Descriptions the keyword rules below would misfile, checked against SIPRI's own categories in the
@@ -31,8 +32,7 @@ RULES = [
     (r"aircraft|helicopter|uav|airship|drone", "aircraft"),
     (r"\bgun\b|howitzer|mortar|rocket launcher|artillery", "artillery"),
     (r"\btank\b|armoured|fighting vehicle|fire-support vehicle|bridgelayer", "armoured-vehicles"),
-    (r"ship|boat|craft|submarine|corvette|frigate|destroyer|cruiser|mine|tanker|\btug\b|icebreaker|landing",
-     "ships"),
+    (r"ship|boat|craft|submarine|corvette|frigate|destroyer|cruiser|mine|tanker|\btug\b|icebreaker|landing", "ships"),
 ]
 COMPILED = [(re.compile(pattern), slug) for pattern, slug in RULES]
 FALLBACK = "other"

@@ -1,4 +1,5 @@
 """Import one SIPRI export: read it, map its names, match and write its deals, all in one transaction."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,17 +48,23 @@ def _quiet(label: str, done: int, total: int) -> None:
 
 def release_source(release: Release) -> tuple[Source, bool]:
     """The release's Source, found again by its title and date so a re-import cites the same one."""
-    found = Source.objects.filter(
-        kind=SourceKind.DATASET, title=release.title, published_on=release.generated_on
-    ).order_by("id").first()
+    found = (
+        Source.objects.filter(kind=SourceKind.DATASET, title=release.title, published_on=release.generated_on)
+        .order_by("id")
+        .first()
+    )
     if found:
         return found, False
     exported = release.layout == DEALGRAPH
     source = Source(
-        kind=SourceKind.DATASET, title=release.title,
-        subtitle=DEALGRAPH_SUBTITLE if exported else release.subtitle, url="" if exported else SIPRI_URL,
-        publisher=DEALGRAPH_PUBLISHER if exported else SIPRI_PUBLISHER, published_on=release.generated_on,
-        language="en", scope=release.scope,
+        kind=SourceKind.DATASET,
+        title=release.title,
+        subtitle=DEALGRAPH_SUBTITLE if exported else release.subtitle,
+        url="" if exported else SIPRI_URL,
+        publisher=DEALGRAPH_PUBLISHER if exported else SIPRI_PUBLISHER,
+        published_on=release.generated_on,
+        language="en",
+        scope=release.scope,
         notes=f"Loaded by `import_sipri` from {release.path.name} ({release.layout.replace('_', '-')} layout).",
     )
     source.full_clean()
@@ -86,10 +93,8 @@ def _parties(resolver: Resolver, deals: list[SipriDeal], skipped: list) -> list[
     resolver.create_actors({name for sd in deals for name in (sd.supplier, sd.recipient)})
     named = []
     for sd in deals:
-        ids = [
-            resolver.actor(sd.supplier, code=sd.supplier_code), resolver.actor(sd.recipient, code=sd.recipient_code)
-        ]
-        unknown = [name for name, pk in zip((sd.supplier, sd.recipient), ids) if pk is None]
+        ids = [resolver.actor(sd.supplier, code=sd.supplier_code), resolver.actor(sd.recipient, code=sd.recipient_code)]
+        unknown = [name for name, pk in zip((sd.supplier, sd.recipient), ids, strict=True) if pk is None]
         if unknown:
             label = "unknown actor" if len(unknown) == 1 else "unknown actors"
             skipped.extend((line, f"{label} {', '.join(unknown)}") for line in sd.lines)
@@ -108,8 +113,12 @@ def _refresh_planner_statistics() -> None:
 
 
 def import_release(
-    path: Path | str, *, dry_run: bool = False, overwrite_curated: bool = False,
-    release_date: date | None = None, progress=_quiet,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    overwrite_curated: bool = False,
+    release_date: date | None = None,
+    progress=_quiet,
 ) -> ImportReport:
     """Import one file; raises FormatError (before writing anything) when it is not a readable register."""
     progress("reading", 0, 1)
@@ -124,7 +133,10 @@ def import_release(
         named = _parties(resolver, deals, skipped)
         stored = load_stored(source)
         writer = Writer(
-            source=source, stored=stored, year_range=year_range, overwrite_curated=overwrite_curated,
+            source=source,
+            stored=stored,
+            year_range=year_range,
+            overwrite_curated=overwrite_curated,
             change_reason=reason,
         )
         # A designation no system knows yet stays None until matching has had a chance to recognise it.
@@ -134,7 +146,10 @@ def import_release(
         ]
         matches = match(incoming, stored)
         renamed = match_renamed(
-            incoming, stored, matches, year_range=year_range,
+            incoming,
+            stored,
+            matches,
+            year_range=year_range,
             category_of_incoming=lambda position: _category(resolver, *incoming[position]),
             category_of_system=resolver.system_categories.get,
         )
@@ -156,9 +171,11 @@ def import_release(
         writer.write(progress)
         # Every deal the file wrote cites its release, so one query over those deals checks them all; a refusal
         # fails the file's transaction, leaving the database as it was.
-        deals_require_support(deals=Deal.objects.filter(
-            pk__in=Citation.objects.filter(source=source, deal__isnull=False).values("deal_id")
-        ))
+        deals_require_support(
+            deals=Deal.objects.filter(
+                pk__in=Citation.objects.filter(source=source, deal__isnull=False).values("deal_id")
+            )
+        )
         if dry_run:
             transaction.set_rollback(True)
 
@@ -166,10 +183,20 @@ def import_release(
     if not dry_run and (outcome.created or outcome.updated):
         _refresh_planner_statistics()
     return ImportReport(
-        path=release.path, layout=release.layout, encoding=release.encoding, source_title=source.title,
-        source_created=source_created, rows_read=len(release.rows) + len(release.broken),
-        created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged,
-        curated_kept=outcome.curated_kept, actors_created=resolver.actors_created,
-        systems_created=resolver.systems_created, aliases_created=resolver.aliases_created,
-        renamed=len(renamed), dry_run=dry_run, skipped=sorted(skipped + outcome.skipped),
+        path=release.path,
+        layout=release.layout,
+        encoding=release.encoding,
+        source_title=source.title,
+        source_created=source_created,
+        rows_read=len(release.rows) + len(release.broken),
+        created=outcome.created,
+        updated=outcome.updated,
+        unchanged=outcome.unchanged,
+        curated_kept=outcome.curated_kept,
+        actors_created=resolver.actors_created,
+        systems_created=resolver.systems_created,
+        aliases_created=resolver.aliases_created,
+        renamed=len(renamed),
+        dry_run=dry_run,
+        skipped=sorted(skipped + outcome.skipped),
     )

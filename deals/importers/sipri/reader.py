@@ -1,4 +1,5 @@
 """Read a SIPRI trade-register export (or Dealgraph's own): encoding, preamble, header, layout, and logical rows."""
+
 import csv
 import re
 from dataclasses import dataclass, field
@@ -12,9 +13,12 @@ PER_YEAR = "per_year"
 # Dealgraph's /api/v1/deals/export.csv: classic-style columns plus what a round trip needs.
 DEALGRAPH = "dealgraph"
 
-MONTHS = {name: number for number, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
-)}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 # csv splits lines itself; the regex keeps a stray CR inside an LF file (a broken comment) from being lost.
 LINE_END = re.compile(r"\r\n|\n|\r")
 GENERATED = re.compile(r"^\s*Data generated:\s*(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})")
@@ -98,9 +102,7 @@ def read_release(path: Path | str, *, release_date: date | None = None) -> Relea
     if lines and lines[-1] == "":
         lines.pop()
 
-    header_index = next(
-        (i for i, line in enumerate(lines[:HEADER_SCAN_LINES]) if _is_header(_cells(line))), None
-    )
+    header_index = next((i for i, line in enumerate(lines[:HEADER_SCAN_LINES]) if _is_header(_cells(line))), None)
     if header_index is None:
         raise FormatError(f"{path.name}: no SIPRI trade-register header (Supplier, Recipient, Designation) found.")
     header_line = lines[header_index]
@@ -115,10 +117,18 @@ def read_release(path: Path | str, *, release_date: date | None = None) -> Relea
     generated_on, precision = _generated(preamble, path, release_date, dated_by_file=layout == DEALGRAPH)
 
     release = Release(
-        path=path, encoding=encoding, layout=layout, header=header, subtitle=subtitle, scope=scope,
-        year_from=year_from, year_to=year_to, generated_on=generated_on, generated_precision=precision,
+        path=path,
+        encoding=encoding,
+        layout=layout,
+        header=header,
+        subtitle=subtitle,
+        scope=scope,
+        year_from=year_from,
+        year_to=year_to,
+        generated_on=generated_on,
+        generated_precision=precision,
     )
-    _read_rows(release, lines[header_index + 1:], first_line=header_index + 2, semicolons=semicolons)
+    _read_rows(release, lines[header_index + 1 :], first_line=header_index + 2, semicolons=semicolons)
     return release
 
 
@@ -128,7 +138,7 @@ def _describe(title_line: str) -> tuple[str, str, int | None, int | None]:
     match = SCOPE.search(title_line)
     if not match:
         return title_line[:1000], title_line[:300], None, None
-    subtitle = title_line[:match.start()].strip().rstrip(".").strip()
+    subtitle = title_line[: match.start()].strip().rstrip(".").strip()
     start, end = int(match["start"]), int(match["end"])
     return subtitle[:1000], f"Deals with {match['what']} made in {start}-{end}"[:300], start, end
 
@@ -150,9 +160,7 @@ def _generated(
     if dated_by_file:
         # An export is a snapshot taken when it was saved; the file's date is the best that is known of it.
         return date.fromtimestamp(path.stat().st_mtime), "day"
-    raise FormatError(
-        f"{path.name}: no 'Data generated' line and no YYYY-MM in the file name; give --release-date."
-    )
+    raise FormatError(f"{path.name}: no 'Data generated' line and no YYYY-MM in the file name; give --release-date.")
 
 
 def _read_rows(release: Release, lines: list[str], *, first_line: int, semicolons: bool) -> None:
@@ -169,7 +177,7 @@ def _read_rows(release: Release, lines: list[str], *, first_line: int, semicolon
 
     for cells in reader:
         start = first_line + consumed
-        physical = lines[consumed:reader.line_num]
+        physical = lines[consumed : reader.line_num]
         consumed = reader.line_num
         if not any(cell.strip().strip(";") for cell in cells):
             continue

@@ -1,4 +1,5 @@
 """Map SIPRI actor names and weapon designations onto actors and systems, creating the missing ones in bulk."""
+
 import re
 
 from django.utils.text import slugify
@@ -63,8 +64,10 @@ class Resolver:
         self.actor_kinds = dict(Actor.objects.values_list("id", "kind"))
         self.unknown_actor = Actor.objects.filter(slug=UNKNOWN_ACTOR).values_list("id", flat=True).first()
         self.actor_codes = {
-            code: pk for pk, *codes in Actor.objects.values_list("id", "iso2", "iso3", "iso_former")
-            for code in codes if code
+            code: pk
+            for pk, *codes in Actor.objects.values_list("id", "iso2", "iso3", "iso_former")
+            for code in codes
+            if code
         }
 
         rows = [
@@ -114,7 +117,9 @@ class Resolver:
                 continue
             kind = ActorKind.ORGANISATION if name.endswith("**") else ActorKind.NON_STATE_GROUP
             actor = Actor(
-                name=bare, kind=kind, slug=_unique_slug(bare, self.actor_slugs, "actor"),
+                name=bare,
+                kind=kind,
+                slug=_unique_slug(bare, self.actor_slugs, "actor"),
                 notes=f"Created by the SIPRI import from SIPRI's name “{name}”.",
             )
             actors.append(actor)
@@ -125,7 +130,7 @@ class Resolver:
         for alias in aliases:
             alias.actor_id = alias.actor.pk
         bulk_create_with_history(aliases, ActorAlias, batch_size=BATCH, default_change_reason=self.change_reason)
-        for actor, alias in zip(actors, aliases):
+        for actor, alias in zip(actors, aliases, strict=True):
             self.actors[alias.name.lower()] = actor.pk
             self.actor_kinds[actor.pk] = actor.kind
         self.actors_created += len(actors)
@@ -148,14 +153,19 @@ class Resolver:
         systems = []
         for clean, description, category in first.values():
             generic = is_generic(clean)
-            systems.append(System(
-                designation="" if generic else clean, name=clean if generic else "",
-                description=description[:NAME_LENGTH], is_generic=generic,
-                category_id=self.category(category, description),
-                slug=_unique_slug(clean, self.system_slugs, "system"),
-                notes="Created by the SIPRI import." if not generic else
-                "Created by the SIPRI import for kit SIPRI names without a designation.",
-            ))
+            systems.append(
+                System(
+                    designation="" if generic else clean,
+                    name=clean if generic else "",
+                    description=description[:NAME_LENGTH],
+                    is_generic=generic,
+                    category_id=self.category(category, description),
+                    slug=_unique_slug(clean, self.system_slugs, "system"),
+                    notes="Created by the SIPRI import."
+                    if not generic
+                    else "Created by the SIPRI import for kit SIPRI names without a designation.",
+                )
+            )
         if not systems:
             return
         bulk_create_with_history(systems, System, batch_size=BATCH, default_change_reason=self.change_reason)
@@ -174,10 +184,10 @@ class Resolver:
             systems.setdefault(name.lower(), set()).add(system)
         aliases = [
             SystemAlias(system_id=next(iter(systems[key])), name=name, kind=SystemAliasKind.SIPRI)
-            for key, name in names.items() if len(systems[key]) == 1 and name and self.system(name) is None
+            for key, name in names.items()
+            if len(systems[key]) == 1 and name and self.system(name) is None
         ]
         bulk_create_with_history(aliases, SystemAlias, batch_size=BATCH, default_change_reason=self.change_reason)
         for alias in aliases:
             self.systems[alias.name.lower()] = alias.system_id
         self.aliases_created += len(aliases)
-

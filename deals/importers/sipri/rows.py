@@ -1,4 +1,5 @@
 """Turn a release's raw rows into typed deals: one per classic or Dealgraph row, or per `SIPRI AT Database ID`."""
+
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -247,12 +248,23 @@ def classic_deal(row: RawRow, columns: Columns) -> SipriDeal:
         deliveries[0].quantity, deliveries[0].quantity_is_estimate = delivered, delivered_estimate
     ordered, ordered_mark = parse_int(columns.value(cells, "ordered"), "number ordered", marks)
     return SipriDeal(
-        lines=[row.line], locator=f"line {row.line}", quote=row.text, sipri_id=None,
-        supplier=common["supplier"], recipient=common["recipient"], designation=common["designation"],
-        description=common["description"], category=common["category"],
-        year=common["year"], year_is_estimate=common["year_is_estimate"], condition=common["condition"],
-        deliveries=deliveries, quantity_delivered=delivered, quantity_delivered_is_estimate=delivered_estimate,
-        tiv_per_unit=common["tiv_per_unit"], tiv_delivered=common["tiv_delivered"],
+        lines=[row.line],
+        locator=f"line {row.line}",
+        quote=row.text,
+        sipri_id=None,
+        supplier=common["supplier"],
+        recipient=common["recipient"],
+        designation=common["designation"],
+        description=common["description"],
+        category=common["category"],
+        year=common["year"],
+        year_is_estimate=common["year_is_estimate"],
+        condition=common["condition"],
+        deliveries=deliveries,
+        quantity_delivered=delivered,
+        quantity_delivered_is_estimate=delivered_estimate,
+        tiv_per_unit=common["tiv_per_unit"],
+        tiv_delivered=common["tiv_delivered"],
         columns=columns.keys,
         quantity_ordered=ordered,
         quantity_ordered_is_estimate=columns.flag(cells, "ordered", marks) or ordered_mark,
@@ -273,8 +285,16 @@ def _yes_no(raw: str, what: str) -> bool | None:
 
 # Fields every row of one per-year deal must agree on.
 DEAL_LEVEL = [
-    "supplier", "recipient", "designation", "description", "category", "year", "year_is_estimate",
-    "condition", "tiv_per_unit", "local_production",
+    "supplier",
+    "recipient",
+    "designation",
+    "description",
+    "category",
+    "year",
+    "year_is_estimate",
+    "condition",
+    "tiv_per_unit",
+    "local_production",
 ]
 
 
@@ -297,8 +317,10 @@ def per_year_deals(rows: list[RawRow], columns: Columns) -> tuple[list[SipriDeal
             if not re.fullmatch(r"[0-9]{4}", year_cell):
                 raise RowError(f"delivery year {year_cell!r} is not a year")
             values["delivery"] = Delivery(
-                year=int(year_cell), year_is_estimate=columns.flag(cells, "delivery_years", marks),
-                quantity=values["delivered"], quantity_is_estimate=values["delivered_is_estimate"],
+                year=int(year_cell),
+                year_is_estimate=columns.flag(cells, "delivery_years", marks),
+                quantity=values["delivered"],
+                quantity_is_estimate=values["delivered_is_estimate"],
             )
             values["local_production"] = _yes_no(columns.value(cells, "local_production"), "local production")
             values["marks"] = marks
@@ -314,7 +336,8 @@ def per_year_deals(rows: list[RawRow], columns: Columns) -> tuple[list[SipriDeal
         if deal_id in bad_ids:
             skipped.extend(
                 (row.line, f"skipped with the rest of SIPRI deal {deal_id}: line {bad_ids[deal_id]} is malformed")
-                for row, values in members if values is not None
+                for row, values in members
+                if values is not None
             )
             continue
         try:
@@ -333,7 +356,7 @@ def _combine(deal_id: int, members: list[tuple[RawRow, dict]], columns: Columns)
                     f"its rows disagree on {key} ({first[key]!r} on one, {values[key]!r} on line {row.line})"
                 )
     deliveries: dict[int, Delivery] = {}
-    for row, values in members:
+    for _row, values in members:
         delivery = values["delivery"]
         if delivery.year in deliveries:
             raise RowError(f"delivery year {delivery.year} appears twice")
@@ -341,17 +364,25 @@ def _combine(deal_id: int, members: list[tuple[RawRow, dict]], columns: Columns)
     numbers = [values["delivered"] for _, values in members]
     values_tiv = [values["tiv_delivered"] for _, values in members]
     return SipriDeal(
-        lines=[row.line for row, _ in members], locator=f"SIPRI deal id {deal_id}",
-        quote="\n".join(row.text for row, _ in members), sipri_id=deal_id,
-        supplier=first["supplier"], recipient=first["recipient"], designation=first["designation"],
-        description=first["description"], category=first["category"],
-        year=first["year"], year_is_estimate=first["year_is_estimate"], condition=first["condition"],
+        lines=[row.line for row, _ in members],
+        locator=f"SIPRI deal id {deal_id}",
+        quote="\n".join(row.text for row, _ in members),
+        sipri_id=deal_id,
+        supplier=first["supplier"],
+        recipient=first["recipient"],
+        designation=first["designation"],
+        description=first["description"],
+        category=first["category"],
+        year=first["year"],
+        year_is_estimate=first["year_is_estimate"],
+        condition=first["condition"],
         deliveries=sorted(deliveries.values(), key=lambda d: d.year),
         quantity_delivered=None if None in numbers else sum(numbers),
         quantity_delivered_is_estimate=any(values["delivered_is_estimate"] for _, values in members),
         tiv_per_unit=first["tiv_per_unit"],
         tiv_delivered=None if None in values_tiv else sum(values_tiv, Decimal("0")).quantize(TIV_PLACES),
-        local_production=first["local_production"], columns=columns.keys,
+        local_production=first["local_production"],
+        columns=columns.keys,
         estimate_marks=[mark for _, values in members for mark in values["marks"]],
     )
 
@@ -365,10 +396,14 @@ def parse_deliveries(raw: str, years: list[int]) -> list[Delivery]:
         if not match:
             raise RowError(f"deliveries by year: {item!r} is not like 2022:4, 2023?:6? or 2024")
         quantity = match["quantity"]
-        deliveries.append(Delivery(
-            year=int(match["year"]), year_is_estimate=bool(match["year_mark"]),
-            quantity=None if quantity is None else int(quantity), quantity_is_estimate=bool(match["mark"]),
-        ))
+        deliveries.append(
+            Delivery(
+                year=int(match["year"]),
+                year_is_estimate=bool(match["year_mark"]),
+                quantity=None if quantity is None else int(quantity),
+                quantity_is_estimate=bool(match["mark"]),
+            )
+        )
     listed = [delivery.year for delivery in deliveries]
     if len(set(listed)) != len(listed):
         raise RowError(f"deliveries by year {raw!r} name a year twice")

@@ -1,4 +1,5 @@
 """What the database already holds that a release may touch, and how incoming deals are matched to it."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,9 +18,20 @@ DEALGRAPH_PUBLISHER = "Dealgraph"
 FOREIGN = ("supplier", "recipient", "system")
 # The deal fields an import writes; curators' edits to any of them are detected and kept.
 MANAGED = [
-    *FOREIGN, "year", "year_is_estimate", "kind", "status", "quantity_ordered", "quantity_ordered_is_estimate",
-    "quantity_delivered", "quantity_delivered_is_estimate", "condition", "notes",
-    "tiv_per_unit", "tiv_total", "tiv_delivered",
+    *FOREIGN,
+    "year",
+    "year_is_estimate",
+    "kind",
+    "status",
+    "quantity_ordered",
+    "quantity_ordered_is_estimate",
+    "quantity_delivered",
+    "quantity_delivered_is_estimate",
+    "condition",
+    "notes",
+    "tiv_per_unit",
+    "tiv_total",
+    "tiv_delivered",
 ]
 TIV_FIELDS = ("tiv_per_unit", "tiv_total", "tiv_delivered")
 # The delivery rows count as one more managed value: [[year, year_is_estimate, quantity, quantity_is_estimate]].
@@ -80,7 +92,7 @@ def load_stored(source: Source) -> Stored:
     for pk, sipri_id, snapshot, locked, first, last, *values in scope.order_by("id").values_list(
         "id", "sipri_id", "import_snapshot", "locked_fields", "first_delivery_year", "last_delivery_year", *columns
     ):
-        current = {name: to_json(value) for name, value in zip(MANAGED, values)}
+        current = {name: to_json(value) for name, value in zip(MANAGED, values, strict=True)}
         deals[pk] = StoredDeal(pk, sipri_id, snapshot, locked or [], (first, last), current)
     for pk, deal_id, year, *rest in Delivery.objects.filter(deal__in=scope).values_list(
         "id", "deal_id", "year", "year_is_estimate", "quantity", "quantity_is_estimate"
@@ -141,7 +153,8 @@ def match(incoming: list[tuple[SipriDeal, dict]], stored: Stored) -> dict[int, S
         # A deal SIPRI numbered is never taken for a differently numbered one.
         scores = {
             (position, deal.pk): likeness(*incoming[position], deal)
-            for position in positions for deal in candidates
+            for position in positions
+            for deal in candidates
             if incoming[position][0].sipri_id is None or deal.sipri_id is None
         }
         for level in range(5):
@@ -158,8 +171,13 @@ def match(incoming: list[tuple[SipriDeal, dict]], stored: Stored) -> dict[int, S
 
 
 def match_renamed(
-    incoming: list[tuple[SipriDeal, dict]], stored: Stored, matches: dict[int, StoredDeal], *,
-    year_range: tuple, category_of_incoming, category_of_system,
+    incoming: list[tuple[SipriDeal, dict]],
+    stored: Stored,
+    matches: dict[int, StoredDeal],
+    *,
+    year_range: tuple,
+    category_of_incoming,
+    category_of_system,
 ) -> dict[int, StoredDeal]:
     """A second chance for deals whose designation SIPRI renamed between releases ("IA-58A Pucara" became
     "Pucara"): same supplier, recipient, order year and armament category, the same delivery years within this
@@ -190,6 +208,4 @@ def match_renamed(
                 continue
             fits[position].append(deal)
             suitors[deal.pk] += 1
-    return {
-        position: deals[0] for position, deals in fits.items() if len(deals) == 1 and suitors[deals[0].pk] == 1
-    }
+    return {position: deals[0] for position, deals in fits.items() if len(deals) == 1 and suitors[deals[0].pk] == 1}

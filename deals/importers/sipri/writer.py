@@ -1,4 +1,5 @@
 """Decide what each SIPRI deal changes, keeping curators' edits, then write only the changes, in bulk."""
+
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,8 +17,14 @@ from .stored import DELIVERIES, MANAGED, TIV_FIELDS, Stored, StoredDeal, attname
 
 # Values a new deal gets for what its file does not say; a per-year export has no comments, so no kind.
 DEFAULTS = {
-    "quantity_ordered": None, "quantity_ordered_is_estimate": False, "notes": "", "condition": "unknown",
-    "tiv_per_unit": None, "tiv_total": None, "tiv_delivered": None, "kind": DealKind.UNSPECIFIED.value,
+    "quantity_ordered": None,
+    "quantity_ordered_is_estimate": False,
+    "notes": "",
+    "condition": "unknown",
+    "tiv_per_unit": None,
+    "tiv_total": None,
+    "tiv_delivered": None,
+    "kind": DealKind.UNSPECIFIED.value,
 }
 MAX_INT = 2147483647
 MAX_TIV = Decimal(10) ** 11
@@ -59,7 +66,7 @@ def fills_blanks(stored: list[list], incoming: list[list] | None) -> bool:
     unknown: filling those is filling blanks, not undoing a curator's reading."""
     if incoming is None or [row[:2] for row in stored] != [row[:2] for row in incoming]:
         return False
-    return all(old[2] is None or old[2:] == new[2:] for old, new in zip(stored, incoming))
+    return all(old[2] is None or old[2:] == new[2:] for old, new in zip(stored, incoming, strict=False))
 
 
 def problem(values: dict) -> str | None:
@@ -96,8 +103,9 @@ class Outcome:
 class Writer:
     """Plans every deal of a release first, then writes each table in a few statements."""
 
-    def __init__(self, *, source: Source, stored: Stored, year_range: tuple, overwrite_curated: bool,
-                 change_reason: str):
+    def __init__(
+        self, *, source: Source, stored: Stored, year_range: tuple, overwrite_curated: bool, change_reason: str
+    ):
         self.source = source
         self.stored = stored
         self.year_range = year_range
@@ -116,8 +124,11 @@ class Writer:
     def incoming(self, sd: SipriDeal, supplier: int, recipient: int, system: int | None) -> dict:
         """The values this release states, JSON-ready, for the columns its file has."""
         values = {
-            "supplier": supplier, "recipient": recipient, "system": system,
-            "year": sd.year, "year_is_estimate": sd.year_is_estimate,
+            "supplier": supplier,
+            "recipient": recipient,
+            "system": system,
+            "year": sd.year,
+            "year_is_estimate": sd.year_is_estimate,
             "quantity_delivered": sd.quantity_delivered,
             "quantity_delivered_is_estimate": sd.quantity_delivered_is_estimate,
             DELIVERIES: [d.as_json() for d in sd.deliveries],
@@ -163,9 +174,12 @@ class Writer:
         delivered_in = years(final)
         row = {attname(name): db_value(name, final[name]) for name in MANAGED}
         row.update(
-            review_status=sd.review_status or ReviewStatus.REVIEWED.value, sipri_id=sd.sipri_id,
-            created=self.now, updated=self.now,
-            first_delivery_year=min(delivered_in, default=None), last_delivery_year=max(delivered_in, default=None),
+            review_status=sd.review_status or ReviewStatus.REVIEWED.value,
+            sipri_id=sd.sipri_id,
+            created=self.now,
+            updated=self.now,
+            first_delivery_year=min(delivered_in, default=None),
+            last_delivery_year=max(delivered_in, default=None),
             import_snapshot={name: final[name] for name in [*MANAGED, DELIVERIES]},
         )
         self.new_deals.append((row, final[DELIVERIES], sd))
@@ -175,9 +189,11 @@ class Writer:
         """A release speaks only for deliveries within its year range: keep the stored ones outside it."""
         start, end = self.year_range
         incoming_years = set(years(values))
-        kept = [] if start is None else [
-            row for row in current[DELIVERIES] if not start <= row[0] <= end and row[0] not in incoming_years
-        ]
+        kept = (
+            []
+            if start is None
+            else [row for row in current[DELIVERIES] if not start <= row[0] <= end and row[0] not in incoming_years]
+        )
         if not kept:
             return
         values[DELIVERIES] = sorted(kept + values[DELIVERIES])
@@ -252,7 +268,9 @@ class Writer:
         self.gone_deliveries.extend(pk for year, (pk, *_) in stored.items() if year not in wanted)
         for year, (_, year_estimate, quantity, quantity_estimate) in wanted.items():
             values = {
-                "year_is_estimate": year_estimate, "quantity": quantity, "quantity_is_estimate": quantity_estimate,
+                "year_is_estimate": year_estimate,
+                "quantity": quantity,
+                "quantity_is_estimate": quantity_estimate,
             }
             if year not in stored:
                 self.new_deliveries.append(
@@ -264,16 +282,23 @@ class Writer:
     @staticmethod
     def _citation_values(sd: SipriDeal) -> dict:
         return {
-            "quote": sd.quote, "locator": sd.locator[:200],
+            "quote": sd.quote,
+            "locator": sd.locator[:200],
             "hedge": (Hedge.ESTIMATED if sd.estimate_marks else Hedge.ASSERTED).value,
             "hedge_text": sd.estimate_marks[0][:200] if sd.estimate_marks else "",
         }
 
     def _new_citation(self, sd: SipriDeal, deal_pk: int) -> None:
-        self.new_citations.append({
-            "source_id": self.source.pk, "deal_id": deal_pk, "stance": Stance.SUPPORTS.value,
-            "created": self.now, "updated": self.now, **self._citation_values(sd),
-        })
+        self.new_citations.append(
+            {
+                "source_id": self.source.pk,
+                "deal_id": deal_pk,
+                "stance": Stance.SUPPORTS.value,
+                "created": self.now,
+                "updated": self.now,
+                **self._citation_values(sd),
+            }
+        )
 
     def _cite(self, sd: SipriDeal, deal_pk: int) -> bool:
         values = self._citation_values(sd)
@@ -297,7 +322,7 @@ class Writer:
         progress("writing", 2, steps)
         for start in range(0, len(self.gone_deliveries), BATCH):
             # Deleting through the ORM, not in raw SQL, so each removed delivery leaves a history entry.
-            Delivery.objects.filter(pk__in=self.gone_deliveries[start:start + BATCH]).delete()
+            Delivery.objects.filter(pk__in=self.gone_deliveries[start : start + BATCH]).delete()
         create_rows(Delivery, self.new_deliveries, change_reason=self.reason)
         self._apply(Delivery, self.delivery_changes)
         progress("writing", 3, steps)
@@ -309,7 +334,7 @@ class Writer:
         """Update the changed rows, reading each whole so its history entry is complete."""
         pks = list(changes)
         for start in range(0, len(pks), BATCH):
-            objs = list(model.objects.filter(pk__in=pks[start:start + BATCH]))
+            objs = list(model.objects.filter(pk__in=pks[start : start + BATCH]))
             fields = {"updated"}
             for obj in objs:
                 for name, value in changes[obj.pk].items():

@@ -1,4 +1,5 @@
 """`manage.py import_sipri FILE [FILE ...]`: load SIPRI's (or Dealgraph's) register exports, a transaction per file."""
+
 import argparse
 import sys
 from datetime import date
@@ -57,13 +58,16 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would change, then roll everything back."
         )
         parser.add_argument(
-            "--overwrite-curated", action="store_true",
+            "--overwrite-curated",
+            action="store_true",
             help="Overwrite fields a curator edited or locked since the last import.",
         )
         parser.add_argument(
-            "--release-date", type=iso_date, default=None,
+            "--release-date",
+            type=iso_date,
+            default=None,
             help="Generation date (YYYY-MM-DD) for an export without a 'Data generated' line "
-                 "(a Dealgraph export otherwise takes the file's date).",
+            "(a Dealgraph export otherwise takes the file's date).",
         )
 
     def handle(self, *args, files, dry_run, overwrite_curated, release_date, verbosity, **options):
@@ -72,7 +76,10 @@ class Command(BaseCommand):
         for path in files:
             try:
                 report = import_release(
-                    path, dry_run=dry_run, overwrite_curated=overwrite_curated, release_date=release_date,
+                    path,
+                    dry_run=dry_run,
+                    overwrite_curated=overwrite_curated,
+                    release_date=release_date,
                     progress=progress,
                 )
             except (FormatError, OSError) as error:
