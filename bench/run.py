@@ -569,6 +569,7 @@ def main():
         env[key] = value
     sqlite_env = {**env, "DATABASE_URL": f"sqlite:///{SQLITE_PATH}"}
     cases = chosen_cases()
+    load_at_start = os.getloadavg()  # other work on a shared machine moves absolute figures; this says how much
     postgres_cases = [case for case in cases if case in POSTGRES_CASES]
     sqlite_cases = [case for case in cases if case in SQLITE_CASES]
     prepared = sqlite_prepared = datasette_info = None
@@ -661,7 +662,8 @@ def main():
     shown.update({c: {side: p[side][:3] for side in p} for c, p in sqlite_paths.items()})
     out.write_text(json.dumps({
         "when": stamp, "label": label, "git": git_state(), "count": COUNT, "seed": SEED, "clients": CLIENTS,
-        "seconds": SECONDS, "rounds": ROUNDS, "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+        "seconds": SECONDS, "rounds": ROUNDS, "cpus": os.cpu_count(), "load_average_at_start": load_at_start,
+        "load_average": os.getloadavg(),
         "python": platform.python_version(), "cases": cases, "database_host": host if postgres_cases else None,
         "database": prepared, "sqlite": sqlite_prepared, "datasette": datasette_info, "notes": notes,
         "app_env": os.environ.get("BENCH_APP_ENV", ""), "paths": shown, "same_payload": checks, "queries": queries,
