@@ -108,7 +108,7 @@ def command(path: Path, metadata: Path, port: int) -> list[str]:
 def headline_path(path: Path) -> str:
     # _shape=array is what a client that wants a list of records asks for. The JSON columns come back as JSON text,
     # for the client to parse; nesting them in the answer (_json=COLUMN, one each) cost Datasette about 30% of its
-    # requests per second here, so the peer is measured at its faster.
+    # requests per second here, so the peer is measured the faster way.
     return f"/{database_name(path)}/headline.json?{urlencode({**HEADLINE_PARAMETERS, '_shape': 'array'})}"
 
 
