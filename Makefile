@@ -48,9 +48,12 @@ restore: migrate
 	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/dealgraph-....json.gz" >&2; exit 1; }
 	$(BIN)/python manage.py restore $(FILE)
 
-# One million deals on PostgreSQL, served by gunicorn on loopback, each case measured against a bare floor app
-# (bench/run.py, docs/performance.md); never part of `make test`. It creates (or reuses) its own database,
-# BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/dealgraph_bench); wrk comes from Debian.
+# One million deals, served by gunicorn on loopback: on PostgreSQL each case measured against a bare floor app, on
+# SQLite against Datasette serving the same file (bench/run.py, docs/performance.md); never part of `make test`.
+# It creates (or reuses) its own PostgreSQL database, BENCH_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/dealgraph_bench), its own SQLite file under bench/.data/ and Datasette's
+# virtualenv in bench/.venv-datasette; wrk comes from Debian.
+# `make bench BENCH_CASES=sqlite` runs the Datasette comparison alone, BENCH_CASES=postgres the floor's.
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py

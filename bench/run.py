@@ -1,13 +1,17 @@
-"""`make bench`: one million deals on PostgreSQL, served by gunicorn on loopback, each case measured against its floor.
+"""`make bench`: one million deals on PostgreSQL and on SQLite, each case measured against its floor or its peer.
 
-Creates (or reuses) its own database, fills it with `generate_deals`, starts the app and the floor (`bench/floor.py`,
-hand-written SQL and orjson) under the same gunicorn settings, checks that both return the same payload, then drives
-each case with wrk for a bounded time, app and floor alternately, for several rounds. Prints a table of medians
-(and each case's ratio to its floor, measured in the same round) and writes everything to bench/results/.
+PostgreSQL: creates (or reuses) its own database, fills it with `generate_deals`, starts the app and the floor
+(`bench/floor.py`, hand-written SQL and orjson) under the same gunicorn settings, checks that both return the same
+payload. SQLite: makes (or reuses) a file of its own with the same generated deals, serves it with the app under the
+same settings and with Datasette (`bench/peer.py`), and checks that both answer with the same deals. Then it drives
+each case with wrk for a bounded time, the two sides alternately, for several rounds. Prints a table of medians
+(and each case's ratio to its floor or peer, measured in the same round) and writes everything to bench/results/.
 
 Settings, from the environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/dealgraph_bench),
-BENCH_COUNT (1000000), BENCH_SEED (1), BENCH_CLIENTS (16), BENCH_SECONDS (15), BENCH_ROUNDS (3),
-BENCH_CASES (all), BENCH_LABEL (a name for the results file), BENCH_APP_ENV (extra KEY=VALUE pairs for the app).
+BENCH_SQLITE (bench/.data/dealgraph-COUNT-SEED.sqlite3), BENCH_COUNT (1000000), BENCH_SEED (1), BENCH_CLIENTS (16),
+BENCH_SECONDS (15), BENCH_ROUNDS (3), BENCH_LABEL (a name for the results file), BENCH_APP_ENV (extra KEY=VALUE pairs
+for the app), BENCH_CASES (all: a comma-separated choice of headline, broad, cursor, detail, export, sqlite-headline,
+sqlite-detail, or `postgres` and `sqlite` for each database's cases).
 """
 import base64
 import datetime
@@ -19,16 +23,20 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg
+
+import peer
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -46,6 +54,11 @@ EXPORT_REPEATS = 2
 EXPORT_SUPPLIER = "france"  # about 100,000 reviewed deals at one million
 REQUEST_TIMEOUT = 120
 DATABASE_NAME = urlsplit(DATABASE_URL).path.lstrip("/")
+SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE", BENCH / ".data" / f"dealgraph-{COUNT}-{SEED}.sqlite3")).resolve()
+POSTGRES_CASES = ("headline", "broad", "cursor", "detail", "export")
+SQLITE_CASES = ("sqlite-headline", "sqlite-detail")
+HEADLINE = f"/api/v1/deals/?{urlencode(peer.HEADLINE_PARAMETERS)}"
+CASE_GROUPS = {"postgres": POSTGRES_CASES, "sqlite": SQLITE_CASES, "all": POSTGRES_CASES + SQLITE_CASES}
 
 
 def log(message):
@@ -119,13 +132,62 @@ def case_parameters() -> dict:
         ).fetchone()[0]
     cursor = base64.b64encode(f"p={deep}".encode()).decode()
     return {
-        "headline": ["/api/v1/deals/?recipient=serbia&kind=purchase&year_from=2021&year_to=2022"],
+        "headline": [HEADLINE],
         "broad": [f"/api/v1/deals/?supplier={largest}&page_size=50"],
         "cursor": [f"/api/v1/deals/?cursor={cursor}&page_size=50"],
         "detail": [f"/api/v1/deals/{i}/" for i in detail_ids],
         "export": [f"/api/v1/deals/export.csv?supplier={EXPORT_SUPPLIER}"],
         "_notes": {"largest_supplier": largest, "reviewed_deals": total, "cursor_after_id": deep,
                    "export_rows": export_rows, "detail_ids": len(detail_ids)},
+    }
+
+
+def register_titles(path: Path) -> list[str]:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT title FROM sources_source WHERE kind = 'dataset' AND title LIKE ?",
+            ["Dealgraph synthetic register%"],
+        )]
+
+
+def prepare_sqlite(env) -> dict:
+    """Reuse the file when it holds exactly this count and seed; otherwise generate it into a side file that takes
+    its name only when complete, so an interrupted run never leaves a file that looks ready."""
+    wanted = expected_title(env)
+    if SQLITE_PATH.exists():
+        titles = register_titles(SQLITE_PATH)
+        if titles != [wanted]:
+            raise SystemExit(f"{SQLITE_PATH} holds {titles[0] if titles else 'no generated register'}, not {wanted}; "
+                             "remove it, or point BENCH_SQLITE at another file.")
+        # Datasette serves the file immutable, so any migration the code has gained goes in before either starts.
+        pending = subprocess.run([PYTHON, "manage.py", "migrate", "--check"], cwd=ROOT, env=env, capture_output=True)
+        if pending.returncode:
+            manage("migrate", "--noinput", "--verbosity", "0", env=env)
+        log(f"reusing {SQLITE_PATH}: {wanted}")
+        return {"path": str(SQLITE_PATH), "generated": False}
+    partial = SQLITE_PATH.with_name(SQLITE_PATH.name + ".partial")
+    partial.unlink(missing_ok=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    side = {**env, "DATABASE_URL": f"sqlite:///{partial}"}
+    log(f"generating {COUNT:,} deals (seed {SEED}) into {partial}")
+    started = time.perf_counter()
+    manage("migrate", "--noinput", "--verbosity", "0", env=side)
+    manage("generate_deals", "--count", str(COUNT), "--seed", str(SEED), env=side)
+    partial.rename(SQLITE_PATH)
+    return {"path": str(SQLITE_PATH), "generated": True, "generate_seconds": round(time.perf_counter() - started, 1)}
+
+
+def sqlite_parameters() -> dict:
+    """Each SQLite case's paths on the app and on Datasette: the headline's filters, and the detail case's deals."""
+    with closing(sqlite3.connect(f"file:{SQLITE_PATH}?mode=ro", uri=True)) as conn:
+        detail_ids = [row[0] for row in conn.execute(
+            "SELECT id FROM deals_deal WHERE review_status = 'reviewed' AND id % 997 = 13 ORDER BY id LIMIT 1000"
+        )]
+    return {
+        "sqlite-headline": {"app": [HEADLINE],
+                            "datasette": [peer.headline_path(SQLITE_PATH)]},
+        "sqlite-detail": {"app": [f"/api/v1/deals/{i}/" for i in detail_ids],
+                          "datasette": peer.detail_paths(SQLITE_PATH, detail_ids)},
     }
 
 
@@ -136,19 +198,20 @@ def free_port() -> int:
 
 
 class Server:
-    """A gunicorn started with config/gunicorn.conf.py, its processes' memory and CPU readable from /proc."""
+    """A server on a free loopback port, by default a gunicorn started with config/gunicorn.conf.py, its processes'
+    memory and CPU readable from /proc."""
 
-    def __init__(self, name, target, env, logdir, extra=()):
+    def __init__(self, name, target, env, logdir, extra=(), command=None, probe="/api/v1/deals/?cursor=&page_size=1"):
         self.name, self.port = name, free_port()
         self.log = open(logdir / f"{name}.log", "w")
         self.process = subprocess.Popen(
-            [GUNICORN, "--config", "config/gunicorn.conf.py", *extra, target],
+            command(self.port) if command else [GUNICORN, "--config", "config/gunicorn.conf.py", *extra, target],
             cwd=ROOT, env={**env, "PORT": str(self.port)}, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                status, _ = get(self.port, "/api/v1/deals/?cursor=&page_size=1")
+                status, _ = get(self.port, probe)
                 if status == 200:
                     return
             except OSError:
@@ -272,21 +335,24 @@ def wrk(port, paths, seconds, workdir) -> dict:
     return json.loads(line.removeprefix("BENCH_JSON "))
 
 
-def measure_load(server, paths, workdir) -> dict:
-    sampler, cpu, pg_before = Sampler(server), server.cpu_seconds(), postgres_cpu(DATABASE_NAME)
+def measure_load(server, paths, workdir, postgres=True) -> dict:
+    """One case under load; on SQLite the database runs inside the server's processes, so their CPU is all of it."""
+    sampler, cpu, pg_before = Sampler(server), server.cpu_seconds(), postgres_cpu(DATABASE_NAME) if postgres else {}
     result = wrk(server.port, paths, SECONDS, workdir)
     cpu = server.cpu_seconds() - cpu
-    pg_cpu = postgres_cpu_growth(pg_before, postgres_cpu(DATABASE_NAME))
+    pg_cpu = postgres_cpu_growth(pg_before, postgres_cpu(DATABASE_NAME)) if postgres else None
     peak = sampler.stop()
     seconds = result["duration_us"] / 1e6
-    return {
+    measured = {
         "rps": round(result["requests"] / seconds, 1), "p50_ms": round(result["p50_us"] / 1000, 1),
         "p99_ms": round(result["p99_us"] / 1000, 1), "requests": result["requests"],
         "errors": result["non_2xx"] + result["socket_errors"] + result["timeouts"],
         "peak_rss_mb": round(peak / 2**20, 1),
         "cpu_ms_per_request": round(cpu * 1000 / max(1, result["requests"]), 2),
-        "postgres_cpu_ms_per_request": round(pg_cpu * 1000 / max(1, result["requests"]), 2),
     }
+    if postgres:
+        measured["postgres_cpu_ms_per_request"] = round(pg_cpu * 1000 / max(1, result["requests"]), 2)
+    return measured
 
 
 def measure_export(server, path) -> dict:
@@ -359,6 +425,27 @@ def same_payload(app, floor, case, paths) -> dict:
     return {"same": True}
 
 
+def same_deals(app, datasette, case, paths) -> dict:
+    """Datasette must answer with the deals the app answers with, or the comparison means nothing."""
+    if case == "sqlite-headline":
+        checks = [(paths["app"][0], paths["datasette"][0])]
+    else:
+        checks = list(zip(paths["app"][:20], paths["datasette"][:20]))
+    for ours, theirs in checks:
+        status_a, body_a = get(app.port, ours)
+        status_d, body_d = get(datasette.port, theirs)
+        if status_a != 200 or status_d != 200:
+            return {"same": False, "difference": f"{ours}: HTTP {status_a} (app) / {status_d} (Datasette)"}
+        answer_a, answer_d = json.loads(body_a), json.loads(body_d)
+        if case == "sqlite-headline":
+            difference = peer.headline_difference(answer_a, answer_d)
+        else:
+            difference = peer.detail_difference(answer_a["id"], answer_d)
+        if difference:
+            return {"same": False, "difference": f"{ours}: {difference}"}
+    return {"same": True, "checked": len(checks)}
+
+
 def floor_queries(floor, path) -> int | None:
     conn = http.client.HTTPConnection("127.0.0.1", floor.port, timeout=REQUEST_TIMEOUT)
     conn.request("GET", path)
@@ -382,13 +469,15 @@ def median(values):
 
 
 def summarise(rounds, cases):
+    """Medians over the rounds of each side of each case, and the ratio of the app (the first side) to the other."""
     summary = {}
     for case in cases:
-        app = [r[case]["app"] for r in rounds]
-        floor = [r[case]["floor"] for r in rounds]
-        ratios = [a["rps"] / f["rps"] for a, f in zip(app, floor) if f["rps"]]
+        sides = list(rounds[0][case])
+        app = [r[case][sides[0]] for r in rounds]
+        other = [r[case][sides[1]] for r in rounds]
+        ratios = [a["rps"] / f["rps"] for a, f in zip(app, other) if f["rps"]]
         entry = {"ratio": median(ratios), "ratios": [round(x, 2) for x in ratios]}
-        for side, runs in (("app", app), ("floor", floor)):
+        for side, runs in zip(sides, (app, other)):
             keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float))]
             entry[side] = {k: median([r[k] for r in runs]) for k in keys}
             entry[side]["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
@@ -422,6 +511,28 @@ def table(summary, queries, checks) -> str:
     return "\n".join(lines)
 
 
+def peer_table(summary, queries, checks) -> str:
+    lines = [
+        "| case (SQLite) | app req/s | Datasette req/s | ratio app/Datasette | app p50 / p99 ms "
+        "| Datasette p50 / p99 ms | queries app | peak RSS app / Datasette MB | CPU ms/req app / Datasette "
+        "| errors app / Datasette | same deals |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for case, s in summary.items():
+        a, d = s["app"], s["datasette"]
+        lines.append(
+            f"| {case.removeprefix('sqlite-')} | {a['rps']} | {d['rps']} | {s['ratio']} "
+            f"| {a['p50_ms']} / {a['p99_ms']} | {d['p50_ms']} / {d['p99_ms']} | {queries[case]['app']} "
+            f"| {a['peak_rss_mb']} / {d['peak_rss_mb']} "
+            f"| {a['cpu_ms_per_request']} / {d['cpu_ms_per_request']} | {a['errors']} / {d['errors']} "
+            f"| {'yes' if checks[case]['same'] else 'NO'} |"
+        )
+    for case, check in checks.items():
+        if case in SQLITE_CASES and not check["same"]:
+            lines.append(f"| {case.removeprefix('sqlite-')} | not measured: {check['difference']} |")
+    return "\n".join(lines)
+
+
 def git_state() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
@@ -429,6 +540,16 @@ def git_state() -> str:
         return head.strip() + ("+uncommitted" if dirty.strip() else "")
     except OSError:
         return "unknown"
+
+
+def chosen_cases() -> list[str]:
+    chosen = set()
+    for name in filter(None, (n.strip() for n in os.environ.get("BENCH_CASES", "all").split(","))):
+        if name not in CASE_GROUPS and name not in CASE_GROUPS["all"]:
+            raise SystemExit(f"BENCH_CASES: unknown case {name!r}; the cases are {', '.join(CASE_GROUPS['all'])}, "
+                             f"and the groups {', '.join(CASE_GROUPS)}")
+        chosen.update(CASE_GROUPS.get(name, (name,)))
+    return [case for case in CASE_GROUPS["all"] if case in chosen]
 
 
 def main():
@@ -440,76 +561,123 @@ def main():
     env = {
         **os.environ, "DATABASE_URL": DATABASE_URL, "CONN_MAX_AGE": "60", "PRODUCTION": "true",
         "SECRET_KEY": secrets.token_urlsafe(64), "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1",
-        # No throttling: the floor has none, and every request here comes from one address.
+        # No throttling: the floor and Datasette have none, and every request here comes from one address.
         "THROTTLE_ANON": "", "THROTTLE_USER": "", "PYTHONDONTWRITEBYTECODE": "1",
     }
     for pair in filter(None, os.environ.get("BENCH_APP_ENV", "").split()):
         key, _, value = pair.partition("=")
         env[key] = value
-    wanted = os.environ.get("BENCH_CASES", "headline,broad,cursor,detail,export").split(",")
-    prepared = prepare_database(env)
-    paths = case_parameters()
-    notes = paths.pop("_notes")
-    paths = {case: paths[case] for case in wanted}
-    log(f"cases: {', '.join(paths)}; {notes}")
+    sqlite_env = {**env, "DATABASE_URL": f"sqlite:///{SQLITE_PATH}"}
+    cases = chosen_cases()
+    load_at_start = os.getloadavg()  # other work on a shared machine moves absolute figures; this says how much
+    postgres_cases = [case for case in cases if case in POSTGRES_CASES]
+    sqlite_cases = [case for case in cases if case in SQLITE_CASES]
+    prepared = sqlite_prepared = datasette_info = None
+    paths, notes, sqlite_paths = {}, {}, {}
+    if postgres_cases:
+        prepared = prepare_database(env)
+        paths = case_parameters()
+        notes = paths.pop("_notes")
+        paths = {case: paths[case] for case in postgres_cases}
+    if sqlite_cases:
+        datasette_info = {"version": peer.ensure_installed(log)}
+        sqlite_prepared = prepare_sqlite(sqlite_env)
+        sqlite_paths = {case: p for case, p in sqlite_parameters().items() if case in sqlite_cases}
+        if "sqlite-detail" in sqlite_paths:
+            notes["sqlite_detail_ids"] = len(sqlite_paths["sqlite-detail"]["app"])
+    log(f"cases: {', '.join(cases)}; {notes}")
     workdir = Path(tempfile.mkdtemp(prefix="dealgraph-bench-"))
-    app = floor = None
+    servers, plan, checks, queries = [], {}, {}, {}
     try:
-        app = Server("app", "config.wsgi", env, workdir)
-        floor = Server("floor", "floor:application", env, workdir, extra=["--pythonpath", "bench"])
-        log(f"app on :{app.port}, floor on :{floor.port}, {CLIENTS} clients, {SECONDS:g} s per case, {ROUNDS} rounds")
-        checks = {case: same_payload(app, floor, case, p) for case, p in paths.items()}
-        for case, check in checks.items():
-            if not check["same"]:
-                log(f"WARNING {case}: the floor's payload differs from the app's: {check['difference']}")
-        queries = {case: {"app": n} for case, n in app_queries(env, paths).items()}
-        for case, p in paths.items():
-            queries[case]["floor"] = floor_queries(floor, p[0])
+        if postgres_cases:
+            app = Server("app", "config.wsgi", env, workdir)
+            servers.append(app)
+            floor = Server("floor", "floor:application", env, workdir, extra=["--pythonpath", "bench"])
+            servers.append(floor)
+            log(f"PostgreSQL: app on :{app.port}, floor on :{floor.port}")
+            for case, p in paths.items():
+                checks[case] = same_payload(app, floor, case, p)
+                if not checks[case]["same"]:
+                    log(f"WARNING {case}: the floor's payload differs from the app's: {checks[case]['difference']}")
+                plan[case] = [("app", app, p), ("floor", floor, p)]
+            queries = {case: {"app": n} for case, n in app_queries(env, paths).items()}
+            for case, p in paths.items():
+                queries[case]["floor"] = floor_queries(floor, p[0])
+        if sqlite_cases:
+            sqlite_app = Server("app-sqlite", "config.wsgi", sqlite_env, workdir)
+            servers.append(sqlite_app)
+            metadata = peer.write_metadata(SQLITE_PATH, workdir)
+            datasette = Server("datasette", None, os.environ, workdir, probe="/-/versions.json",
+                               command=lambda port: peer.command(SQLITE_PATH, metadata, port))
+            servers.append(datasette)
+            datasette_info["settings"] = json.loads(get(datasette.port, "/-/settings.json")[1])
+            datasette_info["metadata"] = json.loads(metadata.read_text())
+            log(f"SQLite ({SQLITE_PATH.name}): app on :{sqlite_app.port}, Datasette on :{datasette.port}")
+            for case, p in sqlite_paths.items():
+                checks[case] = same_deals(sqlite_app, datasette, case, p)
+                if checks[case]["same"]:
+                    plan[case] = [("app", sqlite_app, p["app"]), ("datasette", datasette, p["datasette"])]
+                else:
+                    log(f"ERROR {case}: Datasette's answer holds other deals than the app's, so the case is not "
+                        f"measured: {checks[case]['difference']}")
+            counted = app_queries(sqlite_env, {case: p["app"] for case, p in sqlite_paths.items()})
+            queries.update({case: {"app": n} for case, n in counted.items()})
+        log(f"{CLIENTS} clients, {SECONDS:g} s per case, {ROUNDS} rounds")
         rounds = []
         for number in range(1, ROUNDS + 1):
             results = {}
-            for case, p in paths.items():
+            for case, sides in plan.items():
                 results[case] = {}
-                for server in (app, floor):
+                for side, server, p in sides:
                     if case == "export":
-                        results[case][server.name] = measure_export(server, p[0])
+                        results[case][side] = measure_export(server, p[0])
                         continue
                     if number == 1:
                         wrk(server.port, p, WARMUP_SECONDS, workdir)
-                    results[case][server.name] = measure_load(server, p, workdir)
-                a, f = results[case]["app"], results[case]["floor"]
+                    results[case][side] = measure_load(server, p, workdir, postgres=case in POSTGRES_CASES)
+                (first, a), (second, b) = results[case].items()
                 if case == "export":
-                    log(f"round {number} {case}: app {a['rows_per_second']:,} rows/s, floor {f['rows_per_second']:,}")
+                    log(f"round {number} {case}: app {a['rows_per_second']:,} rows/s, floor {b['rows_per_second']:,}")
                 else:
-                    log(f"round {number} {case}: app {a['rps']} req/s (p99 {a['p99_ms']} ms), "
-                        f"floor {f['rps']} req/s, ratio {a['rps'] / f['rps']:.2f}")
+                    log(f"round {number} {case}: {first} {a['rps']} req/s (p99 {a['p99_ms']} ms), "
+                        f"{second} {b['rps']} req/s (p99 {b['p99_ms']} ms), ratio {a['rps'] / b['rps']:.2f}")
             rounds.append(results)
     finally:
-        for server in (app, floor):
-            if server is not None:
-                server.stop()
-    summary = summarise(rounds, list(paths))
+        for server in servers:
+            server.stop()
+    summary = summarise(rounds, list(plan))
     for case in summary:
         if case == "export":
             summary[case]["ratio"] = median([r[case]["app"]["rows_per_second"] / r[case]["floor"]["rows_per_second"]
                                              for r in rounds])
-    text = table(summary, queries, checks)
+    text = table({c: s for c, s in summary.items() if c in POSTGRES_CASES}, queries, checks) if postgres_cases else ""
+    peer_text = ""
+    if sqlite_cases:
+        peer_text = peer_table({c: s for c, s in summary.items() if c in SQLITE_CASES}, queries, checks)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     label = os.environ.get("BENCH_LABEL", "")
     out = BENCH / "results" / f"{stamp}{'-' + label if label else ''}.json"
     out.parent.mkdir(exist_ok=True)
+    shown = {c: p[:3] for c, p in paths.items()}
+    shown.update({c: {side: p[side][:3] for side in p} for c, p in sqlite_paths.items()})
     out.write_text(json.dumps({
         "when": stamp, "label": label, "git": git_state(), "count": COUNT, "seed": SEED, "clients": CLIENTS,
-        "seconds": SECONDS, "rounds": ROUNDS, "cpus": os.cpu_count(), "load_average": os.getloadavg(),
-        "python": platform.python_version(), "database_host": host, "database": prepared, "notes": notes,
-        "app_env": os.environ.get("BENCH_APP_ENV", ""), "paths": {c: p[:3] for c, p in paths.items()},
-        "same_payload": checks, "queries": queries, "summary": summary, "rounds": rounds, "table": text,
+        "seconds": SECONDS, "rounds": ROUNDS, "cpus": os.cpu_count(), "load_average_at_start": load_at_start,
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(), "cases": cases, "database_host": host if postgres_cases else None,
+        "database": prepared, "sqlite": sqlite_prepared, "datasette": datasette_info, "notes": notes,
+        "app_env": os.environ.get("BENCH_APP_ENV", ""), "paths": shown, "same_payload": checks, "queries": queries,
+        "summary": summary, "rounds": rounds, "table": text, "peer_table": peer_text,
     }, indent=2))
-    print()
-    print(text)
+    for block in filter(None, (text, peer_text)):
+        print()
+        print(block)
     print()
     log(f"results: {out.relative_to(ROOT)}")
     shutil.rmtree(workdir, ignore_errors=True)
+    failed = [case for case in sqlite_cases if not checks[case]["same"]]
+    if failed:
+        raise SystemExit(f"Datasette's answer differed from the app's in {', '.join(failed)}; see above.")
 
 
 if __name__ == "__main__":
