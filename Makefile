@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-sqlite test-postgres backup restore bench clean
+.PHONY: install run serve migrate seed lint test test-sqlite test-postgres backup restore bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ restore: migrate
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
+
+# ruff's lint and format checks (settings in pyproject.toml); `ruff format .` fixes the formatting.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The suite on the embedded SQLite database, then on PostgreSQL when DATABASE_URL names one.
 test: install
