@@ -92,7 +92,7 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
-# Reads prepare their fixed statements on PostgreSQL (core/api/representations.py); turn off behind a pooler in
+# Reads prepare their fixed statements on PostgreSQL (core/api/representations/); turn off behind a pooler in
 # transaction mode that does not carry prepared statements across server connections.
 PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 

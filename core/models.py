@@ -7,7 +7,7 @@ from django.utils import timezone
 
 
 def reads(*field_names):
-    """Declares the fields a property reads, so a representation built from rows (core/api/representations.py)
+    """Declares the fields a property reads, so a representation built from rows (core/api/representations/)
     can compute it from those columns alone instead of making the whole model."""
 
     def declare(function):

@@ -14,6 +14,7 @@ from actors.api.serializers import ActorDetailSerializer, ActorSerializer
 from actors.models import Actor
 from core.api import representations, views
 from core.api.renderers import OrjsonRenderer
+from core.api.representations import shapes, values
 from deals.api.serializers import DealSerializer
 from deals.models import Deal, Delivery
 from sources.api.serializers import CitationSerializer, SourceDetailSerializer, SourceSerializer
@@ -225,7 +226,7 @@ def test_fast_json_renderer_indents_as_drf_does():
 def test_deal_decimals_are_written_as_drf_writes_them(value):
     fields = DealSerializer().fields
     for name in ("value", "tiv_per_unit", "tiv_total", "tiv_delivered"):
-        write = representations._converter(fields[name])
+        write = values._converter(fields[name])
         assert write(Decimal(value)) == fields[name].to_representation(Decimal(value)), name
 
 
@@ -241,25 +242,25 @@ SAME_SHAPES = [
 
 @pytest.mark.parametrize(("warm", "other"), SAME_SHAPES)
 def test_key_queries_reused_by_shape_answer_as_drf_would(client, varied_deals, drf_only, warm, other):
-    representations._shapes.clear()
+    shapes._shapes.clear()
     assert client.get(f"/api/v1/deals/?{warm}").status_code == 200
     reused = client.get(f"/api/v1/deals/?{other}")
     assert reused.status_code == 200, reused.content[:300]
-    assert any(compiled for compiled in representations._shapes.values()), "no shape was compiled for reuse"
+    assert any(compiled for compiled in shapes._shapes.values()), "no shape was compiled for reuse"
     drf_only()
     assert reused.content == client.get(f"/api/v1/deals/?{other}").content
 
 
 def test_free_text_is_never_reused(client, varied_deals):
-    representations._shapes.clear()
+    shapes._shapes.clear()
     first = client.get("/api/v1/deals/?q=serbia").json()["count"]
     assert client.get("/api/v1/deals/?q=poland").json()["count"] != first or first == 0
-    assert not representations._shapes
+    assert not shapes._shapes
 
 
 def test_a_source_filter_reused_across_sources(client, varied_deals, drf_only):
     sources = list(Source.objects.filter(citations__deal__isnull=False).distinct().values_list("id", flat=True)[:2])
-    representations._shapes.clear()
+    shapes._shapes.clear()
     client.get(f"/api/v1/deals/?source={sources[0]}")
     reused = client.get(f"/api/v1/deals/?source={sources[1]}").content
     drf_only()

@@ -128,7 +128,7 @@ class CurationViewSet(viewsets.ModelViewSet):
 
     Set `serializer_class` (lists), `detail_serializer_class` (one record, and every write's response) and
     `write_serializer_class` (request bodies; its create/update call the services). Reads are rendered by the plan
-    compiled from the serializer (core/api/representations.py), or by DRF where it has none; a detail GET, its ETag
+    compiled from the serializer (core/api/representations/), or by DRF where it has none; a detail GET, its ETag
     and the If-Match check of a write all come from the same representation."""
 
     filter_backends = [StrictFilterBackend]

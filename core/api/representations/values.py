@@ -1,0 +1,106 @@
+"""What each DRF field class writes for a non-null value read from the database, without the field's per-call
+overhead; `same` where the value already is what the field would write."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import fields
+from rest_framework.settings import api_settings
+
+
+def _decimal(field):
+    places = field.decimal_places
+    if (
+        places is None
+        or field.normalize_output
+        or field.localize
+        or not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    ):
+        return field.to_representation
+
+    def write(value):
+        # Values already at the field's scale are what DRF's quantize would give back.
+        if type(value) is Decimal and value.is_finite() and value.as_tuple().exponent == -places:
+            return f"{value:f}"
+        return field.to_representation(value)
+
+    return write
+
+
+def _plain_moment(field) -> bool:
+    """Whether DRF writes this datetime field as ISO 8601 in the current time zone (then `_moment` does too)."""
+    return (
+        type(field) is fields.DateTimeField
+        and not hasattr(field, "timezone")
+        and getattr(field, "format", api_settings.DATETIME_FORMAT).lower() == "iso-8601"
+    )
+
+
+def _moment(value, zone, field):
+    """DRF's ISO 8601 text of an aware datetime in `zone` (the current zone, read once per page)."""
+    if zone is None or value.utcoffset() is None:
+        return field.to_representation(value)
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _current_zone():
+    return timezone.get_current_timezone() if settings.USE_TZ else None
+
+
+def _same(value):
+    return value
+
+
+_INTEGERS = {
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+}
+_TEXTS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
+
+
+def _holds_representation(field, column) -> bool:
+    """Whether the column's values are already what int() or str() would make of them."""
+    kind = type(field)
+    if kind in (fields.IntegerField, getattr(fields, "BigIntegerField", None)):
+        return column.get_internal_type() in _INTEGERS
+    if kind in (fields.CharField, fields.SlugField, fields.EmailField, fields.URLField):
+        return column.get_internal_type() in _TEXTS
+    return True
+
+
+def _converter(field):
+    """A function from a non-None attribute value to the field's representation; `_same` where the value read from
+    the database (after the ORM's own converters) is already it."""
+    kind = type(field)
+    if kind in (fields.IntegerField, fields.CharField, fields.SlugField, fields.EmailField, fields.URLField):
+        # int() and str() of the database's int and str, which is what these fields hold.
+        return _same
+    if kind is getattr(fields, "BigIntegerField", None) and not getattr(
+        field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
+    ):
+        return _same
+    if kind is fields.BooleanField:
+        return lambda value: value if value is True or value is False else field.to_representation(value)
+    if kind is fields.ChoiceField:
+        choices = field.choice_strings_to_values
+        if all(type(key) is str and key == value for key, value in choices.items()):
+            return _same  # str(value) maps to itself, or is missing and comes back as it was
+        return lambda value: value if value == "" else choices.get(str(value), value)
+    if kind is fields.UUIDField and field.uuid_format == "hex_verbose":
+        return str
+    if kind in (fields.JSONField, fields.ReadOnlyField) and not getattr(field, "binary", False):
+        return _same
+    if kind is fields.DateField and getattr(field, "format", api_settings.DATE_FORMAT).lower() == "iso-8601":
+        return lambda value: value.isoformat() if type(value) is not str else value
+    if kind is fields.DecimalField:
+        return _decimal(field)
+    return field.to_representation
