@@ -1,4 +1,5 @@
 """Benchmark tooling as a Django app, so `manage.py generate_deals` can fill a benchmark database."""
+
 from django.apps import AppConfig
 
 

@@ -6,6 +6,7 @@ no framework, no validation beyond what those requests need. Whatever the API co
 
     gunicorn --config config/gunicorn.conf.py --pythonpath bench floor:application   # DATABASE_URL must be set
 """
+
 import base64
 import csv
 import os
@@ -91,12 +92,27 @@ def represent(db, base, rows):
     citations, deliveries = {}, {}
     if ids:
         for c in db.rows(CITATIONS, (ids,)):
-            citations.setdefault(c[0], []).append({
-                "id": c[1], "url": f"{base}/api/v1/citations/{c[1]}/", "quote": c[2], "locator": c[3],
-                "stance": c[4], "hedge": c[5], "hedge_text": c[6], "note": c[7],
-                "source": {"id": c[8], "url": f"{base}/api/v1/sources/{c[8]}/", "kind": c[9], "title": c[10],
-                           "publisher": c[11], "published_on": day(c[12]), "link": c[13]},
-            })
+            citations.setdefault(c[0], []).append(
+                {
+                    "id": c[1],
+                    "url": f"{base}/api/v1/citations/{c[1]}/",
+                    "quote": c[2],
+                    "locator": c[3],
+                    "stance": c[4],
+                    "hedge": c[5],
+                    "hedge_text": c[6],
+                    "note": c[7],
+                    "source": {
+                        "id": c[8],
+                        "url": f"{base}/api/v1/sources/{c[8]}/",
+                        "kind": c[9],
+                        "title": c[10],
+                        "publisher": c[11],
+                        "published_on": day(c[12]),
+                        "link": c[13],
+                    },
+                }
+            )
         for d in db.rows(DELIVERIES, (ids,)):
             deliveries.setdefault(d[0], []).append(
                 {"year": d[1], "year_is_estimate": d[2], "quantity": d[3], "quantity_is_estimate": d[4]}
@@ -104,23 +120,65 @@ def represent(db, base, rows):
     out = []
     for r in rows:
         delivered = deliveries.get(r[0], [])
-        out.append({
-            "id": r[0], "url": f"{base}/api/v1/deals/{r[0]}/", "uid": str(r[1]),
-            "supplier": {"id": r[2], "url": f"{base}/api/v1/actors/{r[3]}/", "slug": r[3], "name": r[4],
-                         "kind": r[5], "iso2": r[6]},
-            "recipient": {"id": r[7], "url": f"{base}/api/v1/actors/{r[8]}/", "slug": r[8], "name": r[9],
-                          "kind": r[10], "iso2": r[11]},
-            "system": {"id": r[12], "url": f"{base}/api/v1/systems/{r[13]}/", "slug": r[13], "name": r[14] or r[15],
-                       "designation": r[14], "description": r[16], "category": r[17], "is_generic": r[18]},
-            "kind": r[19], "status": r[20], "year": r[21], "year_is_estimate": r[22], "date": day(r[23]),
-            "date_precision": r[24], "quantity_ordered": r[25], "quantity_ordered_is_estimate": r[26],
-            "quantity_delivered": r[27], "quantity_delivered_is_estimate": r[28], "quantity_text": r[29],
-            "delivery_years": [d["year"] for d in delivered], "deliveries": delivered, "condition": r[30],
-            "value": number(r[31]), "currency": r[32], "sipri_id": r[33], "tiv_per_unit": number(r[34]),
-            "tiv_total": number(r[35]), "tiv_delivered": number(r[36]), "locked_fields": r[37],
-            "review_status": r[38], "notes": r[39], "citations": citations.get(r[0], []),
-            "created": moment(r[40]), "updated": moment(r[41]),
-        })
+        out.append(
+            {
+                "id": r[0],
+                "url": f"{base}/api/v1/deals/{r[0]}/",
+                "uid": str(r[1]),
+                "supplier": {
+                    "id": r[2],
+                    "url": f"{base}/api/v1/actors/{r[3]}/",
+                    "slug": r[3],
+                    "name": r[4],
+                    "kind": r[5],
+                    "iso2": r[6],
+                },
+                "recipient": {
+                    "id": r[7],
+                    "url": f"{base}/api/v1/actors/{r[8]}/",
+                    "slug": r[8],
+                    "name": r[9],
+                    "kind": r[10],
+                    "iso2": r[11],
+                },
+                "system": {
+                    "id": r[12],
+                    "url": f"{base}/api/v1/systems/{r[13]}/",
+                    "slug": r[13],
+                    "name": r[14] or r[15],
+                    "designation": r[14],
+                    "description": r[16],
+                    "category": r[17],
+                    "is_generic": r[18],
+                },
+                "kind": r[19],
+                "status": r[20],
+                "year": r[21],
+                "year_is_estimate": r[22],
+                "date": day(r[23]),
+                "date_precision": r[24],
+                "quantity_ordered": r[25],
+                "quantity_ordered_is_estimate": r[26],
+                "quantity_delivered": r[27],
+                "quantity_delivered_is_estimate": r[28],
+                "quantity_text": r[29],
+                "delivery_years": [d["year"] for d in delivered],
+                "deliveries": delivered,
+                "condition": r[30],
+                "value": number(r[31]),
+                "currency": r[32],
+                "sipri_id": r[33],
+                "tiv_per_unit": number(r[34]),
+                "tiv_total": number(r[35]),
+                "tiv_delivered": number(r[36]),
+                "locked_fields": r[37],
+                "review_status": r[38],
+                "notes": r[39],
+                "citations": citations.get(r[0], []),
+                "created": moment(r[40]),
+                "updated": moment(r[41]),
+            }
+        )
     return out
 
 
@@ -130,8 +188,12 @@ def conditions(db, query):
     for name in ("supplier", "recipient"):
         if name in query:
             values = [v for item in query[name] for v in item.split(",")]
-            ids = [row[0] for row in db.rows(ACTORS, ([v.lower() for v in values], [v.upper() for v in values],
-                                                      [v.upper() for v in values]))]
+            ids = [
+                row[0]
+                for row in db.rows(
+                    ACTORS, ([v.lower() for v in values], [v.upper() for v in values], [v.upper() for v in values])
+                )
+            ]
             where.append(f"d.{name}_id = ANY(%s)")
             params.append(ids)
     if "kind" in query:
@@ -168,8 +230,10 @@ def deal_list(db, base, url, query):
         }
     count = db.rows(f"SELECT count(*) FROM deals_deal d WHERE {where}", params)[0][0]
     number_ = int(query.get("page", ["1"])[0])
-    rows = db.rows(f"SELECT {DEAL_COLUMNS} {DEAL_FROM} WHERE {where} ORDER BY d.id LIMIT %s OFFSET %s",
-                   (*params, size, (number_ - 1) * size))
+    rows = db.rows(
+        f"SELECT {DEAL_COLUMNS} {DEAL_FROM} WHERE {where} ORDER BY d.id LIMIT %s OFFSET %s",
+        (*params, size, (number_ - 1) * size),
+    )
     pages = max(1, -(-count // size))
     previous = None
     if number_ > 1:
@@ -183,24 +247,58 @@ def deal_list(db, base, url, query):
 
 
 KIND_LABELS = {
-    "purchase": "Purchase", "aid": "Aid or gift", "lease": "Lease or loan", "licensed_production": "Licensed production",
-    "manufacturing_support": "Manufacturing support", "technology_transfer": "Technology transfer",
-    "upgrade": "Upgrade or refit", "unspecified": "Unspecified transfer",
+    "purchase": "Purchase",
+    "aid": "Aid or gift",
+    "lease": "Lease or loan",
+    "licensed_production": "Licensed production",
+    "manufacturing_support": "Manufacturing support",
+    "technology_transfer": "Technology transfer",
+    "upgrade": "Upgrade or refit",
+    "unspecified": "Unspecified transfer",
 }
 STATUS_LABELS = {
-    "interest": "Reported interest", "offer": "Offer", "negotiation": "Negotiation", "agreement": "Agreement",
-    "order": "Order", "delivery_in_progress": "Delivery in progress", "delivered": "Delivered",
+    "interest": "Reported interest",
+    "offer": "Offer",
+    "negotiation": "Negotiation",
+    "agreement": "Agreement",
+    "order": "Order",
+    "delivery_in_progress": "Delivery in progress",
+    "delivered": "Delivered",
     "cancelled": "Cancelled",
 }
 SIPRI_CONDITION = {"new": "New", "second_hand": "Second hand", "second_hand_modernised": "Second hand but modernized"}
 EXPORT_HEADER = [
-    "Supplier", "Recipient", "Weapon designation", "Weapon description", "Armament category",
-    "Year of order", "Year of order is estimate", "Number ordered", "Number ordered is estimate",
-    "Number delivered", "Number delivered is estimate", "Year(s) of delivery", "Status", "Deal stage",
-    "Deal kind", "Quantity as written", "Comments", "Sources", "Supplier ISO code", "Recipient ISO code",
-    "Dealgraph deal id", "Review status",
-    "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons", "SIPRI deal id",
-    "Deliveries by year", "Deal stage code", "Deal kind code", "Supplier kind", "Recipient kind",
+    "Supplier",
+    "Recipient",
+    "Weapon designation",
+    "Weapon description",
+    "Armament category",
+    "Year of order",
+    "Year of order is estimate",
+    "Number ordered",
+    "Number ordered is estimate",
+    "Number delivered",
+    "Number delivered is estimate",
+    "Year(s) of delivery",
+    "Status",
+    "Deal stage",
+    "Deal kind",
+    "Quantity as written",
+    "Comments",
+    "Sources",
+    "Supplier ISO code",
+    "Recipient ISO code",
+    "Dealgraph deal id",
+    "Review status",
+    "SIPRI TIV per unit",
+    "SIPRI TIV for total order",
+    "SIPRI TIV of delivered weapons",
+    "SIPRI deal id",
+    "Deliveries by year",
+    "Deal stage code",
+    "Deal kind code",
+    "Supplier kind",
+    "Recipient kind",
 ]
 EXPORT = """
     SELECT d.id, s.name, r.name, coalesce(nullif(y.designation, ''), y.name), y.description, c.name, d.year,
@@ -269,13 +367,43 @@ def export(db, query):
                     if quantity is not None or quantity_estimate:
                         item += f":{blank(quantity)}{mark(quantity_estimate)}"
                     by_year.append(item)
-                lines.append(writer.writerow([
-                    r[1], r[2], r[3], r[4], r[5], blank(r[6]), yes_no(r[7]), blank(r[8]), yes_no(r[9]),
-                    blank(r[10]), yes_no(r[11]), "; ".join(str(d[1]) for d in delivered),
-                    SIPRI_CONDITION.get(r[12], ""), STATUS_LABELS[r[13]], KIND_LABELS[r[14]], r[15], r[16],
-                    " | ".join(sources.get(r[0], ())), r[17], r[18], str(r[0]), r[19], tiv(r[20]), tiv(r[21]),
-                    tiv(r[22]), blank(r[23]), "; ".join(by_year), r[13], r[14], r[24], r[25],
-                ]))
+                lines.append(
+                    writer.writerow(
+                        [
+                            r[1],
+                            r[2],
+                            r[3],
+                            r[4],
+                            r[5],
+                            blank(r[6]),
+                            yes_no(r[7]),
+                            blank(r[8]),
+                            yes_no(r[9]),
+                            blank(r[10]),
+                            yes_no(r[11]),
+                            "; ".join(str(d[1]) for d in delivered),
+                            SIPRI_CONDITION.get(r[12], ""),
+                            STATUS_LABELS[r[13]],
+                            KIND_LABELS[r[14]],
+                            r[15],
+                            r[16],
+                            " | ".join(sources.get(r[0], ())),
+                            r[17],
+                            r[18],
+                            str(r[0]),
+                            r[19],
+                            tiv(r[20]),
+                            tiv(r[21]),
+                            tiv(r[22]),
+                            blank(r[23]),
+                            "; ".join(by_year),
+                            r[13],
+                            r[14],
+                            r[24],
+                            r[25],
+                        ]
+                    )
+                )
             yield "".join(lines).encode()
 
 
@@ -291,8 +419,9 @@ def application(environ, start_response):
     if path == "/api/v1/deals/":
         body = deal_list(db, base, url, query)
     elif path.startswith("/api/v1/deals/") and path[14:-1].isdigit():
-        rows = db.rows(f"SELECT {DEAL_COLUMNS} {DEAL_FROM} WHERE d.id = %s AND d.review_status = 'reviewed'",
-                       (int(path[14:-1]),))
+        rows = db.rows(
+            f"SELECT {DEAL_COLUMNS} {DEAL_FROM} WHERE d.id = %s AND d.review_status = 'reviewed'", (int(path[14:-1]),)
+        )
         if not rows:
             start_response("404 Not Found", [("Content-Type", "application/json")])
             return [b'{"detail":"Not found."}']
@@ -301,6 +430,8 @@ def application(environ, start_response):
         start_response("404 Not Found", [("Content-Type", "application/json")])
         return [b'{"detail":"Not found."}']
     payload = orjson.dumps(body)
-    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
-                              ("X-Queries", str(db.queries))])
+    start_response(
+        "200 OK",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(payload))), ("X-Queries", str(db.queries))],
+    )
     return [payload]

@@ -5,6 +5,7 @@
 Every client runs its own keep-alive connection and cycles through the mix (headline query, broad queries, details,
 CSV exports) until the time is up; the run stops by itself. An error is any answer other than 200, or a failed
 connection."""
+
 import argparse
 import http.client
 import json
@@ -101,8 +102,12 @@ def summarise(results, elapsed, clients):
     by_label = {}
     for row in results:
         by_label.setdefault(row[0], []).append(row)
-    return {"clients": clients, "seconds": round(elapsed, 1), "total": stats(results),
-            "cases": {label: stats(rows) for label, rows in sorted(by_label.items())}}
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "total": stats(results),
+        "cases": {label: stats(rows) for label, rows in sorted(by_label.items())},
+    }
 
 
 def main():

@@ -5,6 +5,7 @@ environment or its dependencies. It serves the file immutable (`datasette serve 
 canned query, written the way a Datasette user writes one: a single SELECT whose nested parts come from
 json_object and json_group_array subqueries. `bench/run.py` drives it against the app on the same file.
 """
+
 import json
 import subprocess
 import sys
@@ -79,8 +80,18 @@ def ensure_installed(log) -> str:
     log(f"installing Datasette {VERSION} into {VENV.relative_to(BENCH.parent)}")
     if not (VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(VENV / "bin" / "python"), "-m", "pip", "install", "-qq", "--disable-pip-version-check",
-                    f"datasette=={VERSION}"], check=True)
+    subprocess.run(
+        [
+            str(VENV / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-qq",
+            "--disable-pip-version-check",
+            f"datasette=={VERSION}",
+        ],
+        check=True,
+    )
     found = subprocess.run([str(DATASETTE), "--version"], capture_output=True, text=True, check=True).stdout.strip()
     if found != wanted:
         raise SystemExit(f"Datasette in {VENV} reports {found!r}, not {wanted!r}")
@@ -92,10 +103,18 @@ def database_name(path: Path) -> str:
 
 
 def write_metadata(path: Path, directory: Path) -> Path:
-    metadata = {"databases": {database_name(path): {"queries": {"headline": {
-        "title": "Deals a recipient received, of one kind, in a span of years",
-        "sql": HEADLINE_SQL.strip(),
-    }}}}}
+    metadata = {
+        "databases": {
+            database_name(path): {
+                "queries": {
+                    "headline": {
+                        "title": "Deals a recipient received, of one kind, in a span of years",
+                        "sql": HEADLINE_SQL.strip(),
+                    }
+                }
+            }
+        }
+    }
     out = directory / "datasette-metadata.json"
     out.write_text(json.dumps(metadata, indent=2))
     return out
@@ -126,14 +145,20 @@ def headline_difference(page: dict, rows: list) -> str | None:
     ours, theirs = [d["id"] for d in deals], [r["id"] for r in rows]
     if ours != theirs:
         return f"deal ids differ: app {ours}, Datasette {theirs}"
-    for deal, row in zip(deals, rows):
+    for deal, row in zip(deals, rows, strict=True):
         row = {**row, **{column: json.loads(row[column]) for column in JSON_COLUMNS}}
         pairs = [
             ("delivery years", deal["delivery_years"], row["delivery_years"]),
-            ("citations", [(c["id"], c["source"]["id"]) for c in deal["citations"]],
-             [(c["id"], c["source"]["id"]) for c in row["citations"]]),
-            ("parties and system", [deal["supplier"]["id"], deal["recipient"]["id"], deal["system"]["id"]],
-             [row["supplier"]["id"], row["recipient"]["id"], row["system"]["id"]]),
+            (
+                "citations",
+                [(c["id"], c["source"]["id"]) for c in deal["citations"]],
+                [(c["id"], c["source"]["id"]) for c in row["citations"]],
+            ),
+            (
+                "parties and system",
+                [deal["supplier"]["id"], deal["recipient"]["id"], deal["system"]["id"]],
+                [row["supplier"]["id"], row["recipient"]["id"], row["system"]["id"]],
+            ),
         ]
         for what, a, b in pairs:
             if a != b:

@@ -1,7 +1,8 @@
 """SQL queries per request for each benchmark case, counted in-process through Django's test client.
 
-    DATABASE_URL=... python bench/queries.py PATH [PATH ...]    # prints {"PATH": queries, ...} as JSON
+DATABASE_URL=... python bench/queries.py PATH [PATH ...]    # prints {"PATH": queries, ...} as JSON
 """
+
 import json
 import os
 import sys
@@ -24,7 +25,7 @@ def main(paths):
         client.get(path)  # warm: look-ups cached per process do not count against a steady-state request
         executed = []
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, context, executed=executed):
             executed.append(sql)
             return execute(sql, params, many, context)
 

@@ -13,6 +13,7 @@ BENCH_SECONDS (15), BENCH_ROUNDS (3), BENCH_LABEL (a name for the results file),
 for the app), BENCH_CASES (all: a comma-separated choice of headline, broad, cursor, detail, export, sqlite-headline,
 sqlite-detail, or `postgres` and `sqlite` for each database's cases).
 """
+
 import base64
 import datetime
 import http.client
@@ -34,9 +35,8 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import psycopg
-
 import peer
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -77,8 +77,13 @@ def manage(*args, env):
 def expected_title(env) -> str:
     """What the generated register is called for this count and seed (asked of the code, which owns the format)."""
     script = f"from bench.synthetic import register_title; print(register_title(count={COUNT}, seed={SEED}))"
-    return subprocess.run([PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    return (
+        subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
 
 def prepare_database(env) -> dict:
@@ -94,9 +99,13 @@ def prepare_database(env) -> dict:
     manage("migrate", "--noinput", "--verbosity", "0", env=env)
     wanted = expected_title(env)
     with psycopg.connect(DATABASE_URL) as conn:
-        titles = [row[0] for row in conn.execute(
-            "SELECT title FROM sources_source WHERE kind = 'dataset' AND title LIKE %s", ["Dealgraph synthetic register%"]
-        )]
+        titles = [
+            row[0]
+            for row in conn.execute(
+                "SELECT title FROM sources_source WHERE kind = 'dataset' AND title LIKE %s",
+                ["Dealgraph synthetic register%"],
+            )
+        ]
     if titles == [wanted]:
         log(f"reusing {name}: {wanted}")
         return {"generated": False}
@@ -123,12 +132,17 @@ def case_parameters() -> dict:
             "SELECT id FROM deals_deal WHERE review_status = 'reviewed' ORDER BY id OFFSET %s LIMIT 1",
             [int(total * 0.9)],
         ).fetchone()[0]
-        detail_ids = [row[0] for row in conn.execute(
-            "SELECT id FROM deals_deal WHERE review_status = 'reviewed' AND id %% %s = 13 ORDER BY id LIMIT 1000", [997]
-        )]
+        detail_ids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM deals_deal WHERE review_status = 'reviewed' AND id %% %s = 13 ORDER BY id LIMIT 1000",
+                [997],
+            )
+        ]
         export_rows = conn.execute(
             "SELECT count(*) FROM deals_deal d JOIN actors_actor a ON a.id = d.supplier_id "
-            "WHERE a.slug = %s AND d.review_status = 'reviewed'", [EXPORT_SUPPLIER],
+            "WHERE a.slug = %s AND d.review_status = 'reviewed'",
+            [EXPORT_SUPPLIER],
         ).fetchone()[0]
     cursor = base64.b64encode(f"p={deep}".encode()).decode()
     return {
@@ -137,17 +151,25 @@ def case_parameters() -> dict:
         "cursor": [f"/api/v1/deals/?cursor={cursor}&page_size=50"],
         "detail": [f"/api/v1/deals/{i}/" for i in detail_ids],
         "export": [f"/api/v1/deals/export.csv?supplier={EXPORT_SUPPLIER}"],
-        "_notes": {"largest_supplier": largest, "reviewed_deals": total, "cursor_after_id": deep,
-                   "export_rows": export_rows, "detail_ids": len(detail_ids)},
+        "_notes": {
+            "largest_supplier": largest,
+            "reviewed_deals": total,
+            "cursor_after_id": deep,
+            "export_rows": export_rows,
+            "detail_ids": len(detail_ids),
+        },
     }
 
 
 def register_titles(path: Path) -> list[str]:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT title FROM sources_source WHERE kind = 'dataset' AND title LIKE ?",
-            ["Dealgraph synthetic register%"],
-        )]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT title FROM sources_source WHERE kind = 'dataset' AND title LIKE ?",
+                ["Dealgraph synthetic register%"],
+            )
+        ]
 
 
 def prepare_sqlite(env) -> dict:
@@ -157,8 +179,10 @@ def prepare_sqlite(env) -> dict:
     if SQLITE_PATH.exists():
         titles = register_titles(SQLITE_PATH)
         if titles != [wanted]:
-            raise SystemExit(f"{SQLITE_PATH} holds {titles[0] if titles else 'no generated register'}, not {wanted}; "
-                             "remove it, or point BENCH_SQLITE at another file.")
+            raise SystemExit(
+                f"{SQLITE_PATH} holds {titles[0] if titles else 'no generated register'}, not {wanted}; "
+                "remove it, or point BENCH_SQLITE at another file."
+            )
         # Datasette serves the file immutable, so any migration the code has gained goes in before either starts.
         pending = subprocess.run([PYTHON, "manage.py", "migrate", "--check"], cwd=ROOT, env=env, capture_output=True)
         if pending.returncode:
@@ -180,14 +204,18 @@ def prepare_sqlite(env) -> dict:
 def sqlite_parameters() -> dict:
     """Each SQLite case's paths on the app and on Datasette: the headline's filters, and the detail case's deals."""
     with closing(sqlite3.connect(f"file:{SQLITE_PATH}?mode=ro", uri=True)) as conn:
-        detail_ids = [row[0] for row in conn.execute(
-            "SELECT id FROM deals_deal WHERE review_status = 'reviewed' AND id % 997 = 13 ORDER BY id LIMIT 1000"
-        )]
+        detail_ids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM deals_deal WHERE review_status = 'reviewed' AND id % 997 = 13 ORDER BY id LIMIT 1000"
+            )
+        ]
     return {
-        "sqlite-headline": {"app": [HEADLINE],
-                            "datasette": [peer.headline_path(SQLITE_PATH)]},
-        "sqlite-detail": {"app": [f"/api/v1/deals/{i}/" for i in detail_ids],
-                          "datasette": peer.detail_paths(SQLITE_PATH, detail_ids)},
+        "sqlite-headline": {"app": [HEADLINE], "datasette": [peer.headline_path(SQLITE_PATH)]},
+        "sqlite-detail": {
+            "app": [f"/api/v1/deals/{i}/" for i in detail_ids],
+            "datasette": peer.detail_paths(SQLITE_PATH, detail_ids),
+        },
     }
 
 
@@ -203,10 +231,13 @@ class Server:
 
     def __init__(self, name, target, env, logdir, extra=(), command=None, probe="/api/v1/deals/?cursor=&page_size=1"):
         self.name, self.port = name, free_port()
-        self.log = open(logdir / f"{name}.log", "w")
+        self.log = open(logdir / f"{name}.log", "w")  # noqa: SIM115 (the server writes to it until stop() closes it)
         self.process = subprocess.Popen(
             command(self.port) if command else [GUNICORN, "--config", "config/gunicorn.conf.py", *extra, target],
-            cwd=ROOT, env={**env, "PORT": str(self.port)}, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env={**env, "PORT": str(self.port)},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -279,7 +310,9 @@ def postgres_cpu(database: str) -> dict[int, float]:
             continue
         try:
             title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
-            if not title.startswith(b"postgres:") or (database.encode() not in title and b"parallel worker" not in title):
+            if not title.startswith(b"postgres:") or (
+                database.encode() not in title and b"parallel worker" not in title
+            ):
                 continue
             fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -325,10 +358,20 @@ class Sampler:
 def wrk(port, paths, seconds, workdir) -> dict:
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
-    command = ["wrk", f"-t{min(2, CLIENTS)}", f"-c{CLIENTS}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
-               "-s", str(BENCH / "wrk.lua"), f"http://127.0.0.1:{port}"]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing)},
-                          timeout=seconds + 60)
+    command = [
+        "wrk",
+        f"-t{min(2, CLIENTS)}",
+        f"-c{CLIENTS}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(BENCH / "wrk.lua"),
+        f"http://127.0.0.1:{port}",
+    ]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing)}, timeout=seconds + 60
+    )
     line = next((line for line in done.stdout.splitlines() if line.startswith("BENCH_JSON ")), None)
     if done.returncode or line is None:
         raise SystemExit(f"wrk failed ({done.returncode}): {done.stdout[-500:]} {done.stderr[-500:]}")
@@ -344,8 +387,10 @@ def measure_load(server, paths, workdir, postgres=True) -> dict:
     peak = sampler.stop()
     seconds = result["duration_us"] / 1e6
     measured = {
-        "rps": round(result["requests"] / seconds, 1), "p50_ms": round(result["p50_us"] / 1000, 1),
-        "p99_ms": round(result["p99_us"] / 1000, 1), "requests": result["requests"],
+        "rps": round(result["requests"] / seconds, 1),
+        "p50_ms": round(result["p50_us"] / 1000, 1),
+        "p99_ms": round(result["p99_us"] / 1000, 1),
+        "requests": result["requests"],
         "errors": result["non_2xx"] + result["socket_errors"] + result["timeouts"],
         "peak_rss_mb": round(peak / 2**20, 1),
         "cpu_ms_per_request": round(cpu * 1000 / max(1, result["requests"]), 2),
@@ -374,9 +419,13 @@ def measure_export(server, path) -> dict:
     best = statistics.median(r["seconds"] for r in runs)
     rows = runs[0]["rows"]
     return {
-        "rows": rows, "seconds": round(best, 2), "rows_per_second": round(rows / best),
-        "mb": round(runs[0]["bytes"] / 2**20, 1), "peak_rss_mb": round(peak / 2**20, 1),
-        "errors": sum(1 for r in runs if r["status"] != 200), "rps": round(1 / best, 3),
+        "rows": rows,
+        "seconds": round(best, 2),
+        "rows_per_second": round(rows / best),
+        "mb": round(runs[0]["bytes"] / 2**20, 1),
+        "peak_rss_mb": round(peak / 2**20, 1),
+        "errors": sum(1 for r in runs if r["status"] != 200),
+        "rps": round(1 / best, 3),
     }
 
 
@@ -398,7 +447,7 @@ def first_difference(a, b, path="$"):
     if isinstance(a, list):
         if len(a) != len(b):
             return f"{path}: {len(a)} items != {len(b)}"
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             found = first_difference(x, y, f"{path}[{i}]")
             if found:
                 return found
@@ -430,7 +479,7 @@ def same_deals(app, datasette, case, paths) -> dict:
     if case == "sqlite-headline":
         checks = [(paths["app"][0], paths["datasette"][0])]
     else:
-        checks = list(zip(paths["app"][:20], paths["datasette"][:20]))
+        checks = list(zip(paths["app"][:20], paths["datasette"][:20], strict=False))
     for ours, theirs in checks:
         status_a, body_a = get(app.port, ours)
         status_d, body_d = get(datasette.port, theirs)
@@ -458,8 +507,9 @@ def floor_queries(floor, path) -> int | None:
 
 def app_queries(env, paths: dict) -> dict:
     chosen = [p[0] for p in paths.values()]
-    output = subprocess.run([PYTHON, str(BENCH / "queries.py"), *chosen], cwd=ROOT, env=env, check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [PYTHON, str(BENCH / "queries.py"), *chosen], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
     counts = json.loads(output.strip().splitlines()[-1])
     return {case: counts[p[0]] for case, p in paths.items()}
 
@@ -475,9 +525,9 @@ def summarise(rounds, cases):
         sides = list(rounds[0][case])
         app = [r[case][sides[0]] for r in rounds]
         other = [r[case][sides[1]] for r in rounds]
-        ratios = [a["rps"] / f["rps"] for a, f in zip(app, other) if f["rps"]]
+        ratios = [a["rps"] / f["rps"] for a, f in zip(app, other, strict=True) if f["rps"]]
         entry = {"ratio": median(ratios), "ratios": [round(x, 2) for x in ratios]}
-        for side, runs in zip(sides, (app, other)):
+        for side, runs in zip(sides, (app, other), strict=True):
             keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float))]
             entry[side] = {k: median([r[k] for r in runs]) for k in keys}
             entry[side]["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
@@ -546,8 +596,10 @@ def chosen_cases() -> list[str]:
     chosen = set()
     for name in filter(None, (n.strip() for n in os.environ.get("BENCH_CASES", "all").split(","))):
         if name not in CASE_GROUPS and name not in CASE_GROUPS["all"]:
-            raise SystemExit(f"BENCH_CASES: unknown case {name!r}; the cases are {', '.join(CASE_GROUPS['all'])}, "
-                             f"and the groups {', '.join(CASE_GROUPS)}")
+            raise SystemExit(
+                f"BENCH_CASES: unknown case {name!r}; the cases are {', '.join(CASE_GROUPS['all'])}, "
+                f"and the groups {', '.join(CASE_GROUPS)}"
+            )
         chosen.update(CASE_GROUPS.get(name, (name,)))
     return [case for case in CASE_GROUPS["all"] if case in chosen]
 
@@ -559,10 +611,17 @@ def main():
         raise SystemExit("wrk is not installed (apt-get install wrk); `make bench` installs it.")
     host = urlsplit(DATABASE_URL).hostname
     env = {
-        **os.environ, "DATABASE_URL": DATABASE_URL, "CONN_MAX_AGE": "60", "PRODUCTION": "true",
-        "SECRET_KEY": secrets.token_urlsafe(64), "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1",
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "CONN_MAX_AGE": "60",
+        "PRODUCTION": "true",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
         # No throttling: the floor and Datasette have none, and every request here comes from one address.
-        "THROTTLE_ANON": "", "THROTTLE_USER": "", "PYTHONDONTWRITEBYTECODE": "1",
+        "THROTTLE_ANON": "",
+        "THROTTLE_USER": "",
+        "PYTHONDONTWRITEBYTECODE": "1",
     }
     for pair in filter(None, os.environ.get("BENCH_APP_ENV", "").split()):
         key, _, value = pair.partition("=")
@@ -607,8 +666,14 @@ def main():
             sqlite_app = Server("app-sqlite", "config.wsgi", sqlite_env, workdir)
             servers.append(sqlite_app)
             metadata = peer.write_metadata(SQLITE_PATH, workdir)
-            datasette = Server("datasette", None, os.environ, workdir, probe="/-/versions.json",
-                               command=lambda port: peer.command(SQLITE_PATH, metadata, port))
+            datasette = Server(
+                "datasette",
+                None,
+                os.environ,
+                workdir,
+                probe="/-/versions.json",
+                command=lambda port: peer.command(SQLITE_PATH, metadata, port),
+            )
             servers.append(datasette)
             datasette_info["settings"] = json.loads(get(datasette.port, "/-/settings.json")[1])
             datasette_info["metadata"] = json.loads(metadata.read_text())
@@ -618,8 +683,10 @@ def main():
                 if checks[case]["same"]:
                     plan[case] = [("app", sqlite_app, p["app"]), ("datasette", datasette, p["datasette"])]
                 else:
-                    log(f"ERROR {case}: Datasette's answer holds other deals than the app's, so the case is not "
-                        f"measured: {checks[case]['difference']}")
+                    log(
+                        f"ERROR {case}: Datasette's answer holds other deals than the app's, so the case is not "
+                        f"measured: {checks[case]['difference']}"
+                    )
             counted = app_queries(sqlite_env, {case: p["app"] for case, p in sqlite_paths.items()})
             queries.update({case: {"app": n} for case, n in counted.items()})
         log(f"{CLIENTS} clients, {SECONDS:g} s per case, {ROUNDS} rounds")
@@ -639,8 +706,10 @@ def main():
                 if case == "export":
                     log(f"round {number} {case}: app {a['rows_per_second']:,} rows/s, floor {b['rows_per_second']:,}")
                 else:
-                    log(f"round {number} {case}: {first} {a['rps']} req/s (p99 {a['p99_ms']} ms), "
-                        f"{second} {b['rps']} req/s (p99 {b['p99_ms']} ms), ratio {a['rps'] / b['rps']:.2f}")
+                    log(
+                        f"round {number} {case}: {first} {a['rps']} req/s (p99 {a['p99_ms']} ms), "
+                        f"{second} {b['rps']} req/s (p99 {b['p99_ms']} ms), ratio {a['rps'] / b['rps']:.2f}"
+                    )
             rounds.append(results)
     finally:
         for server in servers:
@@ -648,27 +717,52 @@ def main():
     summary = summarise(rounds, list(plan))
     for case in summary:
         if case == "export":
-            summary[case]["ratio"] = median([r[case]["app"]["rows_per_second"] / r[case]["floor"]["rows_per_second"]
-                                             for r in rounds])
+            summary[case]["ratio"] = median(
+                [r[case]["app"]["rows_per_second"] / r[case]["floor"]["rows_per_second"] for r in rounds]
+            )
     text = table({c: s for c, s in summary.items() if c in POSTGRES_CASES}, queries, checks) if postgres_cases else ""
     peer_text = ""
     if sqlite_cases:
         peer_text = peer_table({c: s for c, s in summary.items() if c in SQLITE_CASES}, queries, checks)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     label = os.environ.get("BENCH_LABEL", "")
     out = BENCH / "results" / f"{stamp}{'-' + label if label else ''}.json"
     out.parent.mkdir(exist_ok=True)
     shown = {c: p[:3] for c, p in paths.items()}
     shown.update({c: {side: p[side][:3] for side in p} for c, p in sqlite_paths.items()})
-    out.write_text(json.dumps({
-        "when": stamp, "label": label, "git": git_state(), "count": COUNT, "seed": SEED, "clients": CLIENTS,
-        "seconds": SECONDS, "rounds": ROUNDS, "cpus": os.cpu_count(), "load_average_at_start": load_at_start,
-        "load_average": os.getloadavg(),
-        "python": platform.python_version(), "cases": cases, "database_host": host if postgres_cases else None,
-        "database": prepared, "sqlite": sqlite_prepared, "datasette": datasette_info, "notes": notes,
-        "app_env": os.environ.get("BENCH_APP_ENV", ""), "paths": shown, "same_payload": checks, "queries": queries,
-        "summary": summary, "rounds": rounds, "table": text, "peer_table": peer_text,
-    }, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "when": stamp,
+                "label": label,
+                "git": git_state(),
+                "count": COUNT,
+                "seed": SEED,
+                "clients": CLIENTS,
+                "seconds": SECONDS,
+                "round_count": ROUNDS,
+                "cpus": os.cpu_count(),
+                "load_average_at_start": load_at_start,
+                "load_average": os.getloadavg(),
+                "python": platform.python_version(),
+                "cases": cases,
+                "database_host": host if postgres_cases else None,
+                "database": prepared,
+                "sqlite": sqlite_prepared,
+                "datasette": datasette_info,
+                "notes": notes,
+                "app_env": os.environ.get("BENCH_APP_ENV", ""),
+                "paths": shown,
+                "same_payload": checks,
+                "queries": queries,
+                "summary": summary,
+                "rounds": rounds,
+                "table": text,
+                "peer_table": peer_text,
+            },
+            indent=2,
+        )
+    )
     for block in filter(None, (text, peer_text)):
         print()
         print(block)

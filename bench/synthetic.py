@@ -8,6 +8,7 @@ Rows go in through the importer's COPY / multi-row INSERT helpers with ids reser
 deliveries and their citations are written batch by batch without reading anything back. Generated records carry
 no history entries: they are demo data, and their history would double the database for nothing a benchmark reads.
 """
+
 import datetime
 import json
 import random
@@ -41,17 +42,50 @@ BATCH = 20_000
 REBUILD_FROM = 50_000
 FIRST_YEAR, LAST_YEAR = 1950, 2025
 # A fixed clock, so two runs write byte-identical rows.
-STAMP = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+STAMP = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 # Suppliers and their share of deals, roughly SIPRI's ranking since 1950; companies share what is left.
 SUPPLIERS = {
-    "united-states": 25.0, "russia": 13.0, "soviet-union": 7.0, "france": 9.9, "china": 5.5, "germany": 5.0,
-    "united-kingdom": 4.0, "italy": 3.0, "israel": 2.4, "spain": 1.8, "south-korea": 1.6, "netherlands": 1.4,
-    "sweden": 1.2, "ukraine": 1.1, "turkiye": 1.0, "switzerland": 0.8, "canada": 0.8, "czechoslovakia": 0.6,
-    "belarus": 0.5, "poland": 0.4, "australia": 0.4, "norway": 0.4, "brazil": 0.4, "south-africa": 0.4,
-    "east-germany": 0.3, "yugoslavia": 0.3, "czechia": 0.3, "belgium": 0.3, "india": 0.3, "japan": 0.3,
-    "iran": 0.3, "serbia": 0.3, "austria": 0.2, "finland": 0.2, "denmark": 0.2, "north-korea": 0.15,
-    "pakistan": 0.15, "united-arab-emirates": 0.1, "singapore": 0.1, "romania": 0.1,
+    "united-states": 25.0,
+    "russia": 13.0,
+    "soviet-union": 7.0,
+    "france": 9.9,
+    "china": 5.5,
+    "germany": 5.0,
+    "united-kingdom": 4.0,
+    "italy": 3.0,
+    "israel": 2.4,
+    "spain": 1.8,
+    "south-korea": 1.6,
+    "netherlands": 1.4,
+    "sweden": 1.2,
+    "ukraine": 1.1,
+    "turkiye": 1.0,
+    "switzerland": 0.8,
+    "canada": 0.8,
+    "czechoslovakia": 0.6,
+    "belarus": 0.5,
+    "poland": 0.4,
+    "australia": 0.4,
+    "norway": 0.4,
+    "brazil": 0.4,
+    "south-africa": 0.4,
+    "east-germany": 0.3,
+    "yugoslavia": 0.3,
+    "czechia": 0.3,
+    "belgium": 0.3,
+    "india": 0.3,
+    "japan": 0.3,
+    "iran": 0.3,
+    "serbia": 0.3,
+    "austria": 0.2,
+    "finland": 0.2,
+    "denmark": 0.2,
+    "north-korea": 0.15,
+    "pakistan": 0.15,
+    "united-arab-emirates": 0.1,
+    "singapore": 0.1,
+    "romania": 0.1,
 }
 COMPANY_SHARE = 2.0
 # States that came into being as successors: no deals before their first year.
@@ -60,21 +94,48 @@ FIRST_YEARS = {"russia": 1992, "ukraine": 1992, "belarus": 1992, "serbia": 1992,
 SERBIA_SHARE = 0.0003
 
 KINDS = {
-    DealKind.PURCHASE: 70, DealKind.AID: 9, DealKind.LICENSED_PRODUCTION: 7, DealKind.LEASE: 3,
-    DealKind.UPGRADE: 3, DealKind.TECHNOLOGY_TRANSFER: 2, DealKind.MANUFACTURING_SUPPORT: 1, DealKind.UNSPECIFIED: 5,
+    DealKind.PURCHASE: 70,
+    DealKind.AID: 9,
+    DealKind.LICENSED_PRODUCTION: 7,
+    DealKind.LEASE: 3,
+    DealKind.UPGRADE: 3,
+    DealKind.TECHNOLOGY_TRANSFER: 2,
+    DealKind.MANUFACTURING_SUPPORT: 1,
+    DealKind.UNSPECIFIED: 5,
 }
 STATUSES_OLD = {
-    DealStatus.DELIVERED: 88, DealStatus.DELIVERY_IN_PROGRESS: 3, DealStatus.ORDER: 2, DealStatus.CANCELLED: 4,
-    DealStatus.AGREEMENT: 1, DealStatus.OFFER: 1, DealStatus.INTEREST: 1,
+    DealStatus.DELIVERED: 88,
+    DealStatus.DELIVERY_IN_PROGRESS: 3,
+    DealStatus.ORDER: 2,
+    DealStatus.CANCELLED: 4,
+    DealStatus.AGREEMENT: 1,
+    DealStatus.OFFER: 1,
+    DealStatus.INTEREST: 1,
 }
 STATUSES_RECENT = {
-    DealStatus.DELIVERED: 35, DealStatus.DELIVERY_IN_PROGRESS: 20, DealStatus.ORDER: 18, DealStatus.AGREEMENT: 10,
-    DealStatus.NEGOTIATION: 5, DealStatus.OFFER: 4, DealStatus.INTEREST: 5, DealStatus.CANCELLED: 3,
+    DealStatus.DELIVERED: 35,
+    DealStatus.DELIVERY_IN_PROGRESS: 20,
+    DealStatus.ORDER: 18,
+    DealStatus.AGREEMENT: 10,
+    DealStatus.NEGOTIATION: 5,
+    DealStatus.OFFER: 4,
+    DealStatus.INTEREST: 5,
+    DealStatus.CANCELLED: 3,
 }
 CONDITIONS = {Condition.NEW: 80, Condition.SECOND_HAND: 12, Condition.SECOND_HAND_MODERNISED: 3, Condition.UNKNOWN: 5}
 CATEGORIES = {
-    "aircraft": (35, ["fighter aircraft", "transport aircraft", "combat helicopter", "transport helicopter",
-                      "trainer aircraft", "armed UAV", "maritime patrol aircraft"]),
+    "aircraft": (
+        35,
+        [
+            "fighter aircraft",
+            "transport aircraft",
+            "combat helicopter",
+            "transport helicopter",
+            "trainer aircraft",
+            "armed UAV",
+            "maritime patrol aircraft",
+        ],
+    ),
     "armoured-vehicles": (18, ["tank", "IFV", "APC", "armoured car"]),
     "missiles": (15, ["anti-tank missile", "SAM", "anti-ship missile", "air-to-air missile", "guided bomb"]),
     "ships": (7, ["frigate", "patrol craft", "corvette", "submarine", "landing ship"]),
@@ -87,27 +148,98 @@ CATEGORIES = {
     "other": (1.5, ["aircraft refuelling system", "electronic warfare system"]),
 }
 COMPANY_WORDS = (
-    ["Aster", "Borel", "Corvin", "Dalmar", "Edris", "Falken", "Garan", "Helix", "Istra", "Jarov", "Kestrel", "Lumen",
-     "Meridian", "Norrland", "Orion", "Pallas", "Quarry", "Rurik", "Saber", "Tarn", "Ulm", "Vantor", "Wexford",
-     "Yarrow", "Zenit", "Arctur", "Boreas", "Caspian", "Delta", "Ember"],
-    ["Aerospace", "Dynamics", "Systems", "Motors", "Shipyards", "Electronics", "Ordnance", "Defence", "Aviation",
-     "Industries", "Arsenal", "Works"],
+    [
+        "Aster",
+        "Borel",
+        "Corvin",
+        "Dalmar",
+        "Edris",
+        "Falken",
+        "Garan",
+        "Helix",
+        "Istra",
+        "Jarov",
+        "Kestrel",
+        "Lumen",
+        "Meridian",
+        "Norrland",
+        "Orion",
+        "Pallas",
+        "Quarry",
+        "Rurik",
+        "Saber",
+        "Tarn",
+        "Ulm",
+        "Vantor",
+        "Wexford",
+        "Yarrow",
+        "Zenit",
+        "Arctur",
+        "Boreas",
+        "Caspian",
+        "Delta",
+        "Ember",
+    ],
+    [
+        "Aerospace",
+        "Dynamics",
+        "Systems",
+        "Motors",
+        "Shipyards",
+        "Electronics",
+        "Ordnance",
+        "Defence",
+        "Aviation",
+        "Industries",
+        "Arsenal",
+        "Works",
+    ],
 )
 PUBLISHERS = [
-    "Defence Wire", "The Arms Monitor", "Balkan Security Review", "Global Military Digest", "Jane's-style Weekly",
-    "Regional Defence Observer", "Procurement Today", "The Strategic Post", "Air Forces Bulletin",
-    "Naval Affairs Daily", "Land Systems Report", "Eastern Europe Briefing", "Gulf Defence News",
-    "Asia-Pacific Security", "Africa Defence Journal", "Latin American Forces", "Military Balance Notes",
-    "The Export Ledger", "Armaments Gazette", "Security Policy Review",
+    "Defence Wire",
+    "The Arms Monitor",
+    "Balkan Security Review",
+    "Global Military Digest",
+    "Jane's-style Weekly",
+    "Regional Defence Observer",
+    "Procurement Today",
+    "The Strategic Post",
+    "Air Forces Bulletin",
+    "Naval Affairs Daily",
+    "Land Systems Report",
+    "Eastern Europe Briefing",
+    "Gulf Defence News",
+    "Asia-Pacific Security",
+    "Africa Defence Journal",
+    "Latin American Forces",
+    "Military Balance Notes",
+    "The Export Ledger",
+    "Armaments Gazette",
+    "Security Policy Review",
 ]
 VERBS = {
-    DealKind.PURCHASE: "ordered", DealKind.AID: "received as aid", DealKind.LICENSED_PRODUCTION: "licensed",
-    DealKind.LEASE: "leased", DealKind.UPGRADE: "had upgraded", DealKind.TECHNOLOGY_TRANSFER: "acquired the technology for",
-    DealKind.MANUFACTURING_SUPPORT: "got manufacturing support for", DealKind.UNSPECIFIED: "obtained",
+    DealKind.PURCHASE: "ordered",
+    DealKind.AID: "received as aid",
+    DealKind.LICENSED_PRODUCTION: "licensed",
+    DealKind.LEASE: "leased",
+    DealKind.UPGRADE: "had upgraded",
+    DealKind.TECHNOLOGY_TRANSFER: "acquired the technology for",
+    DealKind.MANUFACTURING_SUPPORT: "got manufacturing support for",
+    DealKind.UNSPECIFIED: "obtained",
 }
 NOTES = [
-    "", "", "", "", "", "", "", "Numbers from the supplier's annual report.", "Delivery dates partly estimated.",
-    "Part of a larger package.", "Second-hand, from surplus stocks.", "Financed by a state loan.",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "Numbers from the supplier's annual report.",
+    "Delivery dates partly estimated.",
+    "Part of a larger package.",
+    "Second-hand, from surplus stocks.",
+    "Financed by a state loan.",
 ]
 
 
@@ -153,8 +285,11 @@ def _copy_formatter(field) -> Callable[[object], str]:
     if kind == "JSONField":
         return lambda value: "\\N" if value is None else json.dumps(value).translate(_ESCAPES)
     if kind in ("CharField", "TextField", "SlugField", "URLField"):
-        return lambda value: "\\N" if value is None else (
-            value if value.isprintable() and "\\" not in value else value.translate(_ESCAPES))
+        return lambda value: (
+            "\\N"
+            if value is None
+            else (value if value.isprintable() and "\\" not in value else value.translate(_ESCAPES))
+        )
     if kind == "DateTimeField":
         return lambda value: "\\N" if value is None else value.isoformat()
     return lambda value: "\\N" if value is None else str(value)
@@ -175,7 +310,9 @@ class Table:
         defaults = {f.attname: None if f.primary_key or f.attname == "uid" else f.get_default() for f in self.fields}
         defaults.update(created=STAMP, updated=STAMP)
         self.default_values = [defaults[f.attname] for f in self.fields]
-        self.default_text = [self.formatters[f.attname](v) for f, v in zip(self.fields, self.default_values)]
+        self.default_text = [
+            self.formatters[f.attname](v) for f, v in zip(self.fields, self.default_values, strict=True)
+        ]
         self.postgres = connection.vendor == "postgresql"
         self.rows: list = []
 
@@ -200,9 +337,11 @@ class Table:
             insert_rows(self.model, self.fields, rows, returning=False)
             return written
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f'COPY "{self.model._meta.db_table}" ({columns}) FROM STDIN') as copy:
-                copy.write("\n".join(rows) + "\n")
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f'COPY "{self.model._meta.db_table}" ({columns}) FROM STDIN') as copy,
+        ):
+            copy.write("\n".join(rows) + "\n")
         return written
 
 
@@ -234,15 +373,21 @@ def indexes_rebuilt_after(models, *, enabled: bool):
                 [table],
             )
             indexes = cursor.fetchall()
-            for name, _, kind in constraints:
+            for name, _, _kind in constraints:
                 cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
             for name, _ in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
-            restore += [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
-                        for name, definition, kind in constraints if kind == "u"]
+            restore += [
+                f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+                for name, definition, kind in constraints
+                if kind == "u"
+            ]
             restore += [definition for _, definition in indexes]
-            restore += [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
-                        for name, definition, kind in constraints if kind == "f"]
+            restore += [
+                f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+                for name, definition, kind in constraints
+                if kind == "f"
+            ]
     yield
     with connection.cursor() as cursor:
         # Unique constraints and indexes first, so the foreign keys validate against them.
@@ -258,8 +403,11 @@ def register_title(*, count: int, seed: int) -> str:
 
 def generated_already(*, count: int, seed: int) -> bool:
     """True when exactly this count and seed are in the database; an error when other generated data is."""
-    titles = list(Source.objects.filter(kind=SourceKind.DATASET, title__startswith=REGISTER_PREFIX)
-                  .values_list("title", flat=True))
+    titles = list(
+        Source.objects.filter(kind=SourceKind.DATASET, title__startswith=REGISTER_PREFIX).values_list(
+            "title", flat=True
+        )
+    )
     if titles == [register_title(count=count, seed=seed)]:
         return True
     if titles:
@@ -343,8 +491,15 @@ def _systems(rng, count, states, companies, categories, written) -> dict[int, li
             slug = f"{slug}-{i}"
         taken.add(slug)
         table.add(
-            id=first + i, slug=slug, designation=designation, name=name, description=description,
-            category_id=categories[category].pk, producer_id=producer[0], origin_id=home, is_generic=generic,
+            id=first + i,
+            slug=slug,
+            designation=designation,
+            name=name,
+            description=description,
+            category_id=categories[category].pk,
+            producer_id=producer[0],
+            origin_id=home,
+            is_generic=generic,
             notes=MARKER,
         )
         out.setdefault(home, []).append((first + i, designation or name, description))
@@ -358,20 +513,33 @@ def _sources(rng, count, title, written) -> tuple[int, list[tuple[int, str]]]:
     first = reserve_ids(Source, n + 1)
     table = Table(Source)
     table.add(
-        id=first, uid=new_uid(rng), kind=SourceKind.DATASET, title=title, publisher="Dealgraph",
-        published_on=datetime.date(2026, 1, 1), retrieved_on=datetime.date(2026, 1, 1), language="en",
-        scope=f"{count} synthetic deals, {FIRST_YEAR}-{LAST_YEAR}", notes=MARKER,
+        id=first,
+        uid=new_uid(rng),
+        kind=SourceKind.DATASET,
+        title=title,
+        publisher="Dealgraph",
+        published_on=datetime.date(2026, 1, 1),
+        retrieved_on=datetime.date(2026, 1, 1),
+        language="en",
+        scope=f"{count} synthetic deals, {FIRST_YEAR}-{LAST_YEAR}",
+        notes=MARKER,
     )
     articles = []
     for i in range(1, n + 1):
         publisher = rng.choice(PUBLISHERS)
         published = datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(13000))
         table.add(
-            id=first + i, uid=new_uid(rng), kind=SourceKind.ARTICLE,
+            id=first + i,
+            uid=new_uid(rng),
+            kind=SourceKind.ARTICLE,
             title=f"{rng.choice(['New', 'Further', 'Delayed', 'Confirmed', 'Expanded'])} arms deal reported ({i})",
-            url=f"https://news.example.org/{slugify(publisher)}/{i}", publisher=publisher,
-            authors=f"Staff reporter {i % 97}", published_on=published,
-            retrieved_on=published + datetime.timedelta(days=rng.randrange(400)), language="en", notes=MARKER,
+            url=f"https://news.example.org/{slugify(publisher)}/{i}",
+            publisher=publisher,
+            authors=f"Staff reporter {i % 97}",
+            published_on=published,
+            retrieved_on=published + datetime.timedelta(days=rng.randrange(400)),
+            language="en",
+            notes=MARKER,
         )
         articles.append((first + i, publisher))
     written["sources"] = table.flush()
@@ -386,8 +554,13 @@ def _deals(rng, count, states, companies, systems_by_origin, register_id, articl
     pick_supplier = weighted(rng, supplier_weights)
     names = {a.pk: a.name for a in states.values()} | {c[0]: c[1] for c in companies}
     company_home = {c[0]: c[2] for c in companies}
-    year_span = {a.pk: (max(FIRST_YEAR, FIRST_YEARS.get(a.slug, a.valid_from or FIRST_YEAR)),
-                        min(LAST_YEAR, a.valid_to or LAST_YEAR)) for a in states.values()}
+    year_span = {
+        a.pk: (
+            max(FIRST_YEAR, FIRST_YEARS.get(a.slug, a.valid_from or FIRST_YEAR)),
+            min(LAST_YEAR, a.valid_to or LAST_YEAR),
+        )
+        for a in states.values()
+    }
 
     # Recipients: current states on a long-tailed curve in a seed-fixed order, with Serbia's share pinned.
     candidates = sorted(a.pk for a in states.values() if a.kind == ActorKind.STATE and a.slug != "serbia")
@@ -443,16 +616,29 @@ def _deals(rng, count, states, companies, systems_by_origin, register_id, articl
                 value = Decimal(rng.randrange(1_000_000, 2_000_000_000, 1000))
             tiv = Decimal(rng.randrange(10, 200_000)) / 1000 if rng.random() < 0.5 else None
             deals.add(
-                id=deal_id, uid=new_uid(rng), supplier_id=supplier, recipient_id=recipient, system_id=system_id,
-                kind=kind, status=status, year=None if unknown_year else year,
-                year_is_estimate=not unknown_year and rng.random() < 0.12, quantity_ordered=ordered,
+                id=deal_id,
+                uid=new_uid(rng),
+                supplier_id=supplier,
+                recipient_id=recipient,
+                system_id=system_id,
+                kind=kind,
+                status=status,
+                year=None if unknown_year else year,
+                year_is_estimate=not unknown_year and rng.random() < 0.12,
+                quantity_ordered=ordered,
                 quantity_ordered_is_estimate=ordered is not None and rng.random() < 0.15,
-                quantity_delivered=delivered, quantity_delivered_is_estimate=delivered is not None and rng.random() < 0.1,
-                quantity_text=quantity_text, first_delivery_year=span[0] if span else None,
-                last_delivery_year=span[-1] if span else None, condition=pick_condition(), value=value,
-                currency="USD" if value is not None else "", notes=rng.choice(NOTES),
+                quantity_delivered=delivered,
+                quantity_delivered_is_estimate=delivered is not None and rng.random() < 0.1,
+                quantity_text=quantity_text,
+                first_delivery_year=span[0] if span else None,
+                last_delivery_year=span[-1] if span else None,
+                condition=pick_condition(),
+                value=value,
+                currency="USD" if value is not None else "",
+                notes=rng.choice(NOTES),
                 review_status=ReviewStatus.DRAFT if rng.random() < 0.05 else ReviewStatus.REVIEWED,
-                tiv_per_unit=tiv, tiv_total=tiv * ordered if tiv is not None and ordered else None,
+                tiv_per_unit=tiv,
+                tiv_total=tiv * ordered if tiv is not None and ordered else None,
             )
             left = delivered
             for index, delivery_year in enumerate(span):
@@ -462,20 +648,28 @@ def _deals(rng, count, states, companies, systems_by_origin, register_id, articl
                     left -= quantity
                 deliveries.add(deal_id=deal_id, year=delivery_year, quantity=quantity)
             how_many = (quantity_text or ordered or "some") if rng.random() < 0.9 else "an unknown number of"
-            quote = (f"{names[recipient]} {VERBS[kind]} {how_many} {label} ({description}) from {names[supplier]}"
-                     f"{'' if unknown_year else f' in {year}'}.")
+            quote = (
+                f"{names[recipient]} {VERBS[kind]} {how_many} {label} ({description}) from {names[supplier]}"
+                f"{'' if unknown_year else f' in {year}'}."
+            )
             first_source = register_id if rng.random() < 0.6 else rng.choice(articles)[0]
             evidence = [(first_source, Stance.SUPPORTS)]
             for _ in range(pick_extra_citations()):
-                evidence.append((rng.choice(articles)[0],
-                                 Stance.CONTRADICTS if rng.random() < 0.03 else Stance.SUPPORTS))
+                evidence.append(
+                    (rng.choice(articles)[0], Stance.CONTRADICTS if rng.random() < 0.03 else Stance.SUPPORTS)
+                )
             for source_id, stance in evidence:
                 register = source_id == register_id
                 citations.add(
-                    uid=new_uid(rng), source_id=source_id, deal_id=deal_id, quote=quote,
-                    locator=f"row {deal_id}" if register else f"paragraph {rng.randint(1, 12)}", stance=stance,
-                    hedge=Hedge.ESTIMATED if register and rng.random() < 0.1 else
-                    (Hedge.REPORTED if not register and rng.random() < 0.15 else Hedge.ASSERTED),
+                    uid=new_uid(rng),
+                    source_id=source_id,
+                    deal_id=deal_id,
+                    quote=quote,
+                    locator=f"row {deal_id}" if register else f"paragraph {rng.randint(1, 12)}",
+                    stance=stance,
+                    hedge=Hedge.ESTIMATED
+                    if register and rng.random() < 0.1
+                    else (Hedge.REPORTED if not register and rng.random() < 0.15 else Hedge.ASSERTED),
                     hedge_text="",
                 )
         totals["deals"] += deals.flush()

@@ -1,4 +1,5 @@
 """`manage.py generate_deals`: fill a database with deterministic synthetic deals for benchmarks and demos."""
+
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
