@@ -265,3 +265,12 @@ def test_a_source_filter_reused_across_sources(client, varied_deals, drf_only):
     reused = client.get(f"/api/v1/deals/?source={sources[1]}").content
     drf_only()
     assert reused == client.get(f"/api/v1/deals/?source={sources[1]}").content
+
+
+def test_the_shapes_a_process_keeps_are_bounded(client, varied_deals, monkeypatch):
+    monkeypatch.setattr(shapes, "MAX_SHAPES", 3)
+    shapes._shapes.clear()
+    for n in range(1, 8):  # seven shapes: one to seven suppliers
+        ids = ",".join(["FR", "DE", "IT", "PL", "RU", "CN", "US"][:n])
+        assert client.get(f"/api/v1/deals/?supplier={ids}").status_code == 200
+        assert len(shapes._shapes) <= 3

@@ -8,6 +8,8 @@ from core.db import KeyQuery, key_query
 
 EMPTY = object()  # the filters can match nothing
 _MAX_SENTINELS = 200
+# Shapes a process keeps: clients choose them (which filters, how many values), so the memory they take is bounded.
+MAX_SHAPES = 2000
 _shapes: dict = {}
 
 
@@ -76,6 +78,8 @@ def shape_keys(filterset, base):
         return None
     data = filterset.form.cleaned_data
     if compiled is None:
+        if len(_shapes) >= MAX_SHAPES:
+            _shapes.clear()
         compiled = _shapes[key] = _compile_shape(filterset, base)
     if compiled is False:
         return None
