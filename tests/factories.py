@@ -126,3 +126,51 @@ def make_citations(n: int) -> list[Citation]:
     source = Source.objects.get(kind="dataset")
     serbia = Actor.objects.get(slug="serbia")
     return Citation.objects.bulk_create([Citation(source=source, actor=serbia, quote=f"row {i}") for i in range(n)])
+
+
+def deal_body(**overrides) -> dict:
+    """A valid deal for the API, by slug and ISO code; a reviewed one still needs `citations` to be accepted."""
+    body = {
+        "supplier": "iran",
+        "recipient": "AM",
+        "system": "iranian-combat-drones",
+        "kind": "purchase",
+        "status": "offer",
+        "review_status": "reviewed",
+    }
+    return {**body, **overrides}
+
+
+def inline_management(prefix, total=0, initial=0) -> dict:
+    """The management form of an admin inline formset."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def deal_form(**overrides) -> dict:
+    """The admin's deal add form, filled in as a curator would, with empty delivery and citation inlines."""
+    data = {
+        "supplier": Actor.objects.get(slug="iran").pk,
+        "recipient": Actor.objects.get(slug="armenia").pk,
+        "system": System.objects.get(slug="iranian-combat-drones").pk,
+        "kind": "purchase",
+        "status": "offer",
+        "review_status": "draft",
+        "year": "",
+        "date": "",
+        "date_precision": "",
+        "quantity_text": "",
+        "quantity_ordered": "",
+        "quantity_delivered": "",
+        "condition": "unknown",
+        "value": "",
+        "currency": "",
+        "notes": "",
+        **inline_management("deliveries"),
+        **inline_management("citations"),
+    }
+    return {**data, **overrides}

@@ -8,6 +8,8 @@ from deals.models import Deal, Delivery
 from sources.models import Citation, Source
 from systems.models import Category, System, SystemAlias
 
+from .factories import deal_form, inline_management
+
 pytestmark = pytest.mark.django_db
 
 MODELS = [Actor, ActorAlias, Category, System, SystemAlias, Deal, Delivery, Source, Citation]
@@ -89,40 +91,6 @@ def test_autocomplete_for_actors_answers(curator_client):
     )
     assert response.status_code == 200
     assert "Serbia (SRB)" in [r["text"] for r in response.json()["results"]]
-
-
-def inline_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def deal_form(**overrides):
-    data = {
-        "supplier": Actor.objects.get(slug="iran").pk,
-        "recipient": Actor.objects.get(slug="armenia").pk,
-        "system": System.objects.get(slug="iranian-combat-drones").pk,
-        "kind": "purchase",
-        "status": "offer",
-        "review_status": "draft",
-        "year": "",
-        "date": "",
-        "date_precision": "",
-        "quantity_text": "",
-        "quantity_ordered": "",
-        "quantity_delivered": "",
-        "condition": "unknown",
-        "value": "",
-        "currency": "",
-        "notes": "",
-        **inline_management("deliveries"),
-        **inline_management("citations"),
-    }
-    data.update(overrides)
-    return data
 
 
 def citation_form(quote):

@@ -15,6 +15,7 @@ from .api_contract import BASE, MISSING, InUseDeleteContract, WriteEndpointContr
 from .factories import (
     WILLING,
     article,
+    deal_body,
     make_actor,
     make_citation,
     make_deal,
@@ -24,19 +25,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def deal_body(**overrides):
-    body = {
-        "supplier": "iran",
-        "recipient": "AM",
-        "system": "iranian-combat-drones",
-        "kind": "purchase",
-        "status": "offer",
-        "review_status": "reviewed",
-    }
-    body.update(overrides)
-    return body
 
 
 class TestActorWrites(InUseDeleteContract, WriteEndpointContract):

@@ -17,7 +17,9 @@ from sources.models import Citation, Source
 from systems.models import System
 
 from .api_contract import row_counts
-from .factories import WILLING, article
+from .factories import WILLING, article, inline_management
+from .factories import deal_body as api_deal_body
+from .factories import deal_form as admin_deal_form
 from .sipri_files import CLASSIC_ROWS, classic
 
 API = "/api/v1"
@@ -29,24 +31,21 @@ def stored():
     return {model.__name__: (model.objects.count(), model.history.count()) for model in (Deal, Delivery, Citation)}
 
 
+def deal_body(**overrides):
+    """A reviewed deal for the API, marked so a test can find what it stored."""
+    return api_deal_body(**{"notes": "evidence test", **overrides})
+
+
+def deal_form(**overrides):
+    """The admin's add form for a reviewed deal, marked so a test can find what it stored."""
+    return admin_deal_form(**{"review_status": "reviewed", "notes": "evidence test", **overrides})
+
+
 @pytest.fixture
 def api(curator):
     client = APIClient()
     client.force_authenticate(curator)
     return client
-
-
-def deal_body(**overrides):
-    body = {
-        "supplier": "iran",
-        "recipient": "AM",
-        "system": "iranian-combat-drones",
-        "kind": "purchase",
-        "status": "offer",
-        "review_status": "reviewed",
-        "notes": "evidence test",
-    }
-    return {**body, **overrides}
 
 
 def if_match(client, path):
@@ -188,39 +187,6 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def deal_form(**overrides):
-    data = {
-        "supplier": Actor.objects.get(slug="iran").pk,
-        "recipient": Actor.objects.get(slug="armenia").pk,
-        "system": System.objects.get(slug="iranian-combat-drones").pk,
-        "kind": "purchase",
-        "status": "offer",
-        "review_status": "reviewed",
-        "year": "",
-        "date": "",
-        "date_precision": "",
-        "quantity_text": "",
-        "quantity_ordered": "",
-        "quantity_delivered": "",
-        "condition": "unknown",
-        "value": "",
-        "currency": "",
-        "notes": "evidence test",
-        **management("deliveries"),
-        **management("citations"),
-    }
-    return {**data, **overrides}
-
-
 def inline_citation(index=0, *, stance="supports", quote=WILLING, **extra):
     fields = {
         "source": article().pk,
@@ -238,7 +204,7 @@ def inline_citation(index=0, *, stance="supports", quote=WILLING, **extra):
 @pytest.mark.django_db
 @pytest.mark.parametrize("stance", [None, "contradicts"], ids=["no-inline-citation", "only-contradicting"])
 def test_admin_add_reviewed_without_support_shows_the_error_and_saves_nothing(curator_client, stance):
-    citations = {} if stance is None else {**management("citations", total=1), **inline_citation(stance=stance)}
+    citations = {} if stance is None else {**inline_management("citations", total=1), **inline_citation(stance=stance)}
     before = stored()
     response = curator_client.post(admin_url(Deal, "add"), deal_form(**citations))
     assert response.status_code == 200
@@ -250,7 +216,7 @@ def test_admin_add_reviewed_without_support_shows_the_error_and_saves_nothing(cu
 @pytest.mark.django_db
 def test_admin_add_reviewed_with_its_first_citation_inline_saves_both(curator_client):
     response = curator_client.post(
-        admin_url(Deal, "add"), deal_form(**management("citations", total=1), **inline_citation())
+        admin_url(Deal, "add"), deal_form(**inline_management("citations", total=1), **inline_citation())
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     deal = Deal.objects.get(notes="evidence test")
@@ -285,9 +251,9 @@ def test_admin_change_cannot_delete_the_last_support_inline(curator_client):
         status=deal.status,
         year=deal.year or "",
         notes="changed in the admin",
-        **management("citations", total=len(citations), initial=len(citations)),
+        **inline_management("citations", total=len(citations), initial=len(citations)),
         **inline,
-        **management("deliveries", total=deal.deliveries.count(), initial=deal.deliveries.count()),
+        **inline_management("deliveries", total=deal.deliveries.count(), initial=deal.deliveries.count()),
         **{
             f"deliveries-{i}-{name}": value
             for i, d in enumerate(deal.deliveries.order_by("year"))
