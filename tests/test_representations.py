@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -20,6 +21,7 @@ from deals.models import Deal, Delivery
 from sources.api.serializers import CitationSerializer, SourceDetailSerializer, SourceSerializer
 from sources.models import Citation, Source
 from systems.api.serializers import SystemDetailSerializer, SystemSerializer
+from systems.models import System
 
 from .factories import make_deals
 
@@ -274,3 +276,38 @@ def test_the_shapes_a_process_keeps_are_bounded(client, varied_deals, monkeypatc
         ids = ",".join(["FR", "DE", "IT", "PL", "RU", "CN", "US"][:n])
         assert client.get(f"/api/v1/deals/?supplier={ids}").status_code == 200
         assert len(shapes._shapes) <= 3
+
+
+@pytest.mark.parametrize(
+    ("warm", "other"),
+    [
+        ("/api/v1/systems/mig-29/", "/api/v1/systems/ch-95/"),
+        ("/api/v1/systems/{system}/", "/api/v1/systems/{other_system}/"),
+        ("/api/v1/citations/{citation}/", "/api/v1/citations/{other_citation}/"),
+    ],
+)
+def test_look_ups_reused_by_field_answer_as_drf_would(client, varied_deals, drf_only, warm, other):
+    citations = list(Citation.objects.filter(deal__review_status="reviewed").values_list("id", flat=True)[:2])
+    systems = list(System.objects.values_list("id", flat=True)[:2])
+    ids = {"citation": citations[0], "other_citation": citations[1], "system": systems[0], "other_system": systems[1]}
+    warm, other = (u.format(**ids) for u in (warm, other))
+    shapes._shapes.clear()
+    assert client.get(warm).status_code == 200
+    reused = client.get(other)
+    assert reused.status_code == 200, reused.content[:300]
+    assert any(key[0] == "lookup" for key in shapes._shapes), "no look-up was compiled for reuse"
+    drf_only()
+    fresh = client.get(other)
+    assert (reused.content, reused["ETag"]) == (fresh.content, fresh["ETag"])
+
+
+def test_deal_look_ups_reused_across_deals_and_visibility(curator_client, varied_deals):
+    client = Client()  # anonymous: the `client` fixture is the one curator_client logged in
+    shapes._shapes.clear()
+    reviewed = [deal.pk for deal in varied_deals if deal.review_status == "reviewed"][:2]
+    draft = make_deals(1, review_status="draft")[0]
+    for pk in reviewed:
+        assert client.get(f"/api/v1/deals/{pk}/").json()["id"] == pk
+    assert client.get(f"/api/v1/deals/{draft.pk}/").status_code == 404  # the reused SQL keeps drafts hidden
+    assert curator_client.get(f"/api/v1/deals/{draft.pk}/").json()["id"] == draft.pk
+    assert client.get("/api/v1/deals/999999999/").status_code == 404

@@ -17,7 +17,7 @@ from core.text import as_id
 
 from .filters import StrictFilterBackend, asks_for_filters
 from .pagination import MAX_PAGE_SIZE, parse_page_size
-from .representations import links_for, plan_for, representing, shape_keys
+from .representations import COMPILE, EMPTY, links_for, lookup_keys, plan_for, representing, shape_keys
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -175,11 +175,11 @@ class CurationViewSet(viewsets.ModelViewSet):
         return Response(items) if page is None else self.get_paginated_response(items)
 
     def retrieve(self, request, *args, **kwargs):
-        return cached_response(request, lambda: self.detail_response(self.addressed()))
+        return cached_response(request, lambda: self.detail_response(None))
 
     def lookup_filter(self) -> dict:
-        """The condition selecting the record the URL names."""
-        return {"pk": self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        """The condition selecting the record the URL names (its route admits only digits)."""
+        return {"pk": as_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field])}
 
     def not_found(self):
         return Http404(f"No {self.get_queryset().model._meta.object_name} matches the given query.")
@@ -195,15 +195,25 @@ class CurationViewSet(viewsets.ModelViewSet):
         self.check_object_permissions(self.request, obj)
         return obj
 
-    def representation(self, queryset) -> dict:
-        """The representation of the one record in `queryset`, by its detail serializer's plan or by DRF."""
+    def representation(self, queryset=None) -> dict:
+        """The representation of the one record in `queryset` (by default the one the URL names), by its detail
+        serializer's plan or by DRF."""
         serializer_class = self.detail_serializer_class or self.serializer_class
         plan = plan_for(serializer_class)
         if plan is not None:
-            found = plan.represent(queryset, self.links(), prepare=True)
+            keys = COMPILE
+            if queryset is None:
+                base = self.get_queryset()
+                if not asks_for_filters(self.request, self.filterset_class):
+                    # The SQL of a look-up by this field, compiled once: a third of a detail request through the ORM.
+                    reused = lookup_keys(base, self.lookup_filter())
+                    if reused is not None:
+                        keys = None if reused is EMPTY else reused
+                queryset = self.addressed() if keys is COMPILE else base
+            found = plan.represent(queryset, self.links(), prepare=True, keys=keys)
             record = found[0] if found else None
         else:
-            record = queryset.first()
+            record = (self.addressed() if queryset is None else queryset).first()
         if record is None:
             raise self.not_found()
         self.check_object_permissions(self.request, record)
