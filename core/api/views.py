@@ -154,7 +154,8 @@ class CurationViewSet(viewsets.ModelViewSet):
 
     def uncached_list(self, request):
         plan = plan_for(self.serializer_class)
-        if plan is None or self.paginator.cursor_query_param in request.query_params:
+        cursor = getattr(self.paginator, "cursor_query_param", None)
+        if plan is None or cursor in request.query_params:
             # DRF's serializer, or keyset pages, which order and filter the queryset further themselves.
             queryset = self.filter_queryset(self.get_queryset())
             keys = None

@@ -31,11 +31,9 @@ class Representing(QuerySet):
         if self.keys_given or (self.query.is_sliced and self.unsliced_keys is not None):
             if self.unsliced_keys is None:
                 return None
-            return (
-                self.unsliced_keys.sliced(self.query, connections[self.db])
-                if self.query.is_sliced
-                else (self.unsliced_keys)
-            )
+            if self.query.is_sliced:
+                return self.unsliced_keys.sliced(self.query, connections[self.db])
+            return self.unsliced_keys
         return key_query(self)
 
     def count(self):
@@ -48,7 +46,10 @@ class Representing(QuerySet):
             return 0
         counting = keys.counting()
         if counting is None:
-            return super().count()
+            if not self.keys_given:
+                return super().count()
+            # This queryset's own query is not the filtered one: count over the key query, ordering and all.
+            counting = (f"SELECT COUNT(*) FROM ({keys.sql}) counted", keys.params)
         with connections[self.db].cursor() as cursor:
             cursor.execute(*counting)
             return cursor.fetchone()[0]
