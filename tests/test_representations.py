@@ -228,7 +228,7 @@ def test_fast_json_renderer_indents_as_drf_does():
 def test_deal_decimals_are_written_as_drf_writes_them(value):
     fields = DealSerializer().fields
     for name in ("value", "tiv_per_unit", "tiv_total", "tiv_delivered"):
-        write = values._converter(fields[name])
+        write = values.converter_for(fields[name])
         assert write(Decimal(value)) == fields[name].to_representation(Decimal(value)), name
 
 

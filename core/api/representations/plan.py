@@ -23,7 +23,7 @@ from rest_framework.reverse import reverse
 from core.db import key_query, prepared_cursor
 
 from .links import Links
-from .values import _converter, _current_zone, _holds_representation, _moment, _plain_moment, _same
+from .values import converter_for, current_zone, holds_representation, moment, plain_moment, same
 
 COMPILE = object()
 
@@ -205,21 +205,21 @@ class Plan:
             return f"(None if {var}[{present}] is None else {var}[{slug}])"
         if isinstance(field, (relations.RelatedField, relations.ManyRelatedField)):
             raise NotCompilable(f"{type(field).__name__} {field.field_name}")
-        convert = _converter(field)
+        convert = converter_for(field)
         try:
             column = model._meta.get_field(source)
         except FieldDoesNotExist:
             column = None
         if column is not None and column.concrete and not column.is_relation:
             value = f"{var}[{select.column(path, column)}]"
-            if convert is _same and _holds_representation(field, column):
+            if convert is same and holds_representation(field, column):
                 return value
-            if _plain_moment(field):
+            if plain_moment(field):
                 if "zone = " not in "".join(self.preamble):
-                    self.namespace["_moment"], self.namespace["_zone"] = _moment, _current_zone
+                    self.namespace["moment"], self.namespace["_zone"] = moment, current_zone
                     self.preamble.insert(0, "zone = _zone()")
-                return f"(None if {value} is None else _moment({value}, zone, {self._name('f', field)}))"
-            if convert is _same:
+                return f"(None if {value} is None else moment({value}, zone, {self._name('f', field)}))"
+            if convert is same:
                 convert = field.to_representation
             return f"(None if {value} is None else {self._name('c', convert)}({value}))"
         if isinstance(getattr(model, source, None), property):

@@ -9,7 +9,7 @@ from rest_framework import fields
 from rest_framework.settings import api_settings
 
 
-def _decimal(field):
+def decimal_writer(field):
     places = field.decimal_places
     if (
         places is None
@@ -28,8 +28,8 @@ def _decimal(field):
     return write
 
 
-def _plain_moment(field) -> bool:
-    """Whether DRF writes this datetime field as ISO 8601 in the current time zone (then `_moment` does too)."""
+def plain_moment(field) -> bool:
+    """Whether DRF writes this datetime field as ISO 8601 in the current time zone (then `moment` does too)."""
     return (
         type(field) is fields.DateTimeField
         and not hasattr(field, "timezone")
@@ -37,7 +37,7 @@ def _plain_moment(field) -> bool:
     )
 
 
-def _moment(value, zone, field):
+def moment(value, zone, field):
     """DRF's ISO 8601 text of an aware datetime in `zone` (the current zone, read once per page)."""
     if zone is None or value.utcoffset() is None:
         return field.to_representation(value)
@@ -45,11 +45,11 @@ def _moment(value, zone, field):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _current_zone():
+def current_zone():
     return timezone.get_current_timezone() if settings.USE_TZ else None
 
 
-def _same(value):
+def same(value):
     return value
 
 
@@ -67,7 +67,7 @@ _INTEGERS = {
 _TEXTS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
 
 
-def _holds_representation(field, column) -> bool:
+def holds_representation(field, column) -> bool:
     """Whether the column's values are already what int() or str() would make of them."""
     kind = type(field)
     if kind in (fields.IntegerField, getattr(fields, "BigIntegerField", None)):
@@ -77,30 +77,30 @@ def _holds_representation(field, column) -> bool:
     return True
 
 
-def _converter(field):
-    """A function from a non-None attribute value to the field's representation; `_same` where the value read from
+def converter_for(field):
+    """A function from a non-None attribute value to the field's representation; `same` where the value read from
     the database (after the ORM's own converters) is already it."""
     kind = type(field)
     if kind in (fields.IntegerField, fields.CharField, fields.SlugField, fields.EmailField, fields.URLField):
         # int() and str() of the database's int and str, which is what these fields hold.
-        return _same
+        return same
     if kind is getattr(fields, "BigIntegerField", None) and not getattr(
         field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
     ):
-        return _same
+        return same
     if kind is fields.BooleanField:
         return lambda value: value if value is True or value is False else field.to_representation(value)
     if kind is fields.ChoiceField:
         choices = field.choice_strings_to_values
         if all(type(key) is str and key == value for key, value in choices.items()):
-            return _same  # str(value) maps to itself, or is missing and comes back as it was
+            return same  # str(value) maps to itself, or is missing and comes back as it was
         return lambda value: value if value == "" else choices.get(str(value), value)
     if kind is fields.UUIDField and field.uuid_format == "hex_verbose":
         return str
     if kind in (fields.JSONField, fields.ReadOnlyField) and not getattr(field, "binary", False):
-        return _same
+        return same
     if kind is fields.DateField and getattr(field, "format", api_settings.DATE_FORMAT).lower() == "iso-8601":
         return lambda value: value.isoformat() if type(value) is not str else value
     if kind is fields.DecimalField:
-        return _decimal(field)
+        return decimal_writer(field)
     return field.to_representation
