@@ -24,6 +24,14 @@ from core.replicas import PIN_COOKIE, REPLICA
 from deals.models import Deal
 from sources.models import Source
 
+from .factories import deal_body
+
+
+def china_deal(**fields):
+    """A reviewed deal the API accepts: China to Armenia, CH-95 ordered, with the fields given."""
+    return deal_body(supplier="china", recipient="armenia", system="ch-95", status="order", **fields)
+
+
 ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -209,16 +217,7 @@ def test_reads_come_from_the_replica_and_writes_go_to_the_primary(routed, curato
         with CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(routed) as on_replica:
             created = curator.post(
                 "/api/v1/deals/",
-                {
-                    "supplier": "china",
-                    "recipient": "armenia",
-                    "system": "ch-95",
-                    "kind": "purchase",
-                    "status": "order",
-                    "review_status": "reviewed",
-                    "notes": "written while replay is paused",
-                    "citations": citations,
-                },
+                china_deal(notes="written while replay is paused", citations=citations),
                 format="json",
             )
         assert created.status_code == 201, created.content
@@ -304,19 +303,7 @@ def test_anonymous_gets_are_cached_until_any_write(redis_cache, curator_token):
     # A write through the API: the next read is computed afresh and shows it.
     curator = APIClient()
     curator.credentials(HTTP_AUTHORIZATION=curator_token)
-    created = curator.post(
-        "/api/v1/deals/",
-        {
-            "supplier": "china",
-            "recipient": "armenia",
-            "system": "ch-95",
-            "kind": "purchase",
-            "status": "order",
-            "review_status": "reviewed",
-            "citations": evidence(),
-        },
-        format="json",
-    )
+    created = curator.post("/api/v1/deals/", china_deal(citations=evidence()), format="json")
     assert created.status_code == 201, created.content
     after_api_write = anonymous.get(path)
     assert after_api_write["X-Cache"] == "miss"

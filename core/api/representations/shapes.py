@@ -31,8 +31,8 @@ def _filter_shape(filterset):
             shape.append((name, tuple(value)))
         elif isinstance(value, list) and all(type(v) in (int, str) for v in value):
             shape.append((name, len(value)))
-        elif type(value) in (int, str) and not isinstance(filterset.filters[name], django_filters.CharFilter):
-            shape.append((name, type(value).__name__))
+        elif type(value) is int:
+            shape.append((name, "int"))
         else:
             return None
     return tuple(shape)
