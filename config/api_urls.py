@@ -4,8 +4,9 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from actors.api.views import ActorViewSet
+from citations.api.views import CitationViewSet
 from deals.api.views import DealViewSet, deal_export_view
-from sources.api.views import CitationViewSet, SourceViewSet
+from sources.api.views import SourceViewSet
 from systems.api.views import SystemViewSet
 
 router = DefaultRouter()

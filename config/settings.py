@@ -34,8 +34,10 @@ INSTALLED_APPS = [
     "core",
     "actors",
     "systems",
-    "deals",
     "sources",
+    "deals",
+    # The citation resource, above the records it cites (no tables of its own).
+    "citations",
     # Benchmark tooling: the `generate_deals` command (bench/synthetic.py); no models.
     "bench",
 ]

@@ -12,18 +12,12 @@ from core.api.filters import (
     lookup_resolver,
     range_form,
 )
-from core.selectors import id_rows
+from sources.filters import source_rows
 from systems.filters import category_ref_filter, system_ref_filter
 
 from . import selectors
 from .choices import Condition, DealKind, DealStatus, ReviewStatus
 from .models import Deal
-
-
-def source_rows(values):
-    from sources.models import Source
-
-    return id_rows(Source.objects.all(), values)
 
 
 class DealFilterSet(django_filters.FilterSet):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import TimestampedModel, UidModel
+from core.models import TimestampedModel, UidManager, UidModel
 
 from .choices import Condition, DatePrecision, DealKind, DealStatus, ReviewStatus
 
@@ -18,6 +18,17 @@ def year_range_check(field: str, name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=f"Years lie between {MIN_YEAR} and {MAX_YEAR}.",
     )
+
+
+def can_see_drafts(user) -> bool:
+    return bool(user and user.has_perm("deals.view_deal"))
+
+
+class DealQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DealQuerySet":
+        """Anonymous and unprivileged callers see reviewed deals only; curators see drafts too. A queryset method,
+        so records that list deals (an actor's, through `deals_supplied`) apply the rule without importing deals."""
+        return self if can_see_drafts(user) else self.filter(review_status=ReviewStatus.REVIEWED)
 
 
 class Deal(UidModel):
@@ -134,6 +145,7 @@ class Deal(UidModel):
         "curator, and a re-import keeps it.",
     )
 
+    objects = UidManager.from_queryset(DealQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

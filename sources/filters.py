@@ -1,22 +1,17 @@
-"""Filters for sources and citations."""
+"""Filters for sources, and the look-up of sources by id that other filters share."""
 
 import django_filters
 
-from actors.filters import actor_ref_filter
-from core.api.filters import ListFilter, OrderingFilter, SearchFilter, choice_list_filter, lookup_resolver, range_form
+from core.api.filters import OrderingFilter, SearchFilter, choice_list_filter, range_form
 from core.selectors import id_rows
-from deals.filters import source_rows
-from systems.filters import system_ref_filter
 
 from . import selectors
-from .choices import Hedge, SourceKind, Stance
-from .models import Citation, Source
+from .choices import SourceKind
+from .models import Source
 
 
-def deal_rows(values):
-    from deals.models import Deal
-
-    return id_rows(Deal.objects.all(), values)
+def source_rows(values):
+    return id_rows(Source.objects.all(), values)
 
 
 class SourceFilterSet(django_filters.FilterSet):
@@ -40,31 +35,3 @@ class SourceFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return selectors.source_search(queryset, value)
-
-
-class CitationFilterSet(django_filters.FilterSet):
-    source = ListFilter(
-        field_name="source_id",
-        resolve=lookup_resolver(source_rows),
-        hint="use a source id.",
-        help_text="Citations from these sources (ids); any of several.",
-    )
-    deal = ListFilter(
-        field_name="deal_id",
-        resolve=lookup_resolver(deal_rows),
-        hint="use a deal id.",
-        help_text="Citations of these deals (ids); any of several.",
-    )
-    actor = actor_ref_filter("actor_id", "Citations of facts about these actors.")
-    system = system_ref_filter("system_id", "Citations of facts about these systems.")
-    stance = choice_list_filter(Stance.choices, field_name="stance", help_text="`supports` or `contradicts`.")
-    hedge = choice_list_filter(Hedge.choices, field_name="hedge", help_text="How firmly the source says it.")
-    q = SearchFilter(method="search", help_text="Text in the quote, its hedging words or the note.")
-    ordering = OrderingFilter(fields=["id", "updated"])
-
-    class Meta:
-        model = Citation
-        fields = []
-
-    def search(self, queryset, name, value):
-        return selectors.citation_search(queryset, value)

@@ -160,13 +160,22 @@ class TestSourceEndpoint(ReadEndpointContract):
     def make_many(self, n):
         return make_sources(n)
 
-    def test_detail_lists_the_records_it_supports(self, client):
+    def test_detail_links_to_the_records_it_supports(self, client):
         article = Source.objects.get(title="Iran looks to the Balkan market for drone sales")
         body = client.get(f"{BASE}/sources/{article.pk}/").json()
         assert body["text"].startswith("Serbia and Armenia are reportedly interested")
-        targets = [c["deal"]["system"]["slug"] for c in body["citations"] if c["deal"]]
+        assert body["citations_url"] == f"http://testserver{BASE}/citations/?source={article.pk}"
+        citations = client.get(body["citations_url"], {"page_size": 500}).json()["results"]
+        targets = [c["deal"]["system"]["slug"] for c in citations if c["deal"]]
         assert {"mig-29", "pantsir-s1", "ch-92", "anti-aircraft-missiles"} <= set(targets)
-        assert any(c["actor"] and c["actor"]["slug"] == "irgc" for c in body["citations"])
+        assert any(c["actor"] and c["actor"]["slug"] == "irgc" for c in citations)
+
+    def test_detail_stays_small_however_many_citations_quote_it(self, client):
+        dataset = make_citations(300)[0].source
+        assert len(client.get(f"{BASE}/sources/{dataset.pk}/").content) < 2_000
+        page = client.get(f"{BASE}/citations/", {"source": dataset.pk}).json()
+        assert page["count"] == Citation.objects.filter(source=dataset).count() > 300
+        assert len(page["results"]) == 50 and page["next"]
 
     @pytest.mark.parametrize(
         "params, expected",

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from actors.models import Actor, ActorAlias
+from citations.services import citation_create
 from deals.models import Deal, Delivery
 from sources.models import Citation, Source
-from sources.services import citation_create
 from systems.models import Category, System, SystemAlias
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,6 @@ from rest_framework import serializers
 from actors import services
 from actors.models import Actor, ActorAlias
 from core.api.fields import StrictSerializerMixin
-from deals.selectors import deals_visible_to
 
 from .brief import ActorBriefSerializer, actor_ref
 
@@ -62,10 +61,10 @@ class ActorDetailSerializer(ActorSerializer):
         }
     )
     def get_deal_counts(self, actor):
-        deals = deals_visible_to(self.context["request"].user)
+        user = self.context["request"].user
         return {
-            "as_supplier": deals.filter(supplier=actor).count(),
-            "as_recipient": deals.filter(recipient=actor).count(),
+            "as_supplier": actor.deals_supplied.visible_to(user).count(),
+            "as_recipient": actor.deals_received.visible_to(user).count(),
         }
 
 

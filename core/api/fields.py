@@ -1,8 +1,13 @@
-"""Relation fields for writes: a related record may be named by id or by slug (actors also by ISO code)."""
+"""Relation fields: for writes, a related record named by id or by slug (actors also by ISO code); for reads, a
+link to a record's related list."""
+
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from core.text import as_id
 
@@ -58,3 +63,17 @@ class StrictSerializerMixin:
                     }
                 )
         return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ListLinkField(serializers.Field):
+    """The URL of another resource's list filtered to this record (a source's citations): a link to a paged list
+    where an embedded one would grow without bound."""
+
+    def __init__(self, *, view_name: str, filter_name: str, **kwargs):
+        self.view_name, self.filter_name = view_name, filter_name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        url = reverse(self.view_name, request=self.context.get("request"), format=self.context.get("format"))
+        return f"{url}?{urlencode({self.filter_name: instance.pk})}"

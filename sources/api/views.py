@@ -1,23 +1,14 @@
-"""Source and citation endpoints."""
-
-from django.core.exceptions import ValidationError
-from rest_framework import exceptions
+"""Source endpoints."""
 
 from core.api.views import CurationViewSet
 
-from .. import selectors, services
-from ..filters import CitationFilterSet, SourceFilterSet
-from .serializers import (
-    CitationSerializer,
-    CitationWriteSerializer,
-    SourceDetailSerializer,
-    SourceSerializer,
-    SourceWriteSerializer,
-)
+from .. import selectors
+from ..filters import SourceFilterSet
+from .serializers import SourceDetailSerializer, SourceSerializer, SourceWriteSerializer
 
 
 class SourceViewSet(CurationViewSet):
-    """News articles and dataset releases; a source's detail lists the records it bears on."""
+    """News articles and dataset releases; a source's detail links to the citations that quote it."""
 
     serializer_class = SourceSerializer
     detail_serializer_class = SourceDetailSerializer
@@ -25,29 +16,4 @@ class SourceViewSet(CurationViewSet):
     filterset_class = SourceFilterSet
 
     def get_queryset(self):
-        return selectors.source_list() if self.action == "list" else selectors.source_detail(self.request.user)
-
-
-class EvidenceNeeded(exceptions.APIException):
-    """A DELETE the request cannot fix: the citation is well addressed, but the state of its deal forbids it,
-    as with a record others still depend on (also a 409)."""
-
-    status_code = 409
-    default_code = "evidence_needed"
-
-
-class CitationViewSet(CurationViewSet):
-    """Verbatim quotes tying a source to a deal, an actor or a system."""
-
-    serializer_class = CitationSerializer
-    write_serializer_class = CitationWriteSerializer
-    filterset_class = CitationFilterSet
-
-    def get_queryset(self):
-        return selectors.citation_list(self.request.user)
-
-    def perform_destroy(self, instance):
-        try:
-            services.citation_delete(citation=instance)
-        except ValidationError as error:
-            raise EvidenceNeeded(" ".join(error.messages)) from error
+        return selectors.source_list() if self.action == "list" else selectors.source_detail()

@@ -1,6 +1,7 @@
 """Absolute URLs for a page of representations: each route reversed once per request, then filled in by string."""
 
 import re
+from urllib.parse import urlencode
 
 from django.urls import get_script_prefix
 from rest_framework.reverse import reverse
@@ -65,6 +66,11 @@ class Links:
             return found
 
         return url
+
+    def list_link(self, view_name, filter_name):
+        """A function from a record's key to its related list's URL (core.api.fields.ListLinkField)."""
+        base = reverse(view_name, request=self.request, format=self.format)
+        return lambda key: f"{base}?{urlencode({filter_name: key})}"
 
 
 def links_for(request, format) -> Links:
