@@ -20,10 +20,11 @@ from django.db.models.expressions import Col
 from rest_framework import relations, serializers
 from rest_framework.reverse import reverse
 
+from core.api.fields import ListLinkField
 from core.db import key_query, prepared_cursor
 
 from .links import Links
-from .values import converter_for, current_zone, holds_representation, moment, plain_moment, same
+from .values import converter_for, current_zone, faster_converter, holds_representation, moment, plain_moment, same
 
 COMPILE = object()
 
@@ -88,6 +89,7 @@ class Select:
                 expression, value = Col(alias, field), f"r[{position}]"
                 converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
                 for number, converter in enumerate(converters):
+                    converter = faster_converter(converter, expression, connection)
                     name = f"c{position}_{number}"
                     namespace[name], namespace[f"e{name}"] = converter, expression
                     value = f"{name}({value}, e{name}, connection)"
@@ -183,6 +185,11 @@ class Plan:
     def _field(self, field, select: Select, path: tuple, model, var: str, *, top: bool) -> str:
         if isinstance(field, relations.HyperlinkedIdentityField):
             return self._hyperlink(field, select, path, model, var)
+        if type(field) is ListLinkField:
+            position = select.column(path, model._meta.pk)
+            name = f"u{len(self.preamble)}"
+            self.preamble.append(f"{name} = links.list_link({field.view_name!r}, {field.filter_name!r})")
+            return f"{name}({var}[{position}])"
         if isinstance(field, serializers.SerializerMethodField):
             raise NotCompilable(f"method field {field.field_name}")
         if len(field.source_attrs) != 1:

@@ -1,9 +1,14 @@
 """What each DRF field class writes for a non-null value read from the database, without the field's per-call
 overhead; `same` where the value already is what the field would write."""
 
+import re
+from datetime import datetime
 from decimal import Decimal
 
+import orjson
 from django.conf import settings
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from django.db.models import JSONField
 from django.utils import timezone
 from rest_framework import fields
 from rest_framework.settings import api_settings
@@ -104,3 +109,40 @@ def converter_for(field):
     if kind is fields.DecimalField:
         return decimal_writer(field)
     return field.to_representation
+
+
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def faster_converter(converter, expression, connection):
+    """An equivalent of one of the ORM's per-column converters that costs less per value, or the converter itself.
+    Each hands anything unusual back to the ORM's own. JSON and SQLite's datetimes were a sixth of a deal page."""
+    function = getattr(converter, "__func__", None)
+    if function is JSONField.from_db_value and expression.output_field.decoder is None:
+
+        def from_json(value, expression, connection):
+            # orjson reads an integer past 64 bits as a float, and refuses NaN: those go to the standard library.
+            if type(value) is str and not _LONG_DIGITS.search(value):
+                try:
+                    return orjson.loads(value)
+                except orjson.JSONDecodeError:
+                    pass
+            return converter(value, expression, connection)
+
+        return from_json
+    if function is SQLiteOperations.convert_datetimefield_value and settings.USE_TZ:
+        zone = connection.timezone
+
+        def from_text(value, expression, connection):
+            # What the ORM does (fromisoformat, then the connection's zone on a naive value), without its layers.
+            if type(value) is str:
+                try:
+                    parsed = datetime.fromisoformat(value)
+                except ValueError:
+                    parsed = None
+                if parsed is not None and parsed.tzinfo is None:
+                    return parsed.replace(tzinfo=zone)
+            return converter(value, expression, connection)
+
+        return from_text
+    return converter
