@@ -293,6 +293,41 @@ def test_moments_are_written_as_drf_writes_them(zone, when):
         assert values.moment(value, values.current_zone(), field) == field.to_representation(value)
 
 
+@pytest.mark.parametrize(
+    ("accept", "query"),
+    [
+        (None, {}),
+        ("*/*", {}),
+        ("application/json", {}),
+        ("application/json; indent=2", {}),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", {}),
+        ("*/*", {"format": "api"}),
+        ("application/json", {"format": "json"}),
+        ("text/csv", {}),
+    ],
+)
+def test_negotiation_chooses_as_drf_does(accept, query):
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+    from rest_framework.test import APIRequestFactory
+
+    from core.api.negotiation import PlainJSONFirstNegotiation
+
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    request = Request(APIRequestFactory().get("/api/v1/deals/", query, **headers))
+    renderers = [renderer() for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
+
+    def choice(negotiation):
+        try:
+            renderer, media_type = negotiation.select_renderer(request, renderers)
+        except Exception as error:  # a 406, which both must raise alike
+            return type(error)
+        return type(renderer), media_type
+
+    assert choice(PlainJSONFirstNegotiation()) == choice(DefaultContentNegotiation())
+
+
 SAME_SHAPES = [
     ("recipient=serbia&kind=purchase&year_from=2021&year_to=2022", "recipient=PL&kind=aid&year_from=1990&year_to=2030"),
     ("party=serbia,russia&page_size=5", "party=poland,FR&page_size=5&page=2"),
