@@ -328,6 +328,31 @@ def test_negotiation_chooses_as_drf_does(accept, query):
     assert choice(PlainJSONFirstNegotiation()) == choice(DefaultContentNegotiation())
 
 
+def test_properties_are_asked_as_drf_asks_them(monkeypatch):
+    from rest_framework.test import APIRequestFactory
+
+    from core.api.representations.links import Links
+
+    # One property declares the columns it reads (System.label); one does not, and is asked of a whole model.
+    monkeypatch.setattr(System, "shouted", property(lambda system: system.name.upper() or None), raising=False)
+
+    class WithProperties(serializers.ModelSerializer):
+        label = serializers.CharField(read_only=True)
+        shouted = serializers.CharField(read_only=True)
+
+        class Meta:
+            model = System
+            fields = ["id", "label", "shouted"]
+
+    plan = representations.plan_for(WithProperties)
+    assert plan is not None, representations.not_compiled.get(WithProperties)
+    request = APIRequestFactory().get("/api/v1/systems/")
+    systems = System.objects.order_by("id")[:30]
+    compiled = plan.represent(systems, Links(request, None))
+    assert compiled == [WithProperties(system).data for system in systems]
+    assert any(row["shouted"] for row in compiled)
+
+
 SAME_SHAPES = [
     ("recipient=serbia&kind=purchase&year_from=2021&year_to=2022", "recipient=PL&kind=aid&year_from=1990&year_to=2030"),
     ("party=serbia,russia&page_size=5", "party=poland,FR&page_size=5&page=2"),
