@@ -282,6 +282,24 @@ def test_faster_sqlite_datetime_converter_reads_as_the_orm_does(value):
     assert found == expected and found.utcoffset() == expected.utcoffset()
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["82c50ce7fcda5a8d8754d8b632157626", "82C50CE7FCDA5A8D8754D8B632157626", "82c50ce7-fcda-5a8d-8754-d8b632157626"],
+)
+def test_uuids_read_as_text_are_what_str_makes_of_the_orms(text):
+    from django.db import connection
+    from django.db.models.expressions import Col
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite stores UUIDs as text; PostgreSQL's driver hands back UUID objects")
+    expression = Col(Deal._meta.db_table, Deal._meta.get_field("uid"))
+    (orm,) = connection.ops.get_db_converters(expression)
+    as_text = values.faster_converter(orm, expression, connection, as_text=True)
+    assert values.faster_converter(orm, expression, connection) is orm
+    assert as_text(text, expression, connection) == str(orm(text, expression, connection))
+    assert as_text(None, expression, connection) is None
+
+
 @pytest.mark.parametrize("zone", ["UTC", "Europe/London", "Europe/Paris"])
 @pytest.mark.parametrize("when", [(2025, 1, 15, 12, 0, 0, 0), (2025, 7, 15, 23, 59, 59, 123456)])
 def test_moments_are_written_as_drf_writes_them(zone, when):

@@ -44,6 +44,8 @@ class Select:
         self.joins: list[str] = []
         self.columns: list[tuple[str, object]] = []
         self.positions: dict = {}
+        # Columns whose every reader writes them with str(): a converter may hand back their text form instead.
+        self.text_only: dict[int, bool] = {}
         self._converters: dict = {}
         self._sql = None
 
@@ -62,14 +64,17 @@ class Select:
             found = self.aliases[path] = (alias, target, outer)
         return found
 
-    def column(self, path: tuple, field) -> int:
-        """The position of the field's column (of the model at `path`) in each row."""
+    def column(self, path: tuple, field, *, as_text: bool = False) -> int:
+        """The position of the field's column (of the model at `path`) in each row; `as_text` when this reader
+        writes the value with str()."""
         key = (path, field.column)
         if key not in self.positions:
             alias = self.table(path)[0]
             self.positions[key] = len(self.columns)
             self.columns.append((alias, field))
-        return self.positions[key]
+        position = self.positions[key]
+        self.text_only[position] = self.text_only.get(position, True) and as_text
+        return position
 
     def sql(self) -> str:
         """The SELECT, written once its columns are all known (a plan adds none after it is compiled)."""
@@ -89,7 +94,7 @@ class Select:
                 expression, value = Col(alias, field), f"r[{position}]"
                 converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
                 for number, converter in enumerate(converters):
-                    converter = faster_converter(converter, expression, connection)
+                    converter = faster_converter(converter, expression, connection, self.text_only[position])
                     name = f"c{position}_{number}"
                     namespace[name], namespace[f"e{name}"] = converter, expression
                     value = f"{name}({value}, e{name}, connection)"
@@ -218,7 +223,7 @@ class Plan:
         except FieldDoesNotExist:
             column = None
         if column is not None and column.concrete and not column.is_relation:
-            value = f"{var}[{select.column(path, column)}]"
+            value = f"{var}[{select.column(path, column, as_text=convert is str)}]"
             if convert is same and holds_representation(field, column):
                 return value
             if plain_moment(field):
