@@ -48,8 +48,8 @@ def moment(value, zone, field):
     offset = value.utcoffset()
     if zone is None or offset is None:
         return field.to_representation(value)
-    if zone is UTC and not offset:  # the same text astimezone() gives, without converting
-        return value.replace(tzinfo=None).isoformat() + "Z"
+    if zone is UTC and not offset:  # the text astimezone() would give: this one ends in +00:00 already
+        return value.isoformat()[:-6] + "Z"
     text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
