@@ -51,10 +51,21 @@ def spreadsheet_unquoted(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
-def spreadsheet_safe_sql(sql: str) -> str:
-    """spreadsheet_safe in SQL; `sql` appears twice, so its parameters are passed twice. NULL stays NULL."""
-    starts = ", ".join(f"chr({ord(start)})" for start in FORMULA_STARTS)
-    return f"CASE WHEN left(ltrim({sql}, ''''), 1) IN ({starts}) THEN '''' ELSE '' END || {sql}"
+QUOTE_SQL = "''''"  # a single quote, as an SQL literal
+
+
+def spreadsheet_safe_sql(sql: str) -> tuple[str, int]:
+    """spreadsheet_safe in SQL, and how many times `sql` (so its parameters) appears in it; NULL stays NULL. A simple
+    CASE on ascii() reads the cell's first character once, without copying the text: a cell costs two evaluations
+    of `sql`, where left() and ltrim() in a searched CASE slowed COPY by a third."""
+    codes = [str(ord(start)) for start in FORMULA_STARTS]
+    quote = str(ord("'"))
+    template = (
+        f"CASE ascii({{x}}) {' '.join(f'WHEN {code} THEN {QUOTE_SQL}' for code in codes)} "
+        f"WHEN {quote} THEN CASE WHEN ascii(ltrim({{x}}, {QUOTE_SQL})) IN ({', '.join(codes)}) THEN {QUOTE_SQL} "
+        "ELSE '' END ELSE '' END || {x}"
+    )
+    return template.replace("{x}", sql), template.count("{x}")
 
 
 @dataclass(frozen=True)

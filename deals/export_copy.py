@@ -44,10 +44,12 @@ def _select() -> tuple[str, list]:
     cells, params = [], []
     for index, column in enumerate(COLUMNS):
         # An aggregate is made safe where the outer select reads it, so it is neither computed nor bound twice.
-        cell = f"m{list(MANY).index(column.over)}.c{index}" if column.over else column.sql
-        cells.append(spreadsheet_safe_sql(cell) if column.is_text else cell)
+        cell, times = f"m{list(MANY).index(column.over)}.c{index}" if column.over else column.sql, 1
+        if column.is_text:
+            cell, times = spreadsheet_safe_sql(cell)
+        cells.append(cell)
         if not column.over:
-            params.extend(column.params * (2 if column.is_text else 1))
+            params.extend(column.params * times)
     joins = []
     # One lateral subquery per relation, so the columns over a deal's deliveries share one index scan.
     for number, (relation, rows) in enumerate(MANY.items()):
