@@ -4,11 +4,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from actors.api.views import ActorViewSet
+from core.api.root import ApiRootView
 from deals.api.views import DealViewSet, deal_export_view
 from sources.api.views import CitationViewSet, SourceViewSet
 from systems.api.views import SystemViewSet
 
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 router.register("actors", ActorViewSet, basename="actor")
 router.register("systems", SystemViewSet, basename="system")
 router.register("deals", DealViewSet, basename="deal")
