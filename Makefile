@@ -3,19 +3,28 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: serving needs only [project] dependencies; tests and lint add the `dev` extra on top.
+SERVE_STAMP := $(VENV)/.installed-serve
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run serve migrate seed lint test test-sqlite test-postgres backup restore bench clean
+.PHONY: install install-serve run serve migrate seed lint test test-sqlite test-postgres backup restore bench clean
 
-$(STAMP): pyproject.toml
+$(SERVE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(SERVE_STAMP)
+
+$(DEV_STAMP): $(SERVE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV_STAMP)
 
-install: $(STAMP)
+# What `make run`, `serve`, `backup`, `restore` and `bench` need; `make install` is a whole development setup.
+install-serve: $(SERVE_STAMP)
 
-migrate: install
+install: $(DEV_STAMP)
+
+migrate: install-serve
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -29,7 +38,7 @@ run: seed
 # PRODUCTION defaults on here and the target sets no secret itself; `PRODUCTION=false make serve` is the local trial.
 # The key is checked before migrate touches anything, so a missing one is a message rather than a traceback.
 serve: export PRODUCTION ?= true
-serve: install
+serve: install-serve
 	@case "$$(printf %s "$$PRODUCTION" | tr A-Z a-z)" in \
 	  true|on|ok|y|yes|1) test -n "$${SECRET_KEY:-}" || { \
 	    echo "make serve: PRODUCTION is on but SECRET_KEY is not set. Export a long random key (docs/deploy.md)," >&2; \
@@ -41,7 +50,7 @@ serve: install
 	PORT=$(PORT) exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
 
 # Every record, its history and the accounts, to backups/ (or FILE=...); restore loads one into an empty database.
-backup: install
+backup: install-serve
 	$(BIN)/python manage.py backup $(FILE)
 
 restore: migrate
@@ -54,7 +63,7 @@ restore: migrate
 # postgres://postgres@127.0.0.1:5432/dealgraph_bench), its own SQLite file under bench/.data/ and Datasette's
 # virtualenv in bench/.venv-datasette; wrk comes from Debian.
 # `make bench BENCH_CASES=sqlite` runs the Datasette comparison alone, BENCH_CASES=postgres the floor's.
-bench: install
+bench: install-serve
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 

@@ -5,11 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from actors.api.views import ActorViewSet
 from citations.api.views import CitationViewSet
+from core.api.root import ApiRootView
 from deals.api.views import DealViewSet, deal_export_view
 from sources.api.views import SourceViewSet
 from systems.api.views import SystemViewSet
 
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 router.register("actors", ActorViewSet, basename="actor")
 router.register("systems", SystemViewSet, basename="system")
 router.register("deals", DealViewSet, basename="deal")

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from core.notice import DATA_NOTICE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -194,6 +196,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "An open registry of international arms-transfer deals in which every fact carries its evidence. "
         "Filter deals by party, system, category, kind, stage and years; every deal carries its quotes and sources."
+        "\n\n" + DATA_NOTICE
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

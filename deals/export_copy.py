@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from core.db import key_query
 
-from .export import COLUMNS, FROM, HEADER, MANY
+from .export import COLUMNS, FROM, HEADER, MANY, spreadsheet_safe_sql
 
 # One socket write per 1,000 rows: a write per row cost 9 µs a row locally, half of a row's 17 µs at 57,208 rows/s.
 ROWS_PER_CHUNK = 1000
@@ -43,8 +43,13 @@ def _select() -> tuple[str, list]:
     """The statement's select list and FROM clause, from COLUMNS, with their parameters in placeholder order."""
     cells, params = [], []
     for index, column in enumerate(COLUMNS):
-        cells.append(f"m{list(MANY).index(column.over)}.c{index}" if column.over else column.sql)
-        params.extend(() if column.over else column.params)
+        # An aggregate is made safe where the outer select reads it, so it is neither computed nor bound twice.
+        cell, times = f"m{list(MANY).index(column.over)}.c{index}" if column.over else column.sql, 1
+        if column.is_text:
+            cell, times = spreadsheet_safe_sql(cell)
+        cells.append(cell)
+        if not column.over:
+            params.extend(column.params * times)
     joins = []
     # One lateral subquery per relation, so the columns over a deal's deliveries share one index scan.
     for number, (relation, rows) in enumerate(MANY.items()):

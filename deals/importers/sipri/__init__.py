@@ -2,5 +2,6 @@
 
 from .importer import ImportReport, import_release
 from .reader import CLASSIC, PER_YEAR, FormatError
+from .resolve import MissingReferenceData
 
-__all__ = ["CLASSIC", "PER_YEAR", "FormatError", "ImportReport", "import_release"]
+__all__ = ["CLASSIC", "PER_YEAR", "FormatError", "ImportReport", "MissingReferenceData", "import_release"]

@@ -36,6 +36,8 @@ RULES = [
 ]
 COMPILED = [(re.compile(pattern), slug) for pattern, slug in RULES]
 FALLBACK = "other"
+# Every slug the rules above can answer: the categories an import needs to find in the database.
+SLUGS = frozenset({FALLBACK, *EXCEPTIONS.values(), *(slug for _, slug in RULES)})
 
 
 def category_for_description(description: str) -> str:

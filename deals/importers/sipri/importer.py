@@ -13,7 +13,7 @@ from sources.models import Citation, Source
 from ...models import Deal
 from ...services import deals_require_support
 from .reader import DEALGRAPH, Release, read_release
-from .resolve import Resolver, clean_designation
+from .resolve import Resolver, clean_designation, require_reference_data
 from .rows import SipriDeal, release_deals
 from .stored import DEALGRAPH_PUBLISHER, SIPRI_PUBLISHER, load_stored, match, match_renamed
 from .writer import Writer
@@ -120,7 +120,9 @@ def import_release(
     release_date: date | None = None,
     progress=_quiet,
 ) -> ImportReport:
-    """Import one file; raises FormatError (before writing anything) when it is not a readable register."""
+    """Import one file; raises FormatError (before writing anything) when it is not a readable register, and
+    MissingReferenceData when the database has not been seeded with the vocabulary the import maps onto."""
+    require_reference_data()
     progress("reading", 0, 1)
     release = read_release(path, release_date=release_date)
     deals, skipped = release_deals(release)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from core.text import squash_whitespace
 
+from ...export import spreadsheet_unquoted
+
 CLASSIC = "classic"
 PER_YEAR = "per_year"
 # Dealgraph's /api/v1/deals/export.csv: classic-style columns plus what a round trip needs.
@@ -129,6 +131,9 @@ def read_release(path: Path | str, *, release_date: date | None = None) -> Relea
         generated_precision=precision,
     )
     _read_rows(release, lines[header_index + 1 :], first_line=header_index + 2, semicolons=semicolons)
+    if layout == DEALGRAPH:
+        for row in release.rows:
+            row.cells = [spreadsheet_unquoted(cell) for cell in row.cells]
     return release
 
 

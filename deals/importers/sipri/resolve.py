@@ -10,7 +10,7 @@ from actors.models import Actor, ActorAlias
 from systems.choices import SystemAliasKind
 from systems.models import Category, System, SystemAlias
 
-from .categories import FALLBACK, category_for_description
+from .categories import FALLBACK, SLUGS, category_for_description
 
 UNKNOWN_ACTOR = "unknown"
 UNKNOWN_NAME = re.compile(r"^unknown (supplier|recipient)\(s\)$", re.IGNORECASE)
@@ -47,6 +47,27 @@ def _unique_slug(base: str, taken: set[str], fallback: str) -> str:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
+
+
+class MissingReferenceData(Exception):
+    """The database lacks the vocabulary SIPRI's names are mapped onto; nothing is imported."""
+
+
+def require_reference_data() -> None:
+    """Refuse, in one line saying what to run, a database that was migrated but never seeded: without SIPRI's
+    categories no system can be filed, and without the states every row names an unknown actor."""
+    missing = []
+    found = set(Category.objects.filter(slug__in=SLUGS).values_list("slug", flat=True))
+    if not found:
+        missing.append("SIPRI's armament categories")
+    elif gone := sorted(SLUGS - found):
+        missing.append(f"SIPRI's armament categor{'y' if len(gone) == 1 else 'ies'} {', '.join(gone)}")
+    if not Actor.objects.filter(kind=ActorKind.STATE).exists():
+        missing.append("the states and SIPRI's names for them")
+    if missing:
+        raise MissingReferenceData(
+            f"This database lacks {' and '.join(missing)}: run `manage.py seed` first, then import again."
+        )
 
 
 class Resolver:

@@ -7,7 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from deals.importers.sipri import FormatError, import_release
+from deals.importers.sipri import FormatError, MissingReferenceData, import_release
 
 SKIPPED_SHOWN = 50
 
@@ -82,6 +82,10 @@ class Command(BaseCommand):
                     release_date=release_date,
                     progress=progress,
                 )
+            except MissingReferenceData as error:
+                progress.clear()
+                # The database, not the file, is what is missing something: no other file would fare better.
+                raise CommandError(str(error)) from None
             except (FormatError, OSError) as error:
                 progress.clear()
                 failures.append(path)
