@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from core import response_cache
 from core.loading import record_apps
@@ -41,10 +41,16 @@ def default_path(now) -> Path:
 
 def backup(path: Path) -> None:
     """Write the database to `path`, atomically: a failed backup leaves no file under that name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = path.resolve()
+    if path.is_dir():
+        raise CommandError(f"{path} is a directory: name the backup file.")
+    if _is_the_database(path):
+        raise CommandError(f"{path} is this instance's database: name another file.")
+    _connect()
     partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
         if connection.vendor == "postgresql":
             _pg_backup(partial)
         elif connection.vendor == "sqlite":
@@ -54,8 +60,23 @@ def backup(path: Path) -> None:
         # The file holds password hashes and everything curators wrote: for its owner only.
         partial.chmod(0o600)
         partial.replace(path)
+    except OSError as error:
+        raise CommandError(f"The backup failed: {error.strerror or error}: {error.filename or path}.") from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _connect() -> None:
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        raise CommandError(f"Cannot connect to the database: {lines[0].strip()}") from None
+
+
+def _is_the_database(path: Path) -> bool:
+    name = connection.settings_dict["NAME"]
+    return connection.vendor == "sqlite" and not connection.is_in_memory_db() and Path(name).resolve() == path
 
 
 def restore(path: Path) -> None:
@@ -63,7 +84,11 @@ def restore(path: Path) -> None:
     checked. Any refusal or failure leaves the database empty and migrated."""
     if connection.vendor not in ("postgresql", "sqlite"):
         raise CommandError(f"Backups support PostgreSQL and SQLite, not {connection.vendor}.")
+    path = path.resolve()
+    _connect()
     kind = file_kind(path)
+    if _is_the_database(path):
+        raise CommandError(f"{path} is this instance's database: restore from a backup file.")
     if kind != connection.vendor:
         raise CommandError(_wrong_kind(path, kind))
     if kind == "postgresql":
@@ -267,8 +292,9 @@ def _pg_restore(path: Path, pg_restore: str, toc: list[str]) -> None:
 
 def _sqlite_backup(partial: Path) -> None:
     connection.ensure_connection()
-    copy = sqlite3.connect(partial)
+    copy = None
     try:
+        copy = sqlite3.connect(partial)
         # One step: a consistent snapshot, in constant memory (SQLite copies page by page).
         connection.connection.backup(copy)
         # A single self-contained file; the deletions below go to a journal that is discarded.
@@ -285,7 +311,8 @@ def _sqlite_backup(partial: Path) -> None:
     except sqlite3.Error as error:
         raise CommandError(f"The backup failed: {error}.") from None
     finally:
-        copy.close()
+        if copy is not None:
+            copy.close()
 
 
 def _sqlite_open(path: Path) -> sqlite3.Connection:
