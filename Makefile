@@ -49,12 +49,13 @@ serve: install-serve
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	PORT=$(PORT) exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
 
-# Every record, its history and the accounts, to backups/ (or FILE=...); restore loads one into an empty database.
+# The whole database, in its own format (pg_dump archive, or SQLite file), to backups/ (or FILE=...); restore loads one
+# into an empty database (docs/deploy.md, Backups). PostgreSQL needs pg_dump/pg_restore of the server's major version.
 backup: install-serve
 	$(BIN)/python manage.py backup $(FILE)
 
 restore: migrate
-	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/dealgraph-....json.gz" >&2; exit 1; }
+	@test -n "$(FILE)" || { echo "make restore: name the backup, e.g. make restore FILE=backups/dealgraph-....dump" >&2; exit 1; }
 	$(BIN)/python manage.py restore $(FILE)
 
 # One million deals, served by gunicorn on loopback: on PostgreSQL each case measured against a bare floor app, on

@@ -1,26 +1,26 @@
-"""Write every record, its history, and the accounts that made it, to one file that `restore` reads back."""
+"""Write the whole database (records, history, accounts; never a usable API token or session) to one file."""
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Domain apps carry their history tables with them; accounts are kept so history still names its authors.
-BACKUP_APPS = ["auth.group", "auth.user", "authtoken.token", "actors", "systems", "deals", "sources"]
+from core import backups
 
 
 class Command(BaseCommand):
     help = (
-        "Dump all records and their full history (plus users, groups and API tokens: keep the file private) "
-        "as JSON; a .gz, .bz2 or .xz name compresses it."
+        "Back up the whole database in its own format, in constant memory: a pg_dump archive on PostgreSQL (needs "
+        "pg_dump of the server's major version), a SQLite database file on SQLite. It holds accounts and password "
+        "hashes, so keep it private; plain-text API tokens and sessions are left out."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="Output path; default backups/dealgraph-<UTC time>.json.gz")
+        parser.add_argument(
+            "file", nargs="?", help="Output path; default backups/dealgraph-<UTC time>.dump (.sqlite3 on SQLite)"
+        )
 
     def handle(self, *args, file=None, **options):
-        path = Path(file or f"backups/dealgraph-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json.gz")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        call_command("dumpdata", *BACKUP_APPS, natural_foreign=True, output=str(path), verbosity=0)
+        path = Path(file) if file else backups.default_path(datetime.now(UTC))
+        backups.backup(path)
         self.stdout.write(str(path))

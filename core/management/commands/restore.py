@@ -1,40 +1,21 @@
-"""Load a `backup` file into an empty, migrated database, in one transaction."""
+"""Load a `backup` file into an empty database, then check the records as the services would have."""
 
-from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from pathlib import Path
 
-from core.loading import record_apps
+from django.core.management.base import BaseCommand
+
+from core import backups
 
 
 class Command(BaseCommand):
-    help = "Restore a file written by `manage.py backup` into an empty database (run `migrate` first)."
+    help = (
+        "Restore a file written by `manage.py backup` on the same kind of database into one that holds no records "
+        "and no accounts, then migrate it. Needs pg_restore of the server's major version on PostgreSQL."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
-        present = sum(
-            model.objects.count()
-            for config in record_apps()
-            for model in config.get_models()
-            if not model.__name__.startswith("Historical")
-        )
-        if present:
-            raise CommandError(
-                f"This database already holds {present} records; restore only into an empty one, "
-                "so nothing is merged or overwritten."
-            )
-        with transaction.atomic():
-            call_command("loaddata", file, verbosity=0)
-            # loaddata writes rows as they are, past every service: the rule is checked once over all of them.
-            try:
-                for config in record_apps():
-                    config.records_loaded()
-            except ValidationError as error:
-                raise CommandError(
-                    f"Nothing was restored: {' '.join(error.messages)} Fix the file (add the citations, or set "
-                    "those deals' review_status to draft) and restore again."
-                ) from error
+        backups.restore(Path(file))
         self.stdout.write(f"Restored {file}.")
