@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from django.conf import settings
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 from django.db.models import JSONField
 from django.utils import timezone
 from rest_framework import fields
@@ -127,7 +126,9 @@ def faster_converter(converter, expression, connection, as_text: bool = False):
     with `as_text`, where every reader writes the value with str(), its text form. Each hands anything unusual back
     to the ORM's own. JSON, SQLite's datetimes and UUIDs were an eighth of a deal page."""
     function = getattr(converter, "__func__", None)
-    if function is SQLiteOperations.convert_uuidfield_value and as_text:
+    # The SQLite backend's own operations, asked of the connection: importing its module directly is circular.
+    sqlite = type(connection.ops) if connection.vendor == "sqlite" else None
+    if sqlite and function is sqlite.convert_uuidfield_value and as_text:
 
         def uuid_text(value, expression, connection):
             # Django stores a UUID's 32 lowercase hex digits; str(UUID(...)) of them is the same digits, dashed.
@@ -149,7 +150,7 @@ def faster_converter(converter, expression, connection, as_text: bool = False):
             return converter(value, expression, connection)
 
         return from_json
-    if function is SQLiteOperations.convert_datetimefield_value and settings.USE_TZ:
+    if sqlite and function is sqlite.convert_datetimefield_value and settings.USE_TZ:
         zone = connection.timezone
 
         def in_zone(value, expression, connection):
