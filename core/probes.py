@@ -90,4 +90,7 @@ class ProbeMiddleware:
             return self.get_response(request)
         response = probe(request)
         response["Cache-Control"] = "no-store"
+        if request.method == "HEAD":
+            # Balancers often probe with HEAD; a body there makes gunicorn warn on every probe.
+            response.content = b""
         return response

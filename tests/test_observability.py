@@ -264,6 +264,16 @@ def test_probes_are_not_throttled_logged_or_cached(client, monkeypatch, json_log
     assert len(json_log()) == 3
 
 
+def test_probes_answer_head_without_a_body(client, rf):
+    # The test client drops HEAD bodies itself, as gunicorn does (with a warning each time): ask the middleware.
+    answer = probes.ProbeMiddleware(lambda request: pytest.fail("a probe reached the app"))
+    for path in ("/healthz", "/readyz", "/metrics"):
+        response = answer(rf.head(path, REMOTE_ADDR="127.0.0.1"))
+        assert response.status_code == 200 and response.content == b"", path
+        assert response["Cache-Control"] == "no-store", path
+        assert client.head(path)["X-Request-ID"], path
+
+
 def test_probes_only_read(client):
     for path in ("/healthz", "/readyz", "/metrics"):
         response = client.post(path)
