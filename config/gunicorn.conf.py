@@ -2,6 +2,8 @@
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 # Loopback only: TLS ends at the proxy in front (docs/deploy.md), which is the only client that should reach us.
 bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -23,10 +25,34 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 
-# Access log to stdout and errors to stderr, for whatever supervises the process to collect; %(M)s is milliseconds.
-accesslog = "-"
+# The app logs one line per request itself (core/logs.py, with its request id and user), so gunicorn's access log
+# is off; gunicorn's own messages (workers starting, timing out) go to stderr.
+accesslog = None
 errorlog = "-"
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+# Metrics from every worker in one scrape (core/metrics.py): each worker writes its counters under this directory,
+# emptied at each start. Set before any worker imports prometheus_client.
+OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="dealgraph-metrics-")
+
+
+def on_starting(server):
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
 
 # The control socket defaults to one path per user in $HOME, which two instances on one host would fight over.
 control_socket_disable = True

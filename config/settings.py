@@ -1,9 +1,11 @@
 """Dealgraph settings: every secret and host comes from the environment; defaults suit local use only."""
 
+import logging
 from pathlib import Path
 
 import environ
 
+from core.logs import logging_config
 from core.notice import DATA_NOTICE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_guid",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -45,9 +48,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Observability, first so that they see every request (docs/deploy.md, "Running it in public"): request metrics,
+    # X-Request-ID, /healthz /readyz /metrics answered before anything else, one log line per request.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_id.request_id_middleware",
+    "core.probes.ProbeMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Django's DEBUG error pages under /api/ become JSON.
+    "core.api.errors.JsonErrorsMiddleware",
     # With DATABASE_REPLICA_URL: which database this request may read from (does nothing without one).
     "core.replicas.ReplicaRoutingMiddleware",
     # ETag on every GET, and 304 for a matching If-None-Match (streamed exports are left alone).
@@ -60,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,7 +147,7 @@ RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=0)
 # Browser clients on these origins may call the API (comma-separated, e.g. https://dash.example.org).
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID"]
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-match", "if-none-match", "user-agent"]
 
 # Production hardening: on with PRODUCTION=true; each switch can still be set on its own.
@@ -222,3 +234,19 @@ SPECTACULAR_SETTINGS = {
         "HedgeEnum": "sources.choices.Hedge",
     },
 }
+
+# --- Observability: logs, request ids, metrics (docs/deploy.md, "Running it in public") ---------------------------
+# One line per request and per exception on stdout: JSON in production, readable text otherwise (`make run`).
+LOG_FORMAT = env("LOG_FORMAT", default="json" if PRODUCTION else "text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+# django-structlog: the request line at the end only; the client address is logged from the socket (core/logs.py)
+# rather than through django-ipware, which believes X-Forwarded-For; the user is logged by name (core/logs.py).
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = None
+# X-Request-ID: kept when valid (core/request_id.py checks it), drawn otherwise; CORS_EXPOSE_HEADERS exposes it.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": False, "EXPOSE_HEADER": False}
+# /metrics beyond loopback: addresses or networks (comma-separated), and/or a bearer token (core/metrics.py).
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")

@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         checks.register(response_cache_needs_a_shared_cache, checks.Tags.caches)
+        # Request log lines (django-structlog's signals) and statement metrics (a signal per new connection).
+        from core import logs, metrics  # noqa: F401
+
+        logs.connect_receivers()
 
 
 def response_cache_needs_a_shared_cache(app_configs, **kwargs):

@@ -17,6 +17,8 @@ from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 
+from core.metrics import RESPONSE_CACHE
+
 log = logging.getLogger(__name__)
 
 GENERATION = "dealgraph:generation"
@@ -104,6 +106,7 @@ def cached_response(request, compute):
         found = cache.get_many([GENERATION, key])
     except Exception:
         log.warning("Response cache unavailable", exc_info=True)
+        RESPONSE_CACHE.labels("unavailable").inc()
         return compute()
     generation = found.get(GENERATION)
     entry = found.get(key)
@@ -113,7 +116,9 @@ def cached_response(request, compute):
         if etag:
             response["ETag"] = etag
         response["X-Cache"] = "hit"
+        RESPONSE_CACHE.labels("hit").inc()
         return response
+    RESPONSE_CACHE.labels("miss").inc()
     response = compute()
     if response.status_code == 200 and not response.streaming:
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import JsonResponse
 from django.views import defaults
+from django_guid import get_guid
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -40,8 +41,38 @@ def not_found(request, exception):
 
 def server_error(request):
     if wants_json(request):
-        return JsonResponse({"detail": "Server error. It has been logged."}, status=500)
+        # The id is the one in the X-Request-ID header and on the logged traceback, for a report to quote.
+        return JsonResponse({"detail": "Server error. It has been logged.", "request_id": get_guid()}, status=500)
     return defaults.server_error(request)
+
+
+JSON_HANDLERS = {400: bad_request, 403: forbidden, 404: not_found}
+
+
+class JsonErrorsMiddleware:
+    """JSON under /api/ whatever DEBUG is: with DEBUG on, Django answers an unknown path and an uncaught exception
+    with its HTML debug pages, which it renders itself, not through the handlers above. Those become the handlers'
+    JSON; the traceback is in the log (the console, with `make run`). DRF's own answers are left alone, including its
+    browsable HTML ones."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and wants_json(request)
+            and not isinstance(response, Response)
+            and "json" not in response.get("Content-Type", "")
+        ):
+            status = response.status_code
+            if status >= 500:
+                return server_error(request)
+            if status in JSON_HANDLERS:
+                return JSON_HANDLERS[status](request, None)
+            return JsonResponse({"detail": response.reason_phrase}, status=status)
+        return response
 
 
 MAX_LISTED = 50
@@ -77,4 +108,7 @@ def exception_handler(exc, context):
             },
             status=409,
         )
-    return drf_handler(exc, context)
+    response = drf_handler(exc, context)
+    if response is not None and response.status_code >= 500 and isinstance(response.data, dict):
+        response.data["request_id"] = get_guid()
+    return response
