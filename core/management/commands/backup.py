@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Domain apps carry their history tables with them; accounts are kept so history still names its authors.
-BACKUP_APPS = ["auth.group", "auth.user", "authtoken.token", "actors", "systems", "deals", "sources"]
+BACKUP_APPS = ["auth.group", "auth.user", "accounts.apitoken", "actors", "systems", "deals", "sources"]
 
 
 class Command(BaseCommand):
