@@ -1,14 +1,14 @@
 """Relation fields for writes: a related record may be named by id or by slug (actors also by ISO code)."""
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.text import as_id
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class RefField(serializers.RelatedField):
+    """Its OpenAPI form is `RefFieldSchema` (core/api/schema.py): an id-only reference takes no free text."""
+
     default_error_messages = {
         "unknown": "No {noun} {value!r}: use its {how}.",
         "invalid": "Expected the {noun}'s {how}; got {kind}.",

@@ -1,5 +1,6 @@
 """OpenAPI generation: who may call what, what writes answer, and the error answers every operation can give."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions
 
@@ -79,6 +80,20 @@ def document_errors(result, generator, request, public):
     """The shapes of the error answers that CurationAutoSchema.get_operation refers to."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     return result
+
+
+class RefFieldSchema(OpenApiSerializerFieldExtension):
+    """A reference by id, or by a slug or code where the field takes one; otherwise only digits."""
+
+    target_class = "core.api.fields.RefField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        text = (
+            {"type": "string", "minLength": 1, "maxLength": 200}
+            if self.target.text_lookups
+            else {"type": "string", "pattern": "^[0-9]{1,18}$"}
+        )
+        return {"oneOf": [{"type": "integer"}, text]}
 
 
 class CurationAutoSchema(AutoSchema):
