@@ -195,18 +195,20 @@ def test_plain_tokens_from_before_hashing_keep_working(alice):
     """The migration that moved DRF's plain `authtoken_token` rows into the hashed table, run on such a table."""
     migration = importlib.import_module("accounts.migrations.0002_hash_plain_tokens")
     key = "0123456789abcdef0123456789abcdef01234567"  # DRF's keys: 40 hex characters
+    made = (timezone.now() - timedelta(days=400)).replace(microsecond=0)
     timestamp = "timestamp with time zone" if connection.vendor == "postgresql" else "datetime"
     with connection.cursor() as cursor:
         cursor.execute(
             f'CREATE TABLE authtoken_token ("key" varchar(40) PRIMARY KEY, created {timestamp} NOT NULL, user_id integer NOT NULL)'
         )
-        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", [key, timezone.now(), alice.pk])
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", [key, made, alice.pk])
     from django.apps import apps
 
     migration.hash_plain_tokens(apps, connection.SchemaEditorClass(connection))
     assert "authtoken_token" not in connection.introspection.table_names()
     token = ApiToken.objects.get(user=alice)
-    assert token.name == migration.NAME and token.digest != key and token.expiry is not None
+    assert token.name == migration.NAME and token.digest != key and token.created == made
+    assert timedelta(days=89) < token.expiry - timezone.now() <= timedelta(days=90)
     assert authed(key).get(f"{BASE}/tokens/").status_code == 200
 
 

@@ -23,19 +23,19 @@ def hash_plain_tokens(apps, schema_editor):
         rows = cursor.fetchall()
     ttl = knox_settings.TOKEN_TTL
     expiry = timezone.now() + ttl if ttl else None
-    ApiToken.objects.bulk_create(
-        [
-            ApiToken(
-                digest=hash_token(key),
-                token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
-                user_id=user_id,
-                created=timezone.make_aware(created, UTC) if timezone.is_naive(created) else created,
-                expiry=expiry,
-                name=NAME,
-            )
-            for key, user_id, created in rows
-        ]
-    )
+    for key, user_id, created in rows:
+        token = ApiToken(
+            digest=hash_token(key),
+            token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
+            user_id=user_id,
+            expiry=expiry,
+            name=NAME,
+        )
+        token.save(force_insert=True)
+        # `created` is set on insert whatever it is given; keep when the key was really made.
+        ApiToken.objects.filter(pk=token.pk).update(
+            created=timezone.make_aware(created, UTC) if timezone.is_naive(created) else created
+        )
     schema_editor.execute(f"DROP TABLE {PLAIN_TABLE}")
     schema_editor.execute("DELETE FROM django_migrations WHERE app = %s", ["authtoken"])
     apps.get_model("contenttypes", "ContentType").objects.filter(app_label="authtoken").delete()
