@@ -1,8 +1,9 @@
 """The v1 API: one router for every resource."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from accounts.api.views import ApiTokenViewSet
 from actors.api.views import ActorViewSet
 from citations.api.views import CitationViewSet
 from core.api.root import ApiRootView
@@ -18,7 +19,12 @@ router.register("deals", DealViewSet, basename="deal")
 router.register("sources", SourceViewSet, basename="source")
 router.register("citations", CitationViewSet, basename="citation")
 
+# The caller's own tokens: account management rather than data, so not listed in the API root.
+accounts = SimpleRouter()
+accounts.register("tokens", ApiTokenViewSet, basename="token")
+
 urlpatterns = [
     path("deals/export.csv", deal_export_view, name="deal-export"),
     *router.urls,
+    *accounts.urls,
 ]

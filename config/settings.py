@@ -1,9 +1,11 @@
 """Dealgraph settings: every secret and host comes from the environment; defaults suit local use only."""
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from core.logs import logging_config
 from core.notice import DATA_NOTICE
@@ -30,13 +32,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # knox holds the token code; its own token model is swapped for accounts.ApiToken (named, per client app).
+    "knox",
+    "axes",
     "django_guid",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "core",
+    "accounts",
     "actors",
     "systems",
     "sources",
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -169,6 +176,45 @@ SERIALIZATION_MODULES = {"json": "core.serialization"}
 # The seed fixtures loaded by `manage.py seed`, in the order they depend on each other.
 SEED_FIXTURES = ["categories", "states", "seed_article"]
 
+# --- Running in public: client addresses, tokens, password guessing (docs/deploy.md) ---
+# How many proxies in front append to X-Forwarded-For. 0: the socket's address is the client, and the header is
+# ignored, so nobody can pick their own rate-limit budget. Behind one proxy, 1: the address that proxy appended.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; the secret is shown once, when made.
+# TOKEN_TTL_DAYS: days a new token lasts; 0 or empty: tokens never expire.
+TOKEN_TTL_DAYS = int(env.str("TOKEN_TTL_DAYS", default="90").strip() or 0)
+if TOKEN_TTL_DAYS < 0:
+    raise ImproperlyConfigured("TOKEN_TTL_DAYS must be 0 (never expire) or a number of days.")
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own token table would go unused (and would block flushing the user table); its model is swapped out.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=TOKEN_TTL_DAYS) if TOKEN_TTL_DAYS > 0 else None,
+    # Clients keep sending `Authorization: Token <key>`, as before tokens were hashed.
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": 25,
+}
+
+# Password guessing (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account from one address lock that
+# pair out for LOGIN_COOLOFF_MINUTES; other accounts and addresses are unaffected. Lockouts are logged.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same client address the throttles use (NUM_PROXIES above).
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
+# The lockout log line names the account and the address, so an operator can act on it.
+AXES_SENSITIVE_PARAMETERS = []
+# Failures and lockouts only: no table row per successful login.
+AXES_DISABLE_ACCESS_LOG = True
+# --- end of running in public ---
+
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DealgraphPagination",
     "PAGE_SIZE": 50,
@@ -186,7 +232,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a request without credentials is told how to authenticate (401, not 403).
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ReadOrModelPermission"],
@@ -199,6 +245,7 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/minute") or None,
         "user": env("THROTTLE_USER", default="1200/minute") or None,
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

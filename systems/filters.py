@@ -3,7 +3,7 @@
 import django_filters
 
 from actors.filters import actor_ref_filter
-from core.api.filters import ListFilter, OrderingFilter, SearchFilter, lookup_resolver
+from core.api.filters import BooleanFilter, ListFilter, OrderingFilter, SearchFilter, lookup_resolver
 
 from . import selectors
 from .models import System
@@ -34,7 +34,7 @@ class SystemFilterSet(django_filters.FilterSet):
     producer = actor_ref_filter("producer_id", "Systems made by these actors.")
     origin = actor_ref_filter("origin_id", "Systems originating in these states.")
     variant_of = system_ref_filter("variant_of_id", "Variants of these systems.")
-    is_generic = django_filters.BooleanFilter(
+    is_generic = BooleanFilter(
         help_text="`true` for generic entries (kit a source names without a designation), `false` for named systems."
     )
     q = SearchFilter(method="search", help_text="Text in the designation, name, description, slug or any alias.")

@@ -5,9 +5,9 @@ systems and sources by slug, the contracts make sixty rows at a time through bul
 factory_boy's sequences or sub-factories enough to add a dependency for them."""
 
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import token_create
 from actors.models import Actor
 from core.curators import GROUP as CURATORS
 from deals.models import Deal, Delivery
@@ -23,11 +23,16 @@ def article() -> Source:
     return Source.objects.get(title=ARTICLE)
 
 
+def make_token(user, name: str = "tests") -> str:
+    """A new API token's secret for `user`, as `createcurator` prints it."""
+    return token_create(user=user, name=name)[1]
+
+
 def token_client(user=None) -> APIClient:
     """An API client authenticated by token as `user`, or anonymous without one."""
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
     return client
 
 

@@ -106,6 +106,12 @@ class TestSystemEndpoint(ReadEndpointContract):
         body = client.get(self.list_url, {"category": "lasers"}).json()
         assert "lasers" in body["category"][0]
 
+    @pytest.mark.parametrize("value", ["perhaps", "yes please", "2"])
+    def test_a_malformed_boolean_is_a_400_not_no_filter(self, client, value):
+        response = client.get(self.list_url, {"is_generic": value})
+        assert response.status_code == 400
+        assert response.json() == {"is_generic": [f"Must be `true` or `false`; got {value!r}."]}
+
 
 class TestDealEndpoint(ReadEndpointContract):
     resource = "deals"

@@ -69,6 +69,45 @@ def test_enums_have_stable_names(schema):
     assert "purchase" in kinds["schema"]["items"]["enum"]
 
 
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield path, method, operation
+
+
+def test_public_reads_say_authentication_is_optional_and_writes_require_it(schema):
+    seen = set()
+    for path, method, operation in operations(schema):
+        optional = {} in operation["security"]
+        seen.add((method, optional))
+        if path.startswith("/api/v1/tokens/"):
+            assert not optional, f"{method} {path}: one's own tokens need credentials"
+        else:
+            assert optional == (method == "get"), f"{method} {path}: {operation['security']}"
+        assert {"tokenAuth": []} in operation["security"], path
+        assert "401" in operation["responses"], f"{method} {path}: bad credentials are a 401 everywhere"
+    assert ("get", True) in seen and ("post", False) in seen
+    assert {} in schema["paths"]["/api/v1/deals/export.csv"]["get"]["security"]
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
+
+
+def test_only_records_ask_for_if_match(schema):
+    for path, method, operation in operations(schema):
+        headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        expected = ["If-Match"] if method in ("put", "patch", "delete") and "/tokens/" not in path else []
+        assert headers == expected, f"{method} {path}"
+
+
+def test_page_and_cursor_say_they_exclude_each_other(schema, client):
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/deals/"]["get"]["parameters"]}
+    assert "Excludes `cursor`: sending both is a 400." in params["page"]["description"]
+    assert "Excludes `page`: sending both is a 400." in params["cursor"]["description"]
+    response = client.get("/api/v1/deals/?page=1&cursor=")
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Use either `page` or `cursor`, not both."]}
+
+
 def test_schema_endpoint_serves_openapi(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200

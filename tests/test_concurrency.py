@@ -6,12 +6,12 @@ import time
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from actors.models import Actor
 from deals.models import Deal
 from sources.models import Citation, Source
+from tests.factories import make_token
 
 THREADS = 8
 
@@ -26,7 +26,7 @@ def postgres_only(committed_db):
 def token(postgres_only, django_user_model):
     user = django_user_model.objects.create_user("racer")
     user.groups.add(Group.objects.get(name="curators"))
-    return Token.objects.create(user=user).key
+    return make_token(user)
 
 
 def race(token, request):

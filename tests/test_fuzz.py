@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 
 from config.wsgi import application
+from tests.factories import make_token
 
 MAX_EXAMPLES = 25
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
@@ -41,7 +41,7 @@ def keep_the_test_connection():
 def curator_headers(django_user_model):
     user = django_user_model.objects.create_user("fuzz-curator")
     user.groups.add(Group.objects.get(name="curators"))
-    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    return {"Authorization": f"Token {make_token(user)}"}
 
 
 def fuzz(operation, headers):

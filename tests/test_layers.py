@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Lowest first. `sources` holds the Source and Citation tables every record app cites; `citations` is the citation
+# Lowest first. `accounts` holds API tokens; `sources` holds the Source and Citation tables every record app cites; `citations` is the citation
 # resource, which shows and guards what a quote supports; `bench` and `config` assemble everything.
-LAYERS = ["core", "sources", "actors", "systems", "deals", "citations", "bench", "config"]
+LAYERS = ["core", "accounts", "sources", "actors", "systems", "deals", "citations", "bench", "config"]
 
 
 def imported_apps(app: str) -> dict[str, set[str]]:

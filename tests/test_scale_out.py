@@ -16,7 +16,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext, override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core import response_cache
@@ -24,7 +23,7 @@ from core.replicas import PIN_COOKIE, REPLICA
 from deals.models import Deal
 from sources.models import Source
 
-from .factories import deal_body
+from .factories import deal_body, make_token
 
 
 def china_deal(**fields):
@@ -193,7 +192,7 @@ def set_replay(paused: bool):
 def curator_token(django_user_model):
     user = django_user_model.objects.create_user("replica-curator")
     user.groups.add(Group.objects.get(name="curators"))
-    return f"Token {Token.objects.create(user=user).key}"
+    return f"Token {make_token(user)}"
 
 
 def test_reads_come_from_the_replica_and_writes_go_to_the_primary(routed, curator_token):

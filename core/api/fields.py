@@ -12,8 +12,9 @@ from rest_framework.reverse import reverse
 from core.text import as_id
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class RefField(serializers.RelatedField):
+    """Its OpenAPI form is `RefFieldSchema` (core/api/schema.py): an id-only reference takes no free text."""
+
     default_error_messages = {
         "unknown": "No {noun} {value!r}: use its {how}.",
         "invalid": "Expected the {noun}'s {how}; got {kind}.",

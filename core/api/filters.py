@@ -129,6 +129,28 @@ class YearFilter(django_filters.NumberFilter):
         documented(self, {"type": "integer", "minimum": 1000, "maximum": 9999})
 
 
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (or 1 and 0); django-filter's own boolean field takes anything else for "no filter"."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(f"Must be `true` or `false`; got {str(value)[:40]!r}.") from None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        documented(self, {"type": "boolean"})
+
+
 class SearchFilter(django_filters.CharFilter):
     """`q`: a case-insensitive substring over the fields a `method` chooses."""
 

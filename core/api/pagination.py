@@ -89,10 +89,13 @@ class DealgraphPagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
     cursor_query_param = "cursor"
     page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})."
-    page_query_description = "Page number, from 1, or `last`. Counted pages; use `cursor` for deep paging."
+    page_query_description = (
+        "Page number, from 1, or `last`. Counted pages; use `cursor` for deep paging. "
+        "Excludes `cursor`: sending both is a 400."
+    )
     cursor_query_description = (
         "Keyset paging ordered by `id` (or `-id`): pass it empty to start, then follow `next`. "
-        "Responses carry no `count`."
+        "Responses carry no `count`. Excludes `page`: sending both is a 400."
     )
     query_params = ("page", "page_size", "cursor")
 
@@ -134,7 +137,8 @@ class DealgraphPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
-        parameters[0]["schema"] = {"type": "string", "pattern": r"^([1-9][0-9]*|last)$"}
+        # An empty `page` is page 1, as an absent one is.
+        parameters[0]["schema"] = {"type": "string", "pattern": r"^([1-9][0-9]*|last)?$"}
         parameters[1]["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
         parameters.append(
             {

@@ -1,6 +1,10 @@
-"""OpenAPI generation: what writes answer, and the error answers every operation can give."""
+"""OpenAPI generation: who may call what, what writes answer, and the error answers every operation can give."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import permissions
+
+from .fields import StrictSerializerMixin
 
 ERROR_SCHEMAS = {
     "ValidationError": {
@@ -33,7 +37,11 @@ ERROR_SCHEMAS = {
 
 DESCRIPTIONS = {
     "400": ("ValidationError", "A parameter or field is unknown or malformed; the body names it."),
-    "401": ("Error", "No valid credentials (send `Authorization: Token …`)."),
+    "401": (
+        "Error",
+        "No credentials for a write (send `Authorization: Token …`), or credentials that are not valid: "
+        "an unknown, revoked or expired token is refused even where none is needed.",
+    ),
     "403": ("Error", "The user lacks the permission for this write."),
     "404": ("Error", "No such record, or not one the caller may see."),
     "409": ("InUseError", "Other records still reference this one (delete), or a concurrent write won the race."),
@@ -43,15 +51,18 @@ DESCRIPTIONS = {
 }
 
 
-def responses_for(method: str, path: str) -> list[str]:
-    codes = ["400", "429"]
-    if "{" in path or method == "get":  # a list answers 404 for a page past its end
+def responses_for(method: str, path: str, guarded: bool) -> list[str]:
+    """The error codes an operation can answer; `guarded` views (the records) validate parameters and bodies,
+    check model permissions and guard changes with If-Match."""
+    codes = ["400", "429"] if guarded else ["429"]
+    if "{" in path or (guarded and method == "get"):  # a list answers 404 for a page past its end
         codes.append("404")
-    if method in ("post", "put", "patch", "delete"):
-        codes += ["401", "403"]
-    if method in ("put", "patch", "delete"):
+    # A read needs no credentials, but bad ones are refused; a write is refused without the permission (or, with a
+    # session, without its CSRF token).
+    codes += ["401", "403"] if method in ("post", "put", "patch", "delete") else ["401"]
+    if guarded and method in ("put", "patch", "delete"):
         codes += ["412", "428"]
-    if method in ("post", "put", "patch", "delete"):
+    if guarded and method in ("post", "put", "patch", "delete"):
         codes.append("409")
     return codes
 
@@ -66,25 +77,28 @@ IF_MATCH = {
 
 
 def document_errors(result, generator, request, public):
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.update(ERROR_SCHEMAS)
-    for path, item in result["paths"].items():
-        for method, operation in item.items():
-            if method in ("put", "patch", "delete"):
-                operation.setdefault("parameters", []).append(IF_MATCH)
-            responses = operation.setdefault("responses", {})
-            for code in responses_for(method, path):
-                if code not in responses:
-                    name, description = DESCRIPTIONS[code]
-                    responses[code] = {
-                        "description": description,
-                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
-                    }
+    """The shapes of the error answers that CurationAutoSchema.get_operation refers to."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     return result
 
 
+class RefFieldSchema(OpenApiSerializerFieldExtension):
+    """A reference by id, or by a slug or code where the field takes one; otherwise only digits."""
+
+    target_class = "core.api.fields.RefField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        text = (
+            {"type": "string", "minLength": 1, "maxLength": 200}
+            if self.target.text_lookups
+            else {"type": "string", "pattern": "^[0-9]{1,18}$"}
+        )
+        return {"oneOf": [{"type": "integer"}, text]}
+
+
 class CurationAutoSchema(AutoSchema):
-    """Writes take the write serializer's body but answer with the record as a GET shows it."""
+    """Writes take the write serializer's body but answer with the record as a GET shows it. Reads that anyone
+    may make say so (`{}` among their security requirements); every operation lists the errors it can answer."""
 
     def get_response_serializers(self):
         view = self.view
@@ -93,3 +107,45 @@ class CurationAutoSchema(AutoSchema):
         ):
             return view.detail_serializer_class or view.serializer_class
         return super().get_response_serializers()
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        strict = isinstance(serializer, StrictSerializerMixin) or (
+            isinstance(serializer, type) and issubclass(serializer, StrictSerializerMixin)
+        )
+        if direction == "request" and strict:
+            schema["additionalProperties"] = False  # unknown body fields are a 400
+        return schema
+
+    def map_parsers(self):
+        # Bodies are documented as JSON only: the form parsers serve the browsable API, and form fields cannot
+        # carry a null or the nested lists (aliases, citations, deliveries) that the write bodies take.
+        return ["application/json"]
+
+    def get_auth(self):
+        auths = super().get_auth()
+        public_reads = any(
+            isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            for permission in self.view.get_permissions()
+        )
+        if public_reads and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        method = method.lower()
+        guarded = hasattr(self.view, "check_if_match")
+        if guarded and method in ("put", "patch", "delete"):
+            operation.setdefault("parameters", []).append(IF_MATCH)
+        responses = operation.setdefault("responses", {})
+        for code in responses_for(method, path, guarded):
+            if code not in responses:
+                name, description = DESCRIPTIONS[code]
+                responses[code] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                }
+        return operation

@@ -278,8 +278,12 @@ class CurationViewSet(viewsets.ModelViewSet):
         summary="Change history of one record, newest first",
         responses=HISTORY_PAGE,
         parameters=[
-            OpenApiParameter("page", int, description="Page number, from 1."),
-            OpenApiParameter("page_size", int, description=f"Entries per page, 1 to {MAX_PAGE_SIZE}."),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number, from 1."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                description=f"Entries per page, 1 to {MAX_PAGE_SIZE}.",
+            ),
         ],
         filters=False,
     )
