@@ -23,6 +23,8 @@ def variables_read() -> dict[str, str]:
     found = {}
     for folder in CODE:
         for path in sorted((ROOT / folder).rglob("*.py")):
+            if any(part.startswith(".") for part in path.relative_to(ROOT).parts):
+                continue  # a virtualenv or cache of its own (the bench's Datasette), not our code
             for match in PYTHON_READS.finditer(path.read_text(encoding="utf-8")):
                 found.setdefault(next(filter(None, match.groups())), str(path.relative_to(ROOT)))
     for match in MAKE_READS.finditer((ROOT / "Makefile").read_text(encoding="utf-8")):
