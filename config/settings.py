@@ -206,6 +206,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Not verbose: no start-up banner on every command's stdout; lockouts are still logged with account and address.
+AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
 # The same client address the throttles use (NUM_PROXIES above).
 AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
