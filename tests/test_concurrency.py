@@ -9,6 +9,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from actors.models import Actor
+from citations import services as citation_services
 from deals.models import Deal
 from sources.models import Citation, Source
 from tests.factories import make_token
@@ -71,15 +72,13 @@ def test_same_slug_is_created_once(token):
 
 
 def test_racing_deletes_leave_a_reviewed_deal_its_last_supporting_citation(token, monkeypatch):
-    from sources import services
-
-    check = services.deal_require_support
+    check = citation_services.deal_require_support
 
     def slow_check(*args, **kwargs):
         time.sleep(0.2)  # holds every delete open past the others' checks, so an unlocked check would race
         return check(*args, **kwargs)
 
-    monkeypatch.setattr(services, "deal_require_support", slow_check)
+    monkeypatch.setattr(citation_services, "deal_require_support", slow_check)
     deal = Deal.objects.get(system__slug="pantsir-s1")
     source = Source.objects.get(title="Iran looks to the Balkan market for drone sales")
     quote = "Both Serbia and Armenia would be willing to acquire Iranian weaponry"
