@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from actors import services
 from actors.models import Actor, ActorAlias
-from core.api.fields import StrictSerializerMixin
+from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
 
 from .brief import ActorBriefSerializer, actor_ref
 
@@ -19,7 +19,8 @@ class ActorAliasSerializer(serializers.ModelSerializer):
 class ActorSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="actor-detail", lookup_field="slug")
     part_of = ActorBriefSerializer(read_only=True, allow_null=True)
-    aliases = ActorAliasSerializer(many=True, read_only=True)
+    aliases = first_items(ActorAliasSerializer(), limit=50, count_field="alias_count")
+    alias_count = ItemCount(source="aliases", help_text="How many other names the actor has.")
 
     class Meta:
         model = Actor
@@ -37,6 +38,7 @@ class ActorSerializer(serializers.ModelSerializer):
             "valid_from",
             "valid_to",
             "aliases",
+            "alias_count",
             "notes",
             "created",
             "updated",
@@ -44,13 +46,28 @@ class ActorSerializer(serializers.ModelSerializer):
 
 
 class ActorDetailSerializer(ActorSerializer):
-    successors = ActorBriefSerializer(many=True, read_only=True)
-    predecessors = ActorBriefSerializer(many=True, read_only=True)
-    parts = ActorBriefSerializer(many=True, read_only=True)
+    successors = first_items(ActorBriefSerializer(), limit=50, count_field="successor_count")
+    successor_count = ItemCount(source="successors", help_text="How many states succeeded this one.")
+    predecessors = first_items(ActorBriefSerializer(), limit=50, count_field="predecessor_count")
+    predecessor_count = ItemCount(source="predecessors", help_text="How many states this one succeeded.")
+    parts = first_items(ActorBriefSerializer(), limit=50, count_field="part_count")
+    part_count = ItemCount(source="parts", help_text="How many actors are part of this one.")
+    parts_url = ListLinkField(
+        view_name="actor-list", filter_name="part_of", help_text="All the actors that are part of this one, paged."
+    )
     deal_counts = serializers.SerializerMethodField()
 
     class Meta(ActorSerializer.Meta):
-        fields = ActorSerializer.Meta.fields + ["successors", "predecessors", "parts", "deal_counts"]
+        fields = ActorSerializer.Meta.fields + [
+            "successors",
+            "successor_count",
+            "predecessors",
+            "predecessor_count",
+            "parts",
+            "part_count",
+            "parts_url",
+            "deal_counts",
+        ]
 
     @extend_schema_field(
         {

@@ -1,9 +1,10 @@
-"""Relation fields: for writes, a related record named by id or by slug (actors also by ISO code); for reads, a
-link to a record's related list."""
+"""Relation fields: for writes, a related record named by id or by slug (actors also by ISO code); for reads,
+embedded lists bounded to their first items, their counts, and links to a record's related list."""
 
 from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.db.models.manager import BaseManager
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -78,3 +79,34 @@ class ListLinkField(serializers.Field):
     def to_representation(self, instance):
         url = reverse(self.view_name, request=self.context.get("request"), format=self.context.get("format"))
         return f"{url}?{urlencode({self.filter_name: instance.pk})}"
+
+
+class FirstItems(serializers.ListSerializer):
+    """An embedded to-many list that shows at most `limit` items (in the related model's order), so no answer grows
+    with the data: a deal cited by hundreds of articles still answers in bounded size. Pair it with an
+    `ItemCount` (how many there are) and, where the items have a paged list of their own, a `ListLinkField`."""
+
+    def __init__(self, *args, limit: int, **kwargs):
+        self.limit = limit
+        kwargs.setdefault("read_only", True)
+        super().__init__(*args, **kwargs)
+
+    def to_representation(self, data):
+        items = data.all() if isinstance(data, BaseManager) else data
+        return [self.child.to_representation(item) for item in items[: self.limit]]
+
+
+def first_items(child: serializers.BaseSerializer, *, limit: int, count_field: str, **kwargs) -> FirstItems:
+    """`child`'s list bounded to `limit` items, saying so in the schema."""
+    help_text = f"At most the first {limit}; `{count_field}` says how many there are in all."
+    return FirstItems(child=child, limit=limit, help_text=help_text, **kwargs)
+
+
+class ItemCount(serializers.IntegerField):
+    """How many items a related list holds in all, whatever an embedded `FirstItems` shows of it."""
+
+    def __init__(self, *, source: str, **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    def to_representation(self, manager):
+        return manager.count()  # the length of the prefetched list, when there is one

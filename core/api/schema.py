@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions
 
-from .fields import StrictSerializerMixin
+from .fields import FirstItems, StrictSerializerMixin
 
 ERROR_SCHEMAS = {
     "ValidationError": {
@@ -115,6 +115,12 @@ class CurationAutoSchema(AutoSchema):
         )
         if direction == "request" and strict:
             schema["additionalProperties"] = False  # unknown body fields are a 400
+        return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, FirstItems):
+            schema["maxItems"] = field.limit
         return schema
 
     def map_parsers(self):

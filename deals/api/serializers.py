@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from actors.api.brief import actor_ref
-from core.api.fields import StrictSerializerMixin
+from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
 from deals import services
 from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery
 from sources.api.brief import CitationInlineSerializer
@@ -23,8 +23,13 @@ class DealSerializer(DealBriefSerializer):
     delivery_years = serializers.SlugRelatedField(
         source="deliveries", slug_field="year", many=True, read_only=True, help_text="Years with deliveries, ascending."
     )
+    # At most one row a year within MIN_YEAR..MAX_YEAR (the delivery_one_row_per_deal_year constraint): bounded.
     deliveries = DeliverySerializer(many=True, read_only=True)
-    citations = CitationInlineSerializer(many=True, read_only=True)
+    citations = first_items(CitationInlineSerializer(), limit=20, count_field="citation_count")
+    citation_count = ItemCount(source="citations", help_text="How many citations the deal has.")
+    citations_url = ListLinkField(
+        view_name="citation-list", filter_name="deal", help_text="All the deal's citations, paged."
+    )
 
     class Meta(DealBriefSerializer.Meta):
         fields = [
@@ -58,6 +63,8 @@ class DealSerializer(DealBriefSerializer):
             "review_status",
             "notes",
             "citations",
+            "citation_count",
+            "citations_url",
             "created",
             "updated",
         ]

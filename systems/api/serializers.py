@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer, actor_ref
-from core.api.fields import StrictSerializerMixin
+from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
 from systems import services
 from systems.models import Category, System, SystemAlias
 
@@ -28,7 +28,8 @@ class SystemSerializer(serializers.ModelSerializer):
     producer = ActorBriefSerializer(read_only=True, allow_null=True)
     origin = ActorBriefSerializer(read_only=True, allow_null=True)
     variant_of = SystemBriefSerializer(read_only=True, allow_null=True)
-    aliases = SystemAliasSerializer(many=True, read_only=True)
+    aliases = first_items(SystemAliasSerializer(), limit=50, count_field="alias_count")
+    alias_count = ItemCount(source="aliases", help_text="How many other names the system has.")
 
     class Meta:
         model = System
@@ -45,6 +46,7 @@ class SystemSerializer(serializers.ModelSerializer):
             "variant_of",
             "is_generic",
             "aliases",
+            "alias_count",
             "notes",
             "created",
             "updated",
@@ -52,10 +54,14 @@ class SystemSerializer(serializers.ModelSerializer):
 
 
 class SystemDetailSerializer(SystemSerializer):
-    variants = SystemBriefSerializer(many=True, read_only=True)
+    variants = first_items(SystemBriefSerializer(), limit=50, count_field="variant_count")
+    variant_count = ItemCount(source="variants", help_text="How many direct variants the system has.")
+    variants_url = ListLinkField(
+        view_name="system-list", filter_name="variant_of", help_text="All the system's direct variants, paged."
+    )
 
     class Meta(SystemSerializer.Meta):
-        fields = SystemSerializer.Meta.fields + ["variants"]
+        fields = SystemSerializer.Meta.fields + ["variants", "variant_count", "variants_url"]
 
 
 class SystemWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):

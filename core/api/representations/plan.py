@@ -20,7 +20,7 @@ from django.db.models.expressions import Col
 from rest_framework import relations, serializers
 from rest_framework.reverse import reverse
 
-from core.api.fields import ListLinkField
+from core.api.fields import FirstItems, ItemCount, ListLinkField
 from core.db import key_query, prepared_cursor
 
 from .links import Links
@@ -76,12 +76,15 @@ class Select:
         self.text_only[position] = self.text_only.get(position, True) and as_text
         return position
 
-    def sql(self) -> str:
-        """The SELECT, written once its columns are all known (a plan adds none after it is compiled)."""
-        if self._sql is None or self._sql[0] != len(self.columns):
-            listed = ", ".join(f'{alias}."{field.column}"' for alias, field in self.columns)
-            self._sql = (len(self.columns), f"SELECT {listed} FROM {self.base} {' '.join(self.joins)}".rstrip())
-        return self._sql[1]
+    def sql(self, extra: str = "") -> str:
+        """The SELECT, written once its columns are all known (a plan adds none after it is compiled); `extra`
+        columns follow the plan's, where no converter reads them."""
+        if self._sql is None or self._sql[:2] != (len(self.columns), extra):
+            listed = ", ".join(
+                [f'{alias}."{field.column}"' for alias, field in self.columns] + ([extra] if extra else [])
+            )
+            self._sql = (len(self.columns), extra, f"SELECT {listed} FROM {self.base} {' '.join(self.joins)}".rstrip())
+        return self._sql[2]
 
     def converter(self, connection):
         """A function applying to fetched rows what the ORM would apply to each column read through this connection
@@ -108,7 +111,9 @@ class Select:
         return found
 
     def fetched(self, cursor, connection) -> list:
-        rows = cursor.fetchall()
+        return self.convert(cursor.fetchall(), connection)
+
+    def convert(self, rows, connection) -> list:
         convert = self.converter(connection)
         return convert(rows, connection) if convert is not None and rows else rows
 
@@ -135,18 +140,43 @@ class Child:
             order.append(f'{self.select.base}."{field.column}"{" DESC" if term.startswith("-") else ""}')
         self.order = ", ".join(order)
         self.parent_position: int | None = None
+        # The most items any field shows of this relation (core.api.fields.FirstItems); None: every item.
+        self.limit: int | None = 0
+        self.counted = False  # a field reads how many items each parent has (core.api.fields.ItemCount)
 
-    def fetch(self, connection, keys, cursor) -> dict:
-        key_column = self.select.columns[self.key][1].column
+    def bound(self, limit: int | None):
+        self.limit = None if limit is None or self.limit is None else max(self.limit, limit)
+
+    def fetch(self, connection, keys, cursor) -> tuple[dict, dict]:
+        """The rows of each parent, at most `limit` of them, and how many each parent has in all (when bounded)."""
+        key = f'{self.select.base}."{self.select.columns[self.key][1].column}"'
         if connection.vendor == "postgresql":
-            where, params = f'WHERE {self.select.base}."{key_column}" = ANY(%s)', [list(keys)]
+            where, params = f"WHERE {key} = ANY(%s)", [list(keys)]
         else:
-            where, params = f'WHERE {self.select.base}."{key_column}" IN ({", ".join(["%s"] * len(keys))})', list(keys)
-        cursor.execute(f"{self.select.sql()} {where}{' ORDER BY ' + self.order if self.order else ''}", params)
+            where, params = f"WHERE {key} IN ({', '.join(['%s'] * len(keys))})", list(keys)
+        if self.limit is None:
+            cursor.execute(f"{self.select.sql()} {where}{' ORDER BY ' + self.order if self.order else ''}", params)
+            counts = None
+        else:
+            # Numbered within each parent and counted in the same pass, so a parent with a million children
+            # costs its first `limit` rows and a count, in one query.
+            order = self.order or f'{self.select.base}."{self.model._meta.pk.column}"'
+            window = (
+                f'ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS "_number", '
+                f'COUNT(*) OVER (PARTITION BY {key}) AS "_count"'
+            )
+            cursor.execute(
+                f'SELECT * FROM ({self.select.sql(window)} {where}) "_items" '
+                f'WHERE "_number" <= {self.limit:d} ORDER BY "_number"',
+                params,
+            )
+        raw = cursor.fetchall()
+        if self.limit is not None:
+            counts = {row[self.key]: row[-1] for row in raw}
         grouped: dict = {}
-        for row in self.select.fetched(cursor, connection):
+        for row in self.select.convert(raw, connection):
             grouped.setdefault(row[self.key], []).append(row)
-        return grouped
+        return grouped, counts
 
 
 class Plan:
@@ -200,6 +230,12 @@ class Plan:
         if len(field.source_attrs) != 1:
             raise NotCompilable(f"source {field.source!r}")
         source = field.source_attrs[0]
+        if type(field) is ItemCount:
+            if not top:
+                raise NotCompilable(f"count {field.field_name} below the top level")
+            child = self._child(model, source, field)
+            child.counted = True
+            return f"n_{source}.get({var}[{child.parent_position}], 0)"
         if isinstance(field, (serializers.ListSerializer, relations.ManyRelatedField)):
             if not top:
                 raise NotCompilable(f"nested list {field.field_name} below the top level")
@@ -272,26 +308,38 @@ class Plan:
         model_from = self._name("m", lambda row: model.from_db(None, names, [row[p] for p in positions]))
         return f"{self._name('p', value)}({model_from}({var}))"
 
-    def _nested_list(self, field, model, source, var) -> str:
+    def _child(self, model, source, field) -> Child:
+        """The rows of the one-to-many relation `source`, fetched once for every field that reads them."""
         relation = next((r for r in model._meta.related_objects if r.get_accessor_name() == source), None)
         if not isinstance(relation, ManyToOneRel) or isinstance(relation, OneToOneRel):
             raise NotCompilable(f"{field.field_name}: not a one-to-many relation")
         if source not in self.children:
             self.children[source] = Child(relation)
             self.children[source].parent_position = self.select.column((), relation.field.target_field)
-            self.preamble.append(f"k_{source} = kids[{source!r}]")
-        child = self.children[source]
+            self.preamble.append(f"k_{source}, n_{source} = kids[{source!r}]")
+        return self.children[source]
+
+    def _nested_list(self, field, model, source, var) -> str:
+        child = self._child(model, source, field)
+        limit = field.limit if type(field) is FirstItems else None
+        child.bound(limit)
         if isinstance(field, serializers.ListSerializer):
-            if type(field).to_representation is not serializers.ListSerializer.to_representation:
+            if type(field).to_representation not in (
+                serializers.ListSerializer.to_representation,
+                FirstItems.to_representation,
+            ):
                 raise NotCompilable(f"customised list serializer {field.field_name}")
             _check_own_representation(field.child)
-            item = self._object(field.child, child.select, (), relation.related_model, "c", top=False)
+            item = self._object(field.child, child.select, (), child.model, "c", top=False)
         else:
             slug_field = field.child_relation
             if type(slug_field) is not relations.SlugRelatedField or "__" in slug_field.slug_field:
                 raise NotCompilable(f"{field.field_name}: a list of {type(slug_field).__name__}")
-            item = f"c[{child.select.column((), relation.related_model._meta.get_field(slug_field.slug_field))}]"
-        return f"[{item} for c in k_{source}.get({var}[{child.parent_position}], ())]"
+            item = f"c[{child.select.column((), child.model._meta.get_field(slug_field.slug_field))}]"
+        items = f"k_{source}.get({var}[{child.parent_position}], ())"
+        if limit is not None:
+            items = f"{items}[:{limit:d}]"
+        return f"[{item} for c in {items}]"
 
     # Running ---------------------------------------------------------------------------------------------------
 
@@ -327,6 +375,9 @@ class Plan:
             with prepared_cursor(connection) as cursor:
                 for source, child in self.children.items():
                     kids[source] = child.fetch(connection, sorted({row[child.parent_position] for row in rows}), cursor)
+                    if child.counted and kids[source][1] is None:
+                        grouped = kids[source][0]
+                        kids[source] = (grouped, {key: len(items) for key, items in grouped.items()})
         return self.build(rows, links, kids)
 
 
