@@ -29,10 +29,15 @@ DEAL_COLUMNS = """
 DEAL_FROM = """
     FROM deals_deal d JOIN actors_actor s ON s.id = d.supplier_id JOIN actors_actor r ON r.id = d.recipient_id
     JOIN systems_system y ON y.id = d.system_id JOIN systems_category c ON c.id = y.category_id"""
+# Each deal's first 20 citations and how many it has, as DealSerializer's `citations` and `citation_count` show.
 CITATIONS = """
-    SELECT c.deal_id, c.id, c.quote, c.locator, c.stance, c.hedge, c.hedge_text, c.note,
-           o.id, o.kind, o.title, o.publisher, o.published_on, o.url
-    FROM sources_citation c JOIN sources_source o ON o.id = c.source_id WHERE c.deal_id = ANY(%s) ORDER BY c.id"""
+    SELECT * FROM (
+        SELECT c.deal_id, c.id, c.quote, c.locator, c.stance, c.hedge, c.hedge_text, c.note,
+               o.id, o.kind, o.title, o.publisher, o.published_on, o.url,
+               ROW_NUMBER() OVER (PARTITION BY c.deal_id ORDER BY c.id) AS number,
+               COUNT(*) OVER (PARTITION BY c.deal_id) AS total
+        FROM sources_citation c JOIN sources_source o ON o.id = c.source_id WHERE c.deal_id = ANY(%s)
+    ) w WHERE number <= 20 ORDER BY number"""
 DELIVERIES = """
     SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate
     FROM deals_delivery WHERE deal_id = ANY(%s) ORDER BY year"""
@@ -89,9 +94,10 @@ def remove_query_param(url, key):
 def represent(db, base, rows):
     """The deals as the API's DealSerializer shows them, with their citations and deliveries."""
     ids = [row[0] for row in rows]
-    citations, deliveries = {}, {}
+    citations, deliveries, cited = {}, {}, {}
     if ids:
         for c in db.rows(CITATIONS, (ids,)):
+            cited[c[0]] = c[15]
             citations.setdefault(c[0], []).append(
                 {
                     "id": c[1],
@@ -175,6 +181,8 @@ def represent(db, base, rows):
                 "review_status": r[38],
                 "notes": r[39],
                 "citations": citations.get(r[0], []),
+                "citation_count": cited.get(r[0], 0),
+                "citations_url": f"{base}/api/v1/citations/?deal={r[0]}",
                 "created": moment(r[40]),
                 "updated": moment(r[41]),
             }
