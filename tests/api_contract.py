@@ -130,6 +130,13 @@ class ReadEndpointContract:
             assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
             assert client.get(url, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
 
+    def test_a_record_has_one_etag_whichever_way_it_is_addressed(self, client, many):
+        # Its links (url, *_url) name the scheme and host the request came through; its version must not.
+        url = client.get(self.list_url).json()["results"][0]["url"]
+        plain, secure = client.get(url), client.get(url, secure=True)
+        assert plain.json()["url"] != secure.json()["url"]
+        assert plain["ETag"] == secure["ETag"]
+
     def test_ordering_breaks_ties_by_id(self, client, many):
         body = client.get(self.list_url, {"ordering": "-id", "page_size": 5}).json()
         assert ids_of(body) == sorted(ids_of(body), reverse=True)

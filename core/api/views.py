@@ -1,8 +1,8 @@
 """Base viewsets: every resource lists, shows, writes and keeps history the same way."""
 
 import hashlib
-import json
 
+import orjson
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -35,16 +35,18 @@ class PreconditionFailed(exceptions.APIException):
 
 
 def _without_links(data):
-    """Hyperlinks depend on the host the request came through; versions must not."""
+    """Hyperlinks (`url`, and links to related lists such as `citations_url`) depend on the host the request came
+    through; versions must not."""
     if isinstance(data, dict):
-        return {k: _without_links(v) for k, v in data.items() if k != "url"}
+        return {k: _without_links(v) for k, v in data.items() if k != "url" and not k.endswith("_url")}
     if isinstance(data, list):
         return [_without_links(v) for v in data]
     return data
 
 
 def representation_etag(data) -> str:
-    payload = json.dumps(_without_links(data), sort_keys=True, default=str).encode()
+    # orjson: the standard library's sorted dump was a tenth of a deal's detail request.
+    payload = orjson.dumps(_without_links(data), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
     return f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
 
 
