@@ -1,8 +1,14 @@
 """Filters for actors, and the actor reference filter the other resources share."""
 
-import django_filters
-
-from core.api.filters import ListFilter, OrderingFilter, SearchFilter, choice_list_filter, lookup_resolver
+from core.api.filters import (
+    ListFilter,
+    OrderingFilter,
+    RangeForm,
+    RecordFilterSet,
+    SearchFilter,
+    choice_list_filter,
+    lookup_resolver,
+)
 
 from . import selectors
 from .choices import ActorKind
@@ -21,7 +27,7 @@ def actor_ref_filter(field_name: str, help_text: str, **kwargs) -> ListFilter:
     )
 
 
-class ActorFilterSet(django_filters.FilterSet):
+class ActorFilterSet(RecordFilterSet):
     kind = choice_list_filter(ActorKind.choices, field_name="kind", help_text="Actor kind; any of several.")
     iso = actor_ref_filter("id", "Actors with these ISO codes (or slugs).")
     part_of = actor_ref_filter("part_of_id", "Actors that are part of these actors, e.g. `iran` for the IRGC.")
@@ -31,6 +37,7 @@ class ActorFilterSet(django_filters.FilterSet):
     class Meta:
         model = Actor
         fields = []
+        form = RangeForm
 
     def search(self, queryset, name, value):
         return selectors.actor_search(queryset, value)

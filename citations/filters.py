@@ -1,9 +1,15 @@
 """Filters for citations."""
 
-import django_filters
-
 from actors.filters import actor_ref_filter
-from core.api.filters import ListFilter, OrderingFilter, SearchFilter, choice_list_filter, lookup_resolver
+from core.api.filters import (
+    ListFilter,
+    OrderingFilter,
+    RangeForm,
+    RecordFilterSet,
+    SearchFilter,
+    choice_list_filter,
+    lookup_resolver,
+)
 from core.selectors import id_rows
 from deals.models import Deal
 from sources.choices import Hedge, Stance
@@ -18,7 +24,7 @@ def deal_rows(values):
     return id_rows(Deal.objects.all(), values)
 
 
-class CitationFilterSet(django_filters.FilterSet):
+class CitationFilterSet(RecordFilterSet):
     source = ListFilter(
         field_name="source_id",
         resolve=lookup_resolver(source_rows),
@@ -41,6 +47,7 @@ class CitationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Citation
         fields = []
+        form = RangeForm
 
     def search(self, queryset, name, value):
         return selectors.citation_search(queryset, value)

@@ -1,16 +1,15 @@
 """Filters for deals: the vocabulary of the API contract."""
 
-import django_filters
-
 from actors.filters import actor_ref_filter
 from core.api.filters import (
     ListFilter,
     OrderingFilter,
+    RangeForm,
+    RecordFilterSet,
     SearchFilter,
     YearFilter,
     choice_list_filter,
     lookup_resolver,
-    range_form,
 )
 from sources.filters import source_rows
 from systems.filters import category_ref_filter, system_ref_filter
@@ -20,7 +19,7 @@ from .choices import Condition, DealKind, DealStatus, ReviewStatus
 from .models import Deal
 
 
-class DealFilterSet(django_filters.FilterSet):
+class DealFilterSet(RecordFilterSet):
     supplier = actor_ref_filter("supplier_id", "Deals supplied by these actors.")
     recipient = actor_ref_filter("recipient_id", "Deals received by these actors.")
     party = actor_ref_filter("id", "Deals with these actors on either side.", method="with_party")
@@ -66,7 +65,7 @@ class DealFilterSet(django_filters.FilterSet):
     class Meta:
         model = Deal
         fields = []
-        form = range_form(("year_from", "year_to"), ("delivered_from", "delivered_to"))
+        form = RangeForm
 
     def with_party(self, queryset, name, actor_ids):
         return selectors.deals_with_party(queryset, actor_ids)

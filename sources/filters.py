@@ -2,7 +2,7 @@
 
 import django_filters
 
-from core.api.filters import OrderingFilter, SearchFilter, choice_list_filter, range_form
+from core.api.filters import OrderingFilter, RangeForm, RecordFilterSet, SearchFilter, choice_list_filter
 from core.selectors import id_rows
 
 from . import selectors
@@ -14,7 +14,7 @@ def source_rows(values):
     return id_rows(Source.objects.all(), values)
 
 
-class SourceFilterSet(django_filters.FilterSet):
+class SourceFilterSet(RecordFilterSet):
     kind = choice_list_filter(SourceKind.choices, field_name="kind", help_text="`article` or `dataset`.")
     publisher = django_filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Text in the publisher's name, any case."
@@ -31,7 +31,7 @@ class SourceFilterSet(django_filters.FilterSet):
     class Meta:
         model = Source
         fields = []
-        form = range_form(("published_from", "published_to"))
+        form = RangeForm
 
     def search(self, queryset, name, value):
         return selectors.source_search(queryset, value)

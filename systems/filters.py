@@ -1,9 +1,15 @@
 """Filters for weapon systems, and the system and category reference filters deals share."""
 
-import django_filters
-
 from actors.filters import actor_ref_filter
-from core.api.filters import BooleanFilter, ListFilter, OrderingFilter, SearchFilter, lookup_resolver
+from core.api.filters import (
+    BooleanFilter,
+    ListFilter,
+    OrderingFilter,
+    RangeForm,
+    RecordFilterSet,
+    SearchFilter,
+    lookup_resolver,
+)
 
 from . import selectors
 from .models import System
@@ -29,7 +35,7 @@ def category_ref_filter(field_name: str, help_text: str, **kwargs) -> ListFilter
     )
 
 
-class SystemFilterSet(django_filters.FilterSet):
+class SystemFilterSet(RecordFilterSet):
     category = category_ref_filter("category_id", "Systems in these categories.")
     producer = actor_ref_filter("producer_id", "Systems made by these actors.")
     origin = actor_ref_filter("origin_id", "Systems originating in these states.")
@@ -43,6 +49,7 @@ class SystemFilterSet(django_filters.FilterSet):
     class Meta:
         model = System
         fields = []
+        form = RangeForm
 
     def search(self, queryset, name, value):
         return selectors.system_search(queryset, value)

@@ -1,5 +1,7 @@
 """Shared contracts for read and write endpoints; each resource's test module declares data and inherits them."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -136,6 +138,40 @@ class ReadEndpointContract:
         plain, secure = client.get(url), client.get(url, secure=True)
         assert plain.json()["url"] != secure.json()["url"]
         assert plain["ETag"] == secure["ETag"]
+
+    def test_updated_from_and_to_select_by_last_change(self, client, many):
+        visible = self.visible()
+        chosen = list(visible.order_by("pk").values_list("pk", flat=True)[:3])
+        visible.update(updated=datetime.datetime(2020, 5, 1, 12, tzinfo=datetime.UTC))
+        self.model.objects.filter(pk__in=chosen).update(
+            updated=datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
+        )
+        cases = [
+            ({"updated_from": "2026-11-30"}, chosen),
+            ({"updated_from": "2026-11-30T23:30:00Z"}, chosen),
+            ({"updated_from": "2026-12-01T00:15:00+01:00"}, chosen),  # 23:15 UTC
+            ({"updated_from": "2026-11-30T23:31:00"}, []),  # no zone: UTC
+            ({"updated_from": "2026-12-01T00:15:00 01:00"}, chosen),  # the offset's + unescaped in the URL
+            ({"updated_to": "2026-11-30"}, list(visible.values_list("pk", flat=True))),  # the whole day
+            ({"updated_to": "2026-11-30T23:00:00Z"}, list(visible.exclude(pk__in=chosen).values_list("pk", flat=True))),
+            (
+                {"updated_from": "2020-05-01", "updated_to": "2020-05-01"},
+                list(visible.exclude(pk__in=chosen).values_list("pk", flat=True)),
+            ),
+        ]
+        for params, expected in cases:
+            response = client.get(self.list_url, {**params, "page_size": 500})
+            assert response.status_code == 200, (params, response.content[:300])
+            assert sorted(ids(response)) == sorted(expected), params
+        for params, field in (
+            ({"updated_from": "yesterday"}, "updated_from"),
+            ({"updated_to": "2026-13-01"}, "updated_to"),
+            ({"updated_from": "0001-01-01T00:00:00+01:00"}, "updated_from"),  # before year 1 in UTC
+            ({"updated_to": "9" * 5000}, "updated_to"),
+            ({"updated_from": "2026-11-30", "updated_to": "2026-11-01"}, "updated_to"),
+        ):
+            response = client.get(self.list_url, params)
+            assert response.status_code == 400 and field in response.json(), (params, response.content[:300])
 
     def test_ordering_breaks_ties_by_id(self, client, many):
         body = client.get(self.list_url, {"ordering": "-id", "page_size": 5}).json()

@@ -31,14 +31,13 @@ COVERED_BY = {
     },
 }
 
-TIMESTAMPS = "bookkeeping; `ordering=updated` sorts by it"
+TIMESTAMPS = "bookkeeping; `updated_from`/`updated_to` select by the last change"
 UID = "a stable key for fixtures and imports, not a query dimension"
 
 # Fields with no filter, each with the reason. "no filter yet" marks one the lead may want to add.
 IGNORED = {
     Actor: {
         "created": TIMESTAMPS,
-        "updated": TIMESTAMPS,
         "valid_from": "no filter yet: the years an actor existed (e.g. states that existed in 1990)",
         "valid_to": "no filter yet: the years an actor existed (e.g. states that existed in 1990)",
         "notes": "curator's free text, not searched",
@@ -46,13 +45,11 @@ IGNORED = {
     System: {
         "id": "the detail URL and every reference filter address records by id",
         "created": TIMESTAMPS,
-        "updated": TIMESTAMPS,
         "notes": "curator's free text, not searched",
     },
     Deal: {
         "id": "the detail URL addresses deals by id",
         "created": TIMESTAMPS,
-        "updated": TIMESTAMPS,
         "uid": UID,
         "year_is_estimate": "a qualifier of `year`, shown with it",
         "date": "finer than `year`, which the year range filters",
@@ -73,7 +70,6 @@ IGNORED = {
     Source: {
         "id": "the detail URL and the deal and citation `source` filters address sources by id",
         "created": TIMESTAMPS,
-        "updated": TIMESTAMPS,
         "uid": UID,
         "retrieved_on": "our bookkeeping; `published_from`/`published_to` date the source",
         "language": "no filter yet: sources in one language (`language=en`)",
@@ -86,7 +82,6 @@ IGNORED = {
     Citation: {
         "id": "the detail URL addresses citations by id",
         "created": TIMESTAMPS,
-        "updated": TIMESTAMPS,
         "uid": UID,
         "locator": "a place within the source, meaningful only beside it",
     },

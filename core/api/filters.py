@@ -1,6 +1,8 @@
 """One filter vocabulary for every endpoint: repeatable or comma-separated values, references by slug or id,
 `_from`/`_to` ranges, `q` for text, and a 400 that names any parameter it cannot use."""
 
+import datetime
+import re
 from collections.abc import Callable, Iterable
 
 import django_filters
@@ -160,21 +162,66 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
-class RangeForm(forms.Form):
-    """Refuses `x_from` later than `x_to`, naming `x_to`."""
+class MomentField(forms.Field):
+    """An ISO 8601 date or date-time (`2026-11-30`, `2026-11-30T12:00:00Z`); one without a zone is UTC. A date
+    alone means its first moment, or with `end_of_day` its last, so `_to` ranges include the day they name."""
 
-    range_pairs: tuple[tuple[str, str], ...] = ()
+    def __init__(self, *, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        # An offset's `+` left unescaped in a URL arrives as a space.
+        text = re.sub(r"(T[0-9:.]+) ([0-9]{2}:?[0-9]{2})$", r"\1+\2", str(value).strip())
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+            if self.end_of_day and len(text) == 10:  # a date alone
+                moment = datetime.datetime.combine(moment.date(), datetime.time.max)
+            return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
+        except (ValueError, OverflowError):  # not a moment, or one that leaves the calendar in UTC
+            raise forms.ValidationError(
+                f"Must be an ISO 8601 date or date-time, such as 2026-11-30 or 2026-11-30T12:00:00Z; got {text[:40]!r}."
+            ) from None
+
+
+class MomentFilter(django_filters.Filter):
+    """`field >= moment` (`_from`) or `field <= moment` (`_to`)."""
+
+    field_class = MomentField
+
+    def __init__(self, *args, upper: bool = False, **kwargs):
+        kwargs.setdefault("lookup_expr", "lte" if upper else "gte")
+        super().__init__(*args, end_of_day=upper, **kwargs)
+        documented(self, {"type": "string", "format": "date-time", "maxLength": 40})
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """What every record's list filters on besides its own fields: when it last changed, so a client that mirrors
+    the registry asks only for what changed since its last call."""
+
+    updated_from = MomentFilter(
+        field_name="updated", help_text="Records changed at or after this date or moment (ISO 8601; UTC if no zone)."
+    )
+    updated_to = MomentFilter(
+        field_name="updated",
+        upper=True,
+        help_text="Records changed at or before this moment, or during this day (ISO 8601; UTC if no zone).",
+    )
+
+
+class RangeForm(forms.Form):
+    """Refuses `x_from` later than `x_to`, naming `x_to`, for every such pair of the form's fields."""
 
     def clean(self):
         data = super().clean()
-        for low, high in self.range_pairs:
-            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+        for low in self.fields:
+            high = low.removesuffix("_from") + "_to"
+            paired = low.endswith("_from") and data.get(low) is not None and data.get(high) is not None
+            if paired and data[low] > data[high]:
                 self.add_error(high, f"Must not be before {low} ({data[low]}); got {data[high]}.")
         return data
-
-
-def range_form(*pairs: tuple[str, str]) -> type[RangeForm]:
-    return type("RangeForm", (RangeForm,), {"range_pairs": pairs})
 
 
 def _bound_copy(filter_):
