@@ -148,7 +148,8 @@ class Child:
         self.limit = None if limit is None or self.limit is None else max(self.limit, limit)
 
     def fetch(self, connection, keys, cursor) -> tuple[dict, dict]:
-        """The rows of each parent, at most `limit` of them, and how many each parent has in all (when bounded)."""
+        """The rows of each parent, at most `limit` of them, and how many each parent has in all (None when no field
+        asks and nothing is cut)."""
         key = f'{self.select.base}."{self.select.columns[self.key][1].column}"'
         if connection.vendor == "postgresql":
             where, params = f"WHERE {key} = ANY(%s)", [list(keys)]
@@ -156,7 +157,6 @@ class Child:
             where, params = f"WHERE {key} IN ({', '.join(['%s'] * len(keys))})", list(keys)
         if self.limit is None:
             cursor.execute(f"{self.select.sql()} {where}{' ORDER BY ' + self.order if self.order else ''}", params)
-            counts = None
         else:
             # Numbered within each parent and counted in the same pass, so a parent with a million children
             # costs its first `limit` rows and a count, in one query.
@@ -171,12 +171,12 @@ class Child:
                 params,
             )
         raw = cursor.fetchall()
-        if self.limit is not None:
-            counts = {row[self.key]: row[-1] for row in raw}
         grouped: dict = {}
         for row in self.select.convert(raw, connection):
             grouped.setdefault(row[self.key], []).append(row)
-        return grouped, counts
+        if self.limit is not None:
+            return grouped, {row[self.key]: row[-1] for row in raw}
+        return grouped, {key: len(items) for key, items in grouped.items()} if self.counted else None
 
 
 class Plan:
@@ -375,9 +375,6 @@ class Plan:
             with prepared_cursor(connection) as cursor:
                 for source, child in self.children.items():
                     kids[source] = child.fetch(connection, sorted({row[child.parent_position] for row in rows}), cursor)
-                    if child.counted and kids[source][1] is None:
-                        grouped = kids[source][0]
-                        kids[source] = (grouped, {key: len(items) for key, items in grouped.items()})
         return self.build(rows, links, kids)
 
 
