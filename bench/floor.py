@@ -39,7 +39,7 @@ CITATIONS = """
         FROM sources_citation c JOIN sources_source o ON o.id = c.source_id WHERE c.deal_id = ANY(%s)
     ) w WHERE number <= 20 ORDER BY number"""
 DELIVERIES = """
-    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate
+    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate, tiv
     FROM deals_delivery WHERE deal_id = ANY(%s) ORDER BY year"""
 ACTORS = "SELECT id FROM actors_actor WHERE slug = ANY(%s) OR iso2 = ANY(%s) OR iso3 = ANY(%s)"
 
@@ -121,7 +121,13 @@ def represent(db, base, rows):
             )
         for d in db.rows(DELIVERIES, (ids,)):
             deliveries.setdefault(d[0], []).append(
-                {"year": d[1], "year_is_estimate": d[2], "quantity": d[3], "quantity_is_estimate": d[4]}
+                {
+                    "year": d[1],
+                    "year_is_estimate": d[2],
+                    "quantity": d[3],
+                    "quantity_is_estimate": d[4],
+                    "tiv": None if d[5] is None else str(d[5]),
+                }
             )
     out = []
     for r in rows:
@@ -316,7 +322,7 @@ EXPORT = """
            d.tiv_per_unit, d.tiv_total, d.tiv_delivered, d.sipri_id, s.kind, r.kind
     {deal_from} WHERE {where} ORDER BY d.id"""
 EXPORT_DELIVERIES = """
-    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate
+    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate, tiv
     FROM deals_delivery WHERE deal_id = ANY(%s) ORDER BY deal_id, year"""
 EXPORT_SOURCES = """
     SELECT t.deal_id, o.title, o.publisher, o.published_on, t.locator, o.url
@@ -370,10 +376,12 @@ def export(db, query):
             for r in batch:
                 delivered = deliveries.get(r[0], ())
                 by_year = []
-                for _, year, year_estimate, quantity, quantity_estimate in delivered:
+                for _, year, year_estimate, quantity, quantity_estimate, year_tiv in delivered:
                     item = f"{year}{mark(year_estimate)}"
-                    if quantity is not None or quantity_estimate:
+                    if quantity is not None or quantity_estimate or year_tiv is not None:
                         item += f":{blank(quantity)}{mark(quantity_estimate)}"
+                    if year_tiv is not None:
+                        item += f":{year_tiv}"
                     by_year.append(item)
                 lines.append(
                     writer.writerow(
