@@ -9,6 +9,7 @@ from citations.api.views import CitationViewSet
 from core.api.root import ApiRootView
 from deals.api.views import DealViewSet, deal_export_view
 from sources.api.views import SourceViewSet
+from stats.api.views import DeliveryStatsView, OrderStatsView
 from systems.api.views import SystemViewSet
 
 router = DefaultRouter()
@@ -25,6 +26,8 @@ accounts.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = [
     path("deals/export.csv", deal_export_view, name="deal-export"),
+    path("stats/deliveries/", DeliveryStatsView.as_view(), name="stats-deliveries"),
+    path("stats/orders/", OrderStatsView.as_view(), name="stats-orders"),
     *router.urls,
     *accounts.urls,
 ]

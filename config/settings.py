@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "deals",
     # The citation resource, above the records it cites (no tables of its own).
     "citations",
+    # Statistics over the deals (TIV tables, flows); no tables of its own.
+    "stats",
     # Benchmark tooling: the `generate_deals` command (bench/synthetic.py); no models.
     "bench",
 ]
