@@ -306,3 +306,37 @@ def get_all(client, **params):
     response = client.get(DELIVERIES, params)
     assert response.status_code == 200, response.content[:500]
     return response.json()
+
+
+@pytest.fixture
+def t72_family(db):
+    """A made-up family, TT-72 → TT-72B → TT-72B3 (the seed has the real T-72), and an unrelated TT-90; one
+    reviewed delivered deal each, to Peru."""
+    armour = System.objects.get(slug="mig-29").category
+    t72 = System.objects.create(slug="tt-72", designation="TT-72", category=armour)
+    t72b = System.objects.create(slug="tt-72b", designation="TT-72B", category=armour, variant_of=t72)
+    t72b3 = System.objects.create(slug="tt-72b3", designation="TT-72B3", category=armour, variant_of=t72b)
+    t90 = System.objects.create(slug="tt-90", designation="TT-90", category=armour)
+    peru, russia = Actor.objects.get(slug="peru"), Actor.objects.get(slug="russia")
+    for tiv, system in ((1, t72), (2, t72b), (4, t72b3), (8, t90)):
+        deal_with([(2020, 1, Decimal(tiv))], supplier=russia, recipient=peru, system=system, year=2019)
+    return t72
+
+
+def test_variants_roll_up_at_any_depth(client, t72_family):
+    def designations(**params):
+        response = client.get("/api/v1/deals/", {"recipient": "peru", **params})
+        assert response.status_code == 200, response.content[:300]
+        return sorted(row["system"]["designation"] for row in response.json()["results"])
+
+    assert designations(system="tt-72") == ["TT-72"]
+    assert designations(system="tt-72", variants="true") == ["TT-72", "TT-72B", "TT-72B3"]
+    assert designations(system="tt-72b", variants="true") == ["TT-72B", "TT-72B3"]
+    assert designations(system="tt-72,tt-90", variants="false") == ["TT-72", "TT-90"]
+    total = get(client, DELIVERIES, by="recipient", system="tt-72", variants="true")["total"]
+    assert (total["tiv"], total["deals"]) == ("7.000", 3)
+
+
+def test_variants_need_a_system(client, t72_family):
+    response = client.get("/api/v1/deals/", {"variants": "true"})
+    assert response.status_code == 400 and "variants" in response.json()
