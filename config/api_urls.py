@@ -9,7 +9,7 @@ from citations.api.views import CitationViewSet
 from core.api.root import ApiRootView
 from deals.api.views import DealViewSet, deal_export_view
 from sources.api.views import SourceViewSet
-from stats.api.views import DeliveryStatsView, OrderStatsView
+from stats.api.views import ActorProfileView, DeliveryStatsView, OrderStatsView
 from systems.api.views import SystemViewSet
 
 router = DefaultRouter()
@@ -28,6 +28,7 @@ urlpatterns = [
     path("deals/export.csv", deal_export_view, name="deal-export"),
     path("stats/deliveries/", DeliveryStatsView.as_view(), name="stats-deliveries"),
     path("stats/orders/", OrderStatsView.as_view(), name="stats-orders"),
+    path("actors/<slug:slug>/profile/", ActorProfileView.as_view(), name="actor-profile"),
     *router.urls,
     *accounts.urls,
 ]

@@ -1,7 +1,10 @@
 """The statistics' parameters: every deal filter, plus `by` and an `ordering` of their own."""
 
-from core.api.filters import choice_list_filter
+import django_filters
+
+from core.api.filters import RangeForm, YearFilter, choice_list_filter
 from deals.filters import DealFilterSet
+from deals.models import Deal
 
 from .selectors import DELIVERIES, DIMENSIONS, ORDERS, Measure, ordering_choices
 
@@ -36,3 +39,19 @@ DeliveryStatsFilterSet = _stats_filterset(
     DELIVERIES, "`year` is the delivery year; `delivered_from`/`delivered_to` bound which years' deliveries count."
 )
 OrderStatsFilterSet = _stats_filterset(ORDERS, "`year` is the order year; deals of unknown year form a `null` group.")
+
+
+class ProfileFilterSet(django_filters.FilterSet):
+    """An actor profile's one choice: which delivery years it covers."""
+
+    delivered_from = YearFilter(method="years", help_text="Deliveries in this year or later (inclusive).")
+    delivered_to = YearFilter(method="years", help_text="Deliveries in this year or earlier (inclusive).")
+
+    class Meta:
+        model = Deal
+        fields = []
+        form = RangeForm
+
+    def years(self, queryset, name, value):
+        # Read by the view from the validated form; the profile's tables bound their deliveries with it.
+        return queryset

@@ -190,5 +190,34 @@ def briefs(dimensions: list[Dimension], rows: list[dict]) -> dict[str, dict]:
     return found
 
 
+def share(tiv, *, total: dict) -> float | None:
+    """A group's fraction of the table's total TIV, unrounded: rounding is for display (SIPRI rounds percentages
+    to one decimal only when it prints them)."""
+    return float(tiv / total["tiv"]) if tiv is not None and total["tiv"] else None
+
+
 def tiv_text(value) -> str | None:
     return None if value is None else str(Decimal(value).quantize(TIV_PLACES))
+
+
+# An actor's profile: each side of its trade, and who stands on the other side of it.
+SIDES = {"imports": ("recipient", "supplier"), "exports": ("supplier", "recipient")}
+PROFILE_TOP = 10
+
+
+def profile(actor: Actor, deals: QuerySet[Deal], years: tuple) -> dict[str, dict]:
+    """The actor's imports and exports from the same tables as the statistics endpoints: by delivery year, the top
+    partners and the top categories, each with its total. Tables, not rows: the caller represents them."""
+    sides = {}
+    for side, (own, partner) in SIDES.items():
+        mine = deals.filter(**{f"{own}_id": actor.pk})
+        by_year = table(mine, DELIVERIES, ["year"], ["year"], years)
+        partners = table(mine, DELIVERIES, [partner], None, years)
+        categories = table(mine, DELIVERIES, ["category"], None, years)
+        sides[side] = {
+            "total": by_year.total(),
+            "by_year": (by_year, list(by_year.rows)),
+            "partners": (partners, list(partners.rows[:PROFILE_TOP])),
+            "categories": (categories, list(categories.rows[:PROFILE_TOP])),
+        }
+    return sides

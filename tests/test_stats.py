@@ -16,7 +16,7 @@ from deals.importers.sipri import import_release
 from deals.models import Deal, Delivery
 from systems.models import System
 
-from .factories import make_actor, make_deal
+from .factories import make_actor, make_deal, make_deals
 
 PER_YEAR_FILE = (
     Path(__file__).resolve().parent.parent.parent
@@ -340,3 +340,49 @@ def test_variants_roll_up_at_any_depth(client, t72_family):
 def test_variants_need_a_system(client, t72_family):
     response = client.get("/api/v1/deals/", {"variants": "true"})
     assert response.status_code == 400 and "variants" in response.json()
+
+
+def test_actor_profile_is_the_statistics_of_its_own_deals(client, world):
+    profile = client.get("/api/v1/actors/poland/profile/").json()
+
+    imports = profile["imports"]
+    assert [(row["year"], row["tiv"], row["units"], row["deals"]) for row in imports["by_year"]] == [
+        (2020, "40.000", 4, 1),
+        (2021, "90.000", 8, 2),
+        (2022, None, None, 1),
+    ]
+    assert imports["total"] == {"tiv": "130.000", "units": 12, "deals": 2, "unallocated_tiv": "20.000"}
+    by_supplier = client.get(DELIVERIES, {"recipient": "poland", "by": "supplier"}).json()["results"]
+    assert imports["partners"] == by_supplier
+    assert [row["supplier"]["slug"] for row in imports["partners"]] == ["france", "germany"]
+    assert profile["exports"] == {
+        "total": {"tiv": None, "units": None, "deals": 0, "unallocated_tiv": None},
+        "by_year": [],
+        "partners": [],
+        "categories": [],
+    }
+    france = client.get("/api/v1/actors/france/profile/", {"delivered_from": 2021}).json()
+    assert [(row["recipient"]["slug"], row["tiv"]) for row in france["exports"]["partners"]] == [("poland", "60.000")]
+    assert france["delivered_from"] == 2021 and france["actor"]["name"] == "France"
+
+
+def test_actor_profile_refuses_what_it_cannot_answer(client, world):
+    assert client.get("/api/v1/actors/atlantis/profile/").status_code == 404
+    bad = client.get("/api/v1/actors/poland/profile/", {"delivered_from": "soon"})
+    assert bad.status_code == 400 and "delivered_from" in bad.json()
+    unknown = client.get("/api/v1/actors/poland/profile/", {"by": "year"})
+    assert unknown.status_code == 400 and "by" in unknown.json()
+
+
+def test_actor_profile_reads_a_fixed_number_of_queries(client, world):
+    def count(slug):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/actors/{slug}/profile/").status_code == 200
+        return len(queries)
+
+    before = count("poland")
+    make_deals(30)  # thirty more suppliers' deliveries to Poland, over twenty years
+    assert count("poland") == before
+    # The actor, then for each side: years, partners, categories, total and unallocated TIV, and for a side with
+    # deals the briefs of its partners and of its categories (Poland exports nothing).
+    assert before == 1 + (5 + 2) + 5

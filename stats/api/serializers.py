@@ -1,4 +1,4 @@
-"""The shape of a statistics page, for the OpenAPI schema (the view builds the data itself, from grouped rows)."""
+"""The shape of the statistics answers, for the OpenAPI schema (the views build the data from grouped rows)."""
 
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
@@ -6,13 +6,17 @@ from rest_framework import serializers
 from actors.api.brief import ActorBriefSerializer
 from systems.api.brief import CategoryBriefSerializer, SystemBriefSerializer
 
-from ..selectors import DIMENSIONS, Measure
+from ..selectors import DELIVERIES, DIMENSIONS, Measure
 
 BRIEFS = {"Actor": ActorBriefSerializer, "System": SystemBriefSerializer, "Category": CategoryBriefSerializer}
+TIV_HELP = "Sum of SIPRI TIV, in millions, three decimals; null when none is known."
 
 
-def stats_page(measure: Measure):
-    name = measure.name.title()
+def _tiv(help_text: str = TIV_HELP):
+    return serializers.DecimalField(max_digits=24, decimal_places=3, allow_null=True, help_text=help_text)
+
+
+def _rows(measure: Measure, help_text: str):
     groups = {
         dimension.name: (
             serializers.IntegerField(allow_null=True, required=False, help_text=dimension.help_text)
@@ -21,39 +25,61 @@ def stats_page(measure: Measure):
         )
         for dimension in DIMENSIONS[measure.name].values()
     }
-    tiv = {"help_text": "Sum of SIPRI TIV, in millions, three decimals; null when none is known.", "allow_null": True}
-    row = inline_serializer(
-        f"{name}StatsRow",
+    return inline_serializer(
+        f"{measure.name.title()}StatsRow",
         {
             **groups,
-            "tiv": serializers.DecimalField(max_digits=24, decimal_places=3, **tiv),
+            "tiv": _tiv(),
             "share": serializers.FloatField(allow_null=True, help_text="Fraction of the total TIV, 0 to 1."),
             "units": serializers.IntegerField(allow_null=True, help_text="Units, where their number is known."),
             "deals": serializers.IntegerField(help_text="Distinct deals."),
         },
         many=True,
-        help_text="One group: the `by` dimensions present, then the measures. " + measure.help_text,
+        help_text=f"{help_text} Each group holds its `by` dimensions, then the measures. {measure.help_text}",
     )
-    total = {
-        "tiv": serializers.DecimalField(max_digits=24, decimal_places=3, **tiv),
-        "units": serializers.IntegerField(allow_null=True),
-        "deals": serializers.IntegerField(),
-    }
-    if measure.name == "deliveries":
-        total["unallocated_tiv"] = serializers.DecimalField(
-            max_digits=24,
-            decimal_places=3,
-            allow_null=True,
-            help_text="TIV delivered by these deals in these years that the sources do not split by year.",
-        )
+
+
+def _total(measure: Measure):
+    fields = {"tiv": _tiv(), "units": serializers.IntegerField(allow_null=True), "deals": serializers.IntegerField()}
+    if measure is DELIVERIES:
+        fields["unallocated_tiv"] = _tiv("TIV delivered by these deals in these years that the sources do not split.")
+    return inline_serializer(f"{measure.name.title()}StatsTotal", fields)
+
+
+def stats_page(measure: Measure):
     return inline_serializer(
-        f"{name}StatsPage",
+        f"{measure.name.title()}StatsPage",
         {
             "count": serializers.IntegerField(help_text="Number of groups."),
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
             "by": serializers.ListField(child=serializers.CharField()),
-            "total": inline_serializer(f"{name}StatsTotal", total),
-            "results": row,
+            "total": _total(measure),
+            "results": _rows(measure, "One page of groups."),
+        },
+    )
+
+
+def _profile_side():
+    return inline_serializer(
+        "ProfileSide",
+        {
+            "total": _total(DELIVERIES),
+            "by_year": _rows(DELIVERIES, "By delivery year, earliest first."),
+            "partners": _rows(DELIVERIES, "The top ten partners, by TIV."),
+            "categories": _rows(DELIVERIES, "The top ten armament categories, by TIV."),
+        },
+    )
+
+
+def profile_schema():
+    return inline_serializer(
+        "ActorProfile",
+        {
+            "actor": ActorBriefSerializer(),
+            "delivered_from": serializers.IntegerField(allow_null=True),
+            "delivered_to": serializers.IntegerField(allow_null=True),
+            "imports": _profile_side(),
+            "exports": _profile_side(),
         },
     )

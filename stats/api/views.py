@@ -1,8 +1,10 @@
 """Statistics endpoints: deliveries and orders grouped and summed, as paged JSON or as SIPRI-style CSV tables."""
 
+from functools import partial
+
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -19,10 +21,40 @@ from systems.api.brief import CategoryBriefSerializer, SystemBriefSerializer
 from systems.models import Category, System
 
 from .. import selectors, tables
-from ..filters import DeliveryStatsFilterSet, OrderStatsFilterSet
-from .serializers import stats_page
+from ..filters import DeliveryStatsFilterSet, OrderStatsFilterSet, ProfileFilterSet
+from .serializers import profile_schema, stats_page
 
 BRIEF = {Actor: ActorBriefSerializer, System: SystemBriefSerializer, Category: CategoryBriefSerializer}
+
+
+def represented(table: selectors.Table, rows: list[dict], total: dict, context: dict) -> list[dict]:
+    """Grouped rows as the API shows them: each dimension's record in its brief form, then the measures."""
+    records = selectors.briefs(table.dimensions, rows)
+    results = []
+    for row in rows:
+        item = {}
+        for dimension in table.dimensions:
+            value = row[selectors.key(dimension)]
+            if dimension.model is None:
+                item[dimension.name] = value
+            else:
+                record = records[dimension.name].get(value)
+                item[dimension.name] = None if record is None else BRIEF[dimension.model](record, context=context).data
+        item.update(
+            tiv=selectors.tiv_text(row["tiv"]),
+            share=selectors.share(row["tiv"], total=total),
+            units=row["units"],
+            deals=row["deals"],
+        )
+        results.append(item)
+    return results
+
+
+def summarised(total: dict) -> dict:
+    summary = {"tiv": selectors.tiv_text(total["tiv"]), "units": total["units"], "deals": total["deals"]}
+    if "unallocated_tiv" in total:
+        summary["unallocated_tiv"] = selectors.tiv_text(total["unallocated_tiv"])
+    return summary
 
 
 class StatsPagination(PageNumberPagination):
@@ -75,10 +107,6 @@ class StatsView(GenericAPIView):
         deals, by, ordering, years = self.parameters(request)
         table = selectors.table(deals, self.measure, by, ordering, years)
         total = table.total()
-
-        def share(tiv):
-            return float(tiv / total["tiv"]) if tiv is not None and total["tiv"] else None
-
         if request.accepted_renderer.format == "csv":
             rows = list(table.rows)
             records = selectors.briefs(table.dimensions, rows)
@@ -86,7 +114,7 @@ class StatsView(GenericAPIView):
             lines = (
                 tables.pivot(table, rows, records, years)
                 if pivoted
-                else tables.flat(table, rows, records, total, share)
+                else tables.flat(table, rows, records, total, partial(selectors.share, total=total))
             )
             body = tables.write(tables.preamble(table, total, request.META.get("QUERY_STRING", "")) + lines)
             response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -96,27 +124,6 @@ class StatsView(GenericAPIView):
             return response
 
         rows = self.paginate_queryset(table.rows)
-        records = selectors.briefs(table.dimensions, rows)
-        context = self.get_serializer_context()
-        results = []
-        for row in rows:
-            item = {}
-            for dimension in table.dimensions:
-                value = row[selectors.key(dimension)]
-                if dimension.model is None:
-                    item[dimension.name] = value
-                else:
-                    record = records[dimension.name].get(value)
-                    item[dimension.name] = (
-                        None if record is None else BRIEF[dimension.model](record, context=context).data
-                    )
-            item.update(
-                tiv=selectors.tiv_text(row["tiv"]), share=share(row["tiv"]), units=row["units"], deals=row["deals"]
-            )
-            results.append(item)
-        summary = {"tiv": selectors.tiv_text(total["tiv"]), "units": total["units"], "deals": total["deals"]}
-        if "unallocated_tiv" in total:
-            summary["unallocated_tiv"] = selectors.tiv_text(total["unallocated_tiv"])
         paginator = self.paginator
         return Response(
             {
@@ -124,8 +131,8 @@ class StatsView(GenericAPIView):
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
                 "by": by,
-                "total": summary,
-                "results": results,
+                "total": summarised(total),
+                "results": represented(table, rows, total, self.get_serializer_context()),
             }
         )
 
@@ -163,3 +170,48 @@ class DeliveryStatsView(StatsView):
 class OrderStatsView(StatsView):
     measure = selectors.ORDERS
     filterset_class = OrderStatsFilterSet
+
+
+class ActorProfileView(GenericAPIView):
+    """One actor's trade in one answer: the same tables as /stats/deliveries/, for its own deals."""
+
+    filter_backends = [StrictFilterBackend]
+    filterset_class = ProfileFilterSet
+    pagination_class = None
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
+
+    def get_queryset(self):
+        return deals_visible_to(self.request.user)
+
+    @extend_schema(
+        summary="An actor's imports and exports",
+        description=(
+            "Imports and exports by delivery year (TIV, units, deals), the top ten partners each way and the top ten "
+            "armament categories, with their shares of the side's total, over an optional range of delivery years. "
+            "The same figures as `/stats/deliveries/?recipient=SLUG&by=...` (imports) and `?supplier=SLUG` (exports)."
+        ),
+        responses=profile_schema(),
+    )
+    def get(self, request, slug):
+        return cached_response(request, lambda: self.answer(request, slug))
+
+    def answer(self, request, slug):
+        actor = Actor.objects.filter(slug=slug).first()
+        if actor is None:
+            raise NotFound(f"No actor with the slug {slug[:60]!r}.")
+        filterset = StrictFilterBackend().validated_filterset(request, self.get_queryset(), self)
+        data = filterset.form.cleaned_data if filterset is not None else {}
+        years = (data.get("delivered_from"), data.get("delivered_to"))
+        context = self.get_serializer_context()
+        body = {
+            "actor": ActorBriefSerializer(actor, context=context).data,
+            "delivered_from": years[0],
+            "delivered_to": years[1],
+        }
+        for side, tables_ in selectors.profile(actor, self.get_queryset(), years).items():
+            total = tables_["total"]
+            body[side] = {"total": summarised(total)}
+            for name in ("by_year", "partners", "categories"):
+                table, rows = tables_[name]
+                body[side][name] = represented(table, rows, total, context)
+        return Response(body)
