@@ -8,6 +8,9 @@ from deals.models import Deal
 
 from .selectors import DELIVERIES, DIMENSIONS, ORDERS, Measure, ordering_choices
 
+# Parameters that shape a delivery table without narrowing which deals count (the delivery years bound the rows).
+SHAPING = frozenset({"by", "ordering", "delivered_from", "delivered_to"})
+
 
 def _stats_filterset(measure: Measure, doc: str) -> type[DealFilterSet]:
     by = choice_list_filter(

@@ -1,8 +1,9 @@
 """Statistics: SIPRI-style totals of deliveries and orders over any deal filter, grouped by party, system,
 category or year.
 
-Every table is one GROUP BY over the filtered deals, joined to their deliveries for delivery statistics: the same
-statement an analyst would write by hand over the two tables (bench/floor.py runs it as the floor to compare with).
+Every table is one GROUP BY. Delivery tables read stats.DeliveryFact (each delivery beside its deal's parties,
+system and category, kept by triggers) and narrow it to the filtered deals only when the caller filtered them; order
+tables read the deals themselves. bench/floor.py runs the same GROUP BY over deals joined to deliveries, by hand.
 """
 
 from dataclasses import dataclass
@@ -11,19 +12,23 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce, Greatest
 
 from actors.models import Actor
-from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery
+from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery, can_see_drafts
 from systems.models import Category, System
+
+from .models import DeliveryFact
 
 TIV_PLACES = Decimal("0.001")
 # Sums of many deals' TIVs outgrow a single deal's 14 digits; on SQLite, Django rounds a sum to its field's digits.
@@ -33,7 +38,7 @@ MEASURES = ("tiv", "units", "deals")
 
 @dataclass(frozen=True)
 class Dimension:
-    """One way to group: `path` leads from a deal to the grouped value and `sort` to what ordering by it sorts on
+    """One way to group: `path` leads from a row to the grouped value and `sort` to what ordering by it sorts on
     (a name, not an id); `model` shows the value in its brief form (None: as it is, e.g. a year)."""
 
     name: str
@@ -45,94 +50,92 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Measure:
-    """What a table counts: delivery rows by delivery year, or deals by order year."""
+    """What a table counts, over which rows: delivery facts by delivery year, or deals by order year."""
 
     name: str
-    year_path: str
     sums: dict
+    dimensions: dict
     help_text: str
 
 
-def _dimensions(year_path: str, year_help: str) -> dict[str, Dimension]:
+def _dimensions(category: str, year_help: str) -> dict[str, Dimension]:
     return {
         d.name: d
         for d in (
             Dimension("supplier", "supplier_id", "supplier__name", Actor, "The supplier, in its brief form."),
             Dimension("recipient", "recipient_id", "recipient__name", Actor, "The recipient, in its brief form."),
             Dimension("system", "system_id", "system__designation", System, "The weapon system, in its brief form."),
-            Dimension("category", "system__category_id", "system__category__name", Category, "SIPRI's category."),
-            Dimension("year", year_path, year_path, None, year_help),
+            Dimension("category", f"{category}_id", f"{category}__name", Category, "SIPRI's armament category."),
+            Dimension("year", "year", "year", None, year_help),
         )
     }
 
 
 DELIVERIES = Measure(
     name="deliveries",
-    year_path="deliveries__year",
     sums={
-        "tiv": Sum("deliveries__tiv", output_field=TIV_SUM),
-        "units": Sum("deliveries__quantity"),
-        "deals": Count("id", distinct=True),
+        "tiv": Sum("tiv", output_field=TIV_SUM),
+        "units": Sum("quantity"),
+        "deals": Count("deal", distinct=True),
     },
+    dimensions=_dimensions("category", "Delivery year."),
     help_text="SIPRI TIV delivered in the years asked for, the number delivered where known, and distinct deals.",
 )
 ORDERS = Measure(
     name="orders",
-    year_path="year",
     sums={
         "tiv": Sum("tiv_total", output_field=TIV_SUM),
         "units": Sum("quantity_ordered"),
         "deals": Count("id"),
     },
+    dimensions=_dimensions("system__category", "Order year (null: unknown)."),
     help_text="SIPRI TIV of the whole order, the number ordered where known, and deals.",
 )
-DIMENSIONS = {
-    DELIVERIES.name: _dimensions("deliveries__year", "Delivery year."),
-    ORDERS.name: _dimensions("year", "Order year (null: unknown)."),
-}
+DIMENSIONS = {measure.name: measure.dimensions for measure in (DELIVERIES, ORDERS)}
 # One or two dimensions, as in SIPRI's tables: a ranking, a time series (X by year) or a flow matrix.
 MAX_DIMENSIONS = 2
 
 
 def ordering_choices(measure: Measure) -> list[str]:
-    names = [*MEASURES, *DIMENSIONS[measure.name]]
+    names = [*MEASURES, *measure.dimensions]
     return [prefix + name for name in names for prefix in ("-", "")]
+
+
+def delivery_facts(user, deals: QuerySet[Deal] | None = None, years=(None, None)) -> QuerySet[DeliveryFact]:
+    """The deliveries the user may count in the years asked for: those of `deals` (filtered, and visible to the
+    user) when the caller narrowed the deals, else every delivery of a deal the user may see, read from the facts'
+    own review flag rather than through a million deals."""
+    first, last = years
+    facts = DeliveryFact.objects.filter(year__gte=first or MIN_YEAR, year__lte=last or MAX_YEAR)
+    if deals is not None:
+        return facts.filter(deal__in=deals.order_by().values("pk"))
+    return facts if can_see_drafts(user) else facts.filter(reviewed=True)
 
 
 @dataclass
 class Table:
-    """A grouped table and its total: `rows` is a queryset of dicts, one per group, in the order asked for."""
+    """A grouped table and its total: `rows` is a queryset of dicts, one per group, in the order asked for; `source`
+    the rows it groups (delivery facts, or deals)."""
 
     measure: Measure
     dimensions: list[Dimension]
     rows: QuerySet
-    deals: QuerySet
-    years: tuple[int | None, int | None]
+    source: QuerySet
 
     def total(self) -> dict:
-        total = _measured(self.deals, self.measure, self.years).aggregate(**self.measure.sums)
+        total = self.source.aggregate(**self.measure.sums)
         if self.measure is DELIVERIES:
-            total["unallocated_tiv"] = unallocated_tiv(self.deals, self.years)
+            total["unallocated_tiv"] = unallocated_tiv(self.source)
         return total
 
 
-def _measured(deals: QuerySet[Deal], measure: Measure, years: tuple) -> QuerySet[Deal]:
-    """The rows a measure sums: each deal joined to its deliveries in the years asked for (an inner join, so a deal
-    without one counts nowhere), or the deals themselves for orders."""
-    if measure is not DELIVERIES:
-        return deals
-    first, last = years
-    # In one filter() call, so the aggregates read this join rather than a second one of their own.
-    return deals.filter(deliveries__year__gte=first or MIN_YEAR, deliveries__year__lte=last or MAX_YEAR)
-
-
-def table(deals: QuerySet[Deal], measure: Measure, by: list[str], ordering: list[str] | None, years=(None, None)):
-    """Group the deals (already filtered and visible to the caller) by `by` and sum the measure, largest TIV first
-    unless `ordering` says otherwise; ties fall to the group keys, so pages are stable."""
-    dimensions = [DIMENSIONS[measure.name][name] for name in by]
-    # Under their own names: `recipient` or `year` as an annotation would clash with the deal's fields.
+def table(source: QuerySet, measure: Measure, by: list[str], ordering: list[str] | None = None) -> Table:
+    """Group the rows (delivery facts or deals, already narrowed to what the caller may count) by `by` and sum the
+    measure, largest TIV first unless `ordering` says otherwise; ties fall to the group keys, so pages are stable."""
+    dimensions = [measure.dimensions[name] for name in by]
+    # Under their own names: `recipient` or `year` as an annotation would clash with the rows' fields.
     keys = {key(d): F(d.path) for d in dimensions}
-    rows = _measured(deals.order_by(), measure, years).values(**keys).annotate(**measure.sums)
+    rows = source.order_by().values(**keys).annotate(**measure.sums)
     sorts = {d.name: d.sort for d in dimensions}
     order = []
     for item in ordering or ["-tiv"]:
@@ -140,7 +143,20 @@ def table(deals: QuerySet[Deal], measure: Measure, by: list[str], ordering: list
         expression = F(sorts.get(name, name))
         order.append(expression.desc(nulls_last=True) if item.startswith("-") else expression.asc(nulls_last=True))
     order += [F(key(d)).asc(nulls_last=True) for d in dimensions]
-    return Table(measure, dimensions, rows.order_by(*order), deals, years)
+    # Each row also says how many groups there are, so a page needs no second pass over the rows to count them.
+    rows = rows.annotate(**{GROUPS: Window(GroupCount())})
+    return Table(measure, dimensions, rows.order_by(*order), source)
+
+
+class GroupCount(Func):
+    """COUNT(*) as a window over the grouped rows: the number of groups, on every row."""
+
+    template = "COUNT(*)"
+    window_compatible = True
+    output_field = IntegerField()
+
+
+GROUPS = "group_count"
 
 
 def key(dimension: Dimension) -> str:
@@ -148,14 +164,10 @@ def key(dimension: Dimension) -> str:
     return f"group_{dimension.name}"
 
 
-def unallocated_tiv(deals: QuerySet[Deal], years: tuple) -> Decimal | None:
-    """TIV delivered by deals with a delivery in the years asked for whose TIV the sources do not split by year:
-    each such deal's delivered TIV less what its years do account for. It is reported beside the tables, never
-    spread over years by guesswork."""
-    first, last = years
-    unsplit = Delivery.objects.filter(
-        deal=OuterRef("pk"), year__gte=first or MIN_YEAR, year__lte=last or MAX_YEAR, tiv__isnull=True
-    )
+def unallocated_tiv(facts: QuerySet[DeliveryFact]) -> Decimal | None:
+    """TIV delivered by the deals of these deliveries that the sources do not split by year: for each deal with a
+    delivery of unknown TIV among them, its delivered TIV less what its years do account for. Reported beside the
+    tables, never spread over years by guesswork."""
     allocated = (
         Delivery.objects.filter(deal=OuterRef("pk"), tiv__isnull=False)
         .order_by()
@@ -168,11 +180,8 @@ def unallocated_tiv(deals: QuerySet[Deal], years: tuple) -> Decimal | None:
         Value(Decimal(0)),
         output_field=TIV_SUM,
     )
-    found = (
-        deals.order_by()
-        .filter(Exists(unsplit), tiv_delivered__isnull=False)
-        .aggregate(tiv=Sum(remainder, output_field=TIV_SUM))
-    )
+    unsplit = facts.filter(unsplit=True).order_by().values("deal")
+    found = Deal.objects.filter(pk__in=unsplit).aggregate(tiv=Sum(remainder, output_field=TIV_SUM))
     return found["tiv"]
 
 
@@ -205,15 +214,15 @@ SIDES = {"imports": ("recipient", "supplier"), "exports": ("supplier", "recipien
 PROFILE_TOP = 10
 
 
-def profile(actor: Actor, deals: QuerySet[Deal], years: tuple) -> dict[str, dict]:
+def profile(actor: Actor, user, years: tuple) -> dict[str, dict]:
     """The actor's imports and exports from the same tables as the statistics endpoints: by delivery year, the top
     partners and the top categories, each with its total. Tables, not rows: the caller represents them."""
     sides = {}
     for side, (own, partner) in SIDES.items():
-        mine = deals.filter(**{f"{own}_id": actor.pk})
-        by_year = table(mine, DELIVERIES, ["year"], ["year"], years)
-        partners = table(mine, DELIVERIES, [partner], None, years)
-        categories = table(mine, DELIVERIES, ["category"], None, years)
+        mine = delivery_facts(user, years=years).filter(**{own: actor})
+        by_year = table(mine, DELIVERIES, ["year"], ["year"])
+        partners = table(mine, DELIVERIES, [partner])
+        categories = table(mine, DELIVERIES, ["category"])
         sides[side] = {
             "total": by_year.total(),
             "by_year": (by_year, list(by_year.rows)),

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from actors.api.brief import ActorBriefSerializer
 from actors.models import Actor
 from core.api.filters import StrictFilterBackend
-from core.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FirstPageCountingPaginator, parse_page_size
+from core.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_page_size
 from core.api.renderers import CSVRenderer, OrjsonRenderer
 from core.response_cache import cached_response
 from deals.selectors import deals_visible_to
@@ -21,7 +22,7 @@ from systems.api.brief import CategoryBriefSerializer, SystemBriefSerializer
 from systems.models import Category, System
 
 from .. import selectors, tables
-from ..filters import DeliveryStatsFilterSet, OrderStatsFilterSet, ProfileFilterSet
+from ..filters import SHAPING, DeliveryStatsFilterSet, OrderStatsFilterSet, ProfileFilterSet
 from .serializers import profile_schema, stats_page
 
 BRIEF = {Actor: ActorBriefSerializer, System: SystemBriefSerializer, Category: CategoryBriefSerializer}
@@ -57,8 +58,26 @@ def summarised(total: dict) -> dict:
     return summary
 
 
+class GroupCountingPaginator(Paginator):
+    """Takes the number of groups from the page's own rows (each carries it, selectors.GROUPS) rather than counting
+    them in a second query; a page past the end, which has no rows, is counted as usual."""
+
+    def page(self, number):
+        if "count" not in self.__dict__:
+            try:
+                offset = (int(number) - 1) * self.per_page
+            except (TypeError, ValueError):
+                offset = -1
+            if offset >= 0:
+                rows = list(self.object_list[offset : offset + self.per_page])
+                if rows:
+                    self.__dict__["count"] = rows[0][selectors.GROUPS]  # Paginator.count is a cached_property
+                    return self._get_page(rows, self.validate_number(number), self)
+        return super().page(number)
+
+
 class StatsPagination(PageNumberPagination):
-    django_paginator_class = FirstPageCountingPaginator
+    django_paginator_class = GroupCountingPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -101,11 +120,15 @@ class StatsView(GenericAPIView):
             ("delivered_from", "delivered_to") if self.measure is selectors.DELIVERIES else ("year_from", "year_to")
         )
         years = tuple(data.get(name) for name in bounds)
-        return filterset.qs, by, ordering, years
+        narrowed = bool(filterset.given - SHAPING)
+        return filterset.qs, narrowed, by, ordering, years
 
     def answer(self, request):
-        deals, by, ordering, years = self.parameters(request)
-        table = selectors.table(deals, self.measure, by, ordering, years)
+        deals, narrowed, by, ordering, years = self.parameters(request)
+        source = deals
+        if self.measure is selectors.DELIVERIES:
+            source = selectors.delivery_facts(request.user, deals if narrowed else None, years)
+        table = selectors.table(source, self.measure, by, ordering)
         total = table.total()
         if request.accepted_renderer.format == "csv":
             rows = list(table.rows)
@@ -208,7 +231,7 @@ class ActorProfileView(GenericAPIView):
             "delivered_from": years[0],
             "delivered_to": years[1],
         }
-        for side, tables_ in selectors.profile(actor, self.get_queryset(), years).items():
+        for side, tables_ in selectors.profile(actor, request.user, years).items():
             total = tables_["total"]
             body[side] = {"total": summarised(total)}
             for name in ("by_year", "partners", "categories"):
