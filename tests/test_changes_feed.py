@@ -256,7 +256,13 @@ def test_a_tampered_cursor_is_a_400(client):
 
 
 @pytest.mark.parametrize(
-    ("params", "named"), [({"page_size": "0"}, "page_size"), ({"page_size": "x"}, "page_size"), ({"q": "a"}, "q")]
+    ("params", "named"),
+    [
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "x"}, "page_size"),
+        ({"q": "a"}, "q"),
+        ({"since": ["", ""]}, "since"),
+    ],
 )
 def test_other_bad_parameters_are_a_400_naming_them(client, params, named):
     response = client.get(FEED, params)

@@ -84,6 +84,9 @@ class ChangesView(APIView):
                     for name in unknown[:10]
                 }
             )
+        repeated = [name for name in sorted(KNOWN) if len(request.query_params.getlist(name)) > 1]
+        if repeated:
+            raise exceptions.ValidationError({name: ["Give this parameter once."] for name in repeated})
         size = parse_page_size(request, "page_size")
         since = request.query_params.get(cursor.PARAM)
         position = cursor.decode(since)
