@@ -179,7 +179,10 @@ def _after(branch: int, position: Position) -> Q:
         return Q(history_date__gte=position.time)
     if branch < position.branch:
         return Q(history_date__gt=position.time)
-    return Q(history_date__gt=position.time) | Q(history_date=position.time, history_id__gt=position.history_id)
+    # The bound on history_date alone as well, so the database reads the feed's index as a range, in order.
+    return Q(history_date__gte=position.time) & (
+        Q(history_date__gt=position.time) | Q(history_id__gt=position.history_id)
+    )
 
 
 def settled_until() -> datetime.datetime:
