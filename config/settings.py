@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "citations",
     # Statistics over the deals (TIV tables, flows); no tables of its own.
     "stats",
+    # The changes feed, which reads every record app's history (no tables of its own).
+    "changes",
     # Benchmark tooling: the `generate_deals` command (bench/synthetic.py); no models.
     "bench",
 ]
@@ -117,6 +119,9 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+# The changes feed serves history rows only once they are this old, so that a write transaction still open, or a
+# replica behind the primary, cannot commit rows behind a client's cursor (docs/api.md, "Keeping a mirror").
+CHANGES_SETTLE_SECONDS = env.int("CHANGES_SETTLE_SECONDS", default=5)
 # Reads prepare their fixed statements on PostgreSQL (core/api/representations/); turn off behind a pooler in
 # transaction mode that does not carry prepared statements across server connections.
 PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)

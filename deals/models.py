@@ -24,11 +24,17 @@ def can_see_drafts(user) -> bool:
     return bool(user and user.has_perm("deals.view_deal"))
 
 
+def public_deal(path: str = "") -> models.Q:
+    """What a deal must be for callers who cannot see drafts to see it, stated once. `path` reaches the deal from
+    another record (`deal__`); the same condition also reads a version of a deal in its history table."""
+    return models.Q(**{f"{path}review_status": ReviewStatus.REVIEWED})
+
+
 class DealQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DealQuerySet":
         """Anonymous and unprivileged callers see reviewed deals only; curators see drafts too. A queryset method,
         so records that list deals (an actor's, through `deals_supplied`) apply the rule without importing deals."""
-        return self if can_see_drafts(user) else self.filter(review_status=ReviewStatus.REVIEWED)
+        return self if can_see_drafts(user) else self.filter(public_deal())
 
 
 class Deal(UidModel):
