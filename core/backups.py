@@ -174,6 +174,14 @@ def refuse_unless_empty() -> None:
         )
 
 
+# Functions migrations made (the statistics' trigger functions), not those of an extension such as pg_trgm: the
+# archive brings its own, and pg_restore will not create a function that is already there.
+OWN_FUNCTIONS = """
+    SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = current_schema()
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"""
+
+
 def _drop_tables() -> None:
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
@@ -184,6 +192,10 @@ def _drop_tables() -> None:
             for table in tables:
                 cascade = " CASCADE" if connection.vendor == "postgresql" else ""
                 cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}{cascade}")
+            if connection.vendor == "postgresql":
+                cursor.execute(OWN_FUNCTIONS)
+                for (function,) in cursor.fetchall():
+                    cursor.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
     finally:
         connection.enable_constraint_checking()
 

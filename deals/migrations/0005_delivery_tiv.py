@@ -5,32 +5,28 @@ from django.db import migrations, models
 BATCH = 2000
 
 
+def _rewrite_snapshots(apps, rewrite):
+    Deal = apps.get_model("deals", "Deal")
+    batch = []
+    for deal in Deal.objects.filter(import_snapshot__isnull=False).only("id", "import_snapshot").iterator(BATCH):
+        rows = (deal.import_snapshot or {}).get("deliveries")
+        if rows:
+            rewritten = [rewrite(row) for row in rows]
+            if rewritten != rows:
+                deal.import_snapshot["deliveries"] = rewritten
+                batch.append(deal)
+    Deal.objects.bulk_update(batch, ["import_snapshot"], batch_size=BATCH)
+
+
 def extend_snapshots(apps, schema_editor):
     """An import snapshot's delivery rows gain the year's TIV, unknown until a re-import states it. Without this a
     re-import would see every delivery list as differing from its snapshot, take it for a curator's edit, and keep
     the TIV out; with it, lists nobody edited compare equal and the re-import fills the new value."""
-    Deal = apps.get_model("deals", "Deal")
-    batch = []
-    for deal in Deal.objects.filter(import_snapshot__isnull=False).only("id", "import_snapshot").iterator(BATCH):
-        rows = (deal.import_snapshot or {}).get("deliveries")
-        if rows and any(len(row) == 4 for row in rows):
-            deal.import_snapshot["deliveries"] = [row + [None] if len(row) == 4 else row for row in rows]
-            batch.append(deal)
-        if len(batch) >= BATCH:
-            Deal.objects.bulk_update(batch, ["import_snapshot"])
-            batch = []
-    Deal.objects.bulk_update(batch, ["import_snapshot"])
+    _rewrite_snapshots(apps, lambda row: row + [None] if len(row) == 4 else row)
 
 
 def shorten_snapshots(apps, schema_editor):
-    Deal = apps.get_model("deals", "Deal")
-    batch = []
-    for deal in Deal.objects.filter(import_snapshot__isnull=False).only("id", "import_snapshot").iterator(BATCH):
-        rows = (deal.import_snapshot or {}).get("deliveries")
-        if rows and any(len(row) == 5 for row in rows):
-            deal.import_snapshot["deliveries"] = [row[:4] for row in rows]
-            batch.append(deal)
-    Deal.objects.bulk_update(batch, ["import_snapshot"], batch_size=BATCH)
+    _rewrite_snapshots(apps, lambda row: row[:4])
 
 
 class Migration(migrations.Migration):
