@@ -1,6 +1,6 @@
 """Filters for deals: the vocabulary of the API contract."""
 
-from actors.filters import actor_ref_filter
+from actors.filters import actor_ref_filter, group_ref_filter
 from core.api.filters import (
     ListFilter,
     OrderingFilter,
@@ -23,6 +23,16 @@ class DealFilterSet(RecordFilterSet):
     supplier = actor_ref_filter("supplier_id", "Deals supplied by these actors.")
     recipient = actor_ref_filter("recipient_id", "Deals received by these actors.")
     party = actor_ref_filter("id", "Deals with these actors on either side.", method="with_party")
+    supplier_group = group_ref_filter(
+        "Deals whose supplier was a member of any of these groups (a region, NATO, the EU) in the deal's year; "
+        "a deal with no year counts only for regions, whose membership has no years.",
+        method="supplied_by_group",
+    )
+    recipient_group = group_ref_filter(
+        "Deals whose recipient was a member of any of these groups (a region, NATO, the EU) in the deal's year; "
+        "a deal with no year counts only for regions, whose membership has no years.",
+        method="received_by_group",
+    )
     system = system_ref_filter("system_id", "Deals for these systems.")
     category = category_ref_filter("system__category_id", "Deals for systems in these categories.")
     kind = choice_list_filter(DealKind.choices, field_name="kind", help_text="Kind of transfer; any of several.")
@@ -69,6 +79,12 @@ class DealFilterSet(RecordFilterSet):
 
     def with_party(self, queryset, name, actor_ids):
         return selectors.deals_with_party(queryset, actor_ids)
+
+    def supplied_by_group(self, queryset, name, group_ids):
+        return selectors.deals_with_member(queryset, "supplier", group_ids)
+
+    def received_by_group(self, queryset, name, group_ids):
+        return selectors.deals_with_member(queryset, "recipient", group_ids)
 
     def delivered_between(self, queryset, name, value):
         # Both bounds apply to the same delivery, so they are handled once, on whichever filter runs first.
