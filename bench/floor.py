@@ -11,6 +11,7 @@ import base64
 import csv
 import os
 import threading
+from decimal import Decimal
 from urllib import parse
 
 import orjson
@@ -39,7 +40,7 @@ CITATIONS = """
         FROM sources_citation c JOIN sources_source o ON o.id = c.source_id WHERE c.deal_id = ANY(%s)
     ) w WHERE number <= 20 ORDER BY number"""
 DELIVERIES = """
-    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate
+    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate, tiv
     FROM deals_delivery WHERE deal_id = ANY(%s) ORDER BY year"""
 ACTORS = "SELECT id FROM actors_actor WHERE slug = ANY(%s) OR iso2 = ANY(%s) OR iso3 = ANY(%s)"
 
@@ -121,7 +122,13 @@ def represent(db, base, rows):
             )
         for d in db.rows(DELIVERIES, (ids,)):
             deliveries.setdefault(d[0], []).append(
-                {"year": d[1], "year_is_estimate": d[2], "quantity": d[3], "quantity_is_estimate": d[4]}
+                {
+                    "year": d[1],
+                    "year_is_estimate": d[2],
+                    "quantity": d[3],
+                    "quantity_is_estimate": d[4],
+                    "tiv": None if d[5] is None else str(d[5]),
+                }
             )
     out = []
     for r in rows:
@@ -316,7 +323,7 @@ EXPORT = """
            d.tiv_per_unit, d.tiv_total, d.tiv_delivered, d.sipri_id, s.kind, r.kind
     {deal_from} WHERE {where} ORDER BY d.id"""
 EXPORT_DELIVERIES = """
-    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate
+    SELECT deal_id, year, year_is_estimate, quantity, quantity_is_estimate, tiv
     FROM deals_delivery WHERE deal_id = ANY(%s) ORDER BY deal_id, year"""
 EXPORT_SOURCES = """
     SELECT t.deal_id, o.title, o.publisher, o.published_on, t.locator, o.url
@@ -370,10 +377,12 @@ def export(db, query):
             for r in batch:
                 delivered = deliveries.get(r[0], ())
                 by_year = []
-                for _, year, year_estimate, quantity, quantity_estimate in delivered:
+                for _, year, year_estimate, quantity, quantity_estimate, year_tiv in delivered:
                     item = f"{year}{mark(year_estimate)}"
-                    if quantity is not None or quantity_estimate:
+                    if quantity is not None or quantity_estimate or year_tiv is not None:
                         item += f":{blank(quantity)}{mark(quantity_estimate)}"
+                    if year_tiv is not None:
+                        item += f":{year_tiv}"
                     by_year.append(item)
                 lines.append(
                     writer.writerow(
@@ -415,6 +424,140 @@ def export(db, query):
             yield "".join(lines).encode()
 
 
+# Statistics: the same GROUP BY over deals joined to their deliveries that an analyst would write by hand.
+STATS_KEYS = {"supplier": "d.supplier_id", "recipient": "d.recipient_id", "category": "y.category_id", "year": "x.year"}
+STATS_FROM = "deals_deal d JOIN deals_delivery x ON x.deal_id = d.id JOIN systems_system y ON y.id = d.system_id"
+UNALLOCATED = """
+    SELECT SUM(GREATEST(d.tiv_delivered - COALESCE(
+        (SELECT SUM(a.tiv) FROM deals_delivery a WHERE a.deal_id = d.id AND a.tiv IS NOT NULL), 0), 0))
+    FROM deals_deal d WHERE {where} AND d.tiv_delivered IS NOT NULL AND EXISTS (
+        SELECT 1 FROM deals_delivery u WHERE u.deal_id = d.id AND u.tiv IS NULL AND u.year >= %s AND u.year <= %s)"""
+
+
+def tiv_text(value):
+    return None if value is None else f"{value.quantize(Decimal('0.001')):f}"
+
+
+def stats_where(db, query, side_filters):
+    first = int(query.get("delivered_from", ["1900"])[0])
+    last = int(query.get("delivered_to", ["2100"])[0])
+    where, params = ["d.review_status = 'reviewed'"], []
+    for name, values in side_filters.items():
+        ids = [row[0] for row in db.rows(ACTORS, (values, [v.upper() for v in values], [v.upper() for v in values]))]
+        where.append(f"d.{name}_id = ANY(%s)")
+        params.append(ids)
+    return " AND ".join(where), params, (first, last)
+
+
+def stats_total(db, where, params, years):
+    tiv, units, deals = db.rows(
+        f"SELECT SUM(x.tiv), SUM(x.quantity), COUNT(DISTINCT d.id) FROM {STATS_FROM} "
+        f"WHERE {where} AND x.year >= %s AND x.year <= %s",
+        (*params, *years),
+    )[0]
+    unallocated = db.rows(UNALLOCATED.format(where=where), (*params, *years))[0][0]
+    return {"tiv": tiv, "units": units, "deals": deals, "unallocated_tiv": unallocated}
+
+
+def stats_rows(db, base, by, where, params, years, total, *, order="tiv", limit=None, offset=0):
+    keys = [STATS_KEYS[name] for name in by]
+    ordering = "1 ASC NULLS LAST" if order == "year" else f"{len(keys) + 1} DESC NULLS LAST"
+    sql = (
+        f"SELECT {', '.join(keys)}, SUM(x.tiv), SUM(x.quantity), COUNT(DISTINCT d.id) FROM {STATS_FROM} "
+        f"WHERE {where} AND x.year >= %s AND x.year <= %s GROUP BY {', '.join(keys)} "
+        f"ORDER BY {ordering}, {', '.join(f'{i + 1} ASC NULLS LAST' for i in range(len(keys)))}"
+    )
+    rows = db.rows(sql + (f" LIMIT {limit} OFFSET {offset}" if limit else ""), (*params, *years))
+    briefs = {}
+    for position, name in enumerate(by):
+        ids = list({row[position] for row in rows if row[position] is not None})
+        if name in ("supplier", "recipient") and ids:
+            briefs[name] = {
+                r[0]: {
+                    "id": r[0],
+                    "url": f"{base}/api/v1/actors/{r[1]}/",
+                    "slug": r[1],
+                    "name": r[2],
+                    "kind": r[3],
+                    "iso2": r[4],
+                }
+                for r in db.rows("SELECT id, slug, name, kind, iso2 FROM actors_actor WHERE id = ANY(%s)", (ids,))
+            }
+        elif name == "category" and ids:
+            briefs[name] = {
+                r[0]: {"id": r[0], "slug": r[1], "name": r[2]}
+                for r in db.rows("SELECT id, slug, name FROM systems_category WHERE id = ANY(%s)", (ids,))
+            }
+    out = []
+    for row in rows:
+        item = {name: briefs[name][row[i]] if name in briefs else row[i] for i, name in enumerate(by)}
+        tiv = row[len(by)]
+        item.update(
+            tiv=tiv_text(tiv),
+            share=float(tiv / total["tiv"]) if tiv is not None and total["tiv"] else None,
+            units=row[len(by) + 1],
+            deals=row[len(by) + 2],
+        )
+        out.append(item)
+    return out
+
+
+def summary(total):
+    return {**total, "tiv": tiv_text(total["tiv"]), "unallocated_tiv": tiv_text(total["unallocated_tiv"])}
+
+
+def delivery_stats(db, base, url, query):
+    by = query["by"][0].split(",")
+    sides = {name: query[name][0].split(",") for name in ("supplier", "recipient") if name in query}
+    where, params, years = stats_where(db, query, sides)
+    size, number_ = int(query.get("page_size", ["50"])[0]), int(query.get("page", ["1"])[0])
+    total = stats_total(db, where, params, years)
+    results = stats_rows(db, base, by, where, params, years, total, limit=size + 1, offset=(number_ - 1) * size)
+    count = len(results)
+    if number_ > 1 or count > size:
+        keys = ", ".join(STATS_KEYS[name] for name in by)
+        count = db.rows(
+            f"SELECT count(*) FROM (SELECT {keys} FROM {STATS_FROM} WHERE {where} AND x.year >= %s AND x.year <= %s "
+            f"GROUP BY {keys}) s",
+            (*params, *years),
+        )[0][0]
+    return {
+        "count": count,
+        "next": replace_query_param(url, "page", number_ + 1) if len(results) > size else None,
+        "previous": None,
+        "by": by,
+        "total": summary(total),
+        "results": results[:size],
+    }
+
+
+def profile(db, base, slug, query):
+    actor = db.rows("SELECT id, slug, name, kind, iso2 FROM actors_actor WHERE slug = %s", (slug,))[0]
+    body = {
+        "actor": {
+            "id": actor[0],
+            "url": f"{base}/api/v1/actors/{actor[1]}/",
+            "slug": actor[1],
+            "name": actor[2],
+            "kind": actor[3],
+            "iso2": actor[4],
+        },
+        "delivered_from": int(query["delivered_from"][0]) if "delivered_from" in query else None,
+        "delivered_to": int(query["delivered_to"][0]) if "delivered_to" in query else None,
+    }
+    for side, own, partner in (("imports", "recipient", "supplier"), ("exports", "supplier", "recipient")):
+        where, params, years = stats_where(db, query, {})
+        where, params = f"{where} AND d.{own}_id = %s", [*params, actor[0]]
+        total = stats_total(db, where, params, years)
+        body[side] = {
+            "total": summary(total),
+            "by_year": stats_rows(db, base, ["year"], where, params, years, total, order="year"),
+            "partners": stats_rows(db, base, [partner], where, params, years, total, limit=10),
+            "categories": stats_rows(db, base, ["category"], where, params, years, total, limit=10),
+        }
+    return body
+
+
 def application(environ, start_response):
     db = database()
     path = environ.get("PATH_INFO", "")
@@ -426,6 +569,10 @@ def application(environ, start_response):
         return export(db, query)
     if path == "/api/v1/deals/":
         body = deal_list(db, base, url, query)
+    elif path == "/api/v1/stats/deliveries/":
+        body = delivery_stats(db, base, url, query)
+    elif path.startswith("/api/v1/actors/") and path.endswith("/profile/"):
+        body = profile(db, base, path.split("/")[4], query)
     elif path.startswith("/api/v1/deals/") and path[14:-1].isdigit():
         rows = db.rows(
             f"SELECT {DEAL_COLUMNS} {DEAL_FROM} WHERE d.id = %s AND d.review_status = 'reviewed'", (int(path[14:-1]),)

@@ -43,7 +43,7 @@ select
   (select json_group_array(json(delivery)) from (
     select json_object(
       'year', year, 'year_is_estimate', year_is_estimate, 'quantity', quantity,
-      'quantity_is_estimate', quantity_is_estimate
+      'quantity_is_estimate', quantity_is_estimate, 'tiv', tiv
     ) as delivery
     from deals_delivery where deal_id = d.id order by year
   )) as deliveries,

@@ -10,8 +10,8 @@ each case with wrk for a bounded time, the two sides alternately, for several ro
 Settings, from the environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/dealgraph_bench),
 BENCH_SQLITE (bench/.data/dealgraph-COUNT-SEED.sqlite3), BENCH_COUNT (1000000), BENCH_SEED (1), BENCH_CLIENTS (16),
 BENCH_SECONDS (15), BENCH_ROUNDS (3), BENCH_LABEL (a name for the results file), BENCH_APP_ENV (extra KEY=VALUE pairs
-for the app), BENCH_CASES (all: a comma-separated choice of headline, broad, cursor, detail, export, sqlite-headline,
-sqlite-detail, or `postgres` and `sqlite` for each database's cases).
+for the app), BENCH_CASES (all: a comma-separated choice of headline, broad, cursor, detail, export, stats-top,
+stats-matrix, stats-profile, sqlite-headline, sqlite-detail, or `postgres` and `sqlite` for each database's cases).
 """
 
 import base64
@@ -55,7 +55,10 @@ EXPORT_SUPPLIER = "france"  # about 100,000 reviewed deals at one million
 REQUEST_TIMEOUT = 120
 DATABASE_NAME = urlsplit(DATABASE_URL).path.lstrip("/")
 SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE", BENCH / ".data" / f"dealgraph-{COUNT}-{SEED}.sqlite3")).resolve()
-POSTGRES_CASES = ("headline", "broad", "cursor", "detail", "export")
+# The statistics are measured one request at a time: their target is a latency (median under 200 ms, uncached), and
+# under 16 clients on two cores a GROUP BY over a million deals measures the queue, not the query.
+STATS_CASES = ("stats-top", "stats-matrix", "stats-profile")
+POSTGRES_CASES = ("headline", "broad", "cursor", "detail", "export", *STATS_CASES)
 SQLITE_CASES = ("sqlite-headline", "sqlite-detail")
 HEADLINE = f"/api/v1/deals/?{urlencode(peer.HEADLINE_PARAMETERS)}"
 CASE_GROUPS = {"postgres": POSTGRES_CASES, "sqlite": SQLITE_CASES, "all": POSTGRES_CASES + SQLITE_CASES}
@@ -139,6 +142,10 @@ def case_parameters() -> dict:
                 [997],
             )
         ]
+        importer = conn.execute(
+            "SELECT a.slug FROM deals_deal d JOIN actors_actor a ON a.id = d.recipient_id "
+            "GROUP BY a.slug ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
         export_rows = conn.execute(
             "SELECT count(*) FROM deals_deal d JOIN actors_actor a ON a.id = d.supplier_id "
             "WHERE a.slug = %s AND d.review_status = 'reviewed'",
@@ -151,7 +158,12 @@ def case_parameters() -> dict:
         "cursor": [f"/api/v1/deals/?cursor={cursor}&page_size=50"],
         "detail": [f"/api/v1/deals/{i}/" for i in detail_ids],
         "export": [f"/api/v1/deals/export.csv?supplier={EXPORT_SUPPLIER}"],
+        # Top importers of five years; the supplier-by-recipient matrix of one year; the largest importer's profile.
+        "stats-top": ["/api/v1/stats/deliveries/?by=recipient&delivered_from=2021&delivered_to=2025&page_size=10"],
+        "stats-matrix": ["/api/v1/stats/deliveries/?by=supplier,recipient&delivered_from=2025&delivered_to=2025"],
+        "stats-profile": [f"/api/v1/actors/{importer}/profile/?delivered_from=2016&delivered_to=2025"],
         "_notes": {
+            "largest_importer": importer,
             "largest_supplier": largest,
             "reviewed_deals": total,
             "cursor_after_id": deep,
@@ -355,13 +367,13 @@ class Sampler:
         return max(self.peak, self.server.rss_bytes())
 
 
-def wrk(port, paths, seconds, workdir) -> dict:
+def wrk(port, paths, seconds, workdir, clients=CLIENTS) -> dict:
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
     command = [
         "wrk",
-        f"-t{min(2, CLIENTS)}",
-        f"-c{CLIENTS}",
+        f"-t{min(2, clients)}",
+        f"-c{clients}",
         f"-d{max(1, round(seconds))}s",
         "--timeout",
         "30s",
@@ -378,10 +390,10 @@ def wrk(port, paths, seconds, workdir) -> dict:
     return json.loads(line.removeprefix("BENCH_JSON "))
 
 
-def measure_load(server, paths, workdir, postgres=True) -> dict:
+def measure_load(server, paths, workdir, postgres=True, clients=CLIENTS) -> dict:
     """One case under load; on SQLite the database runs inside the server's processes, so their CPU is all of it."""
     sampler, cpu, pg_before = Sampler(server), server.cpu_seconds(), postgres_cpu(DATABASE_NAME) if postgres else {}
-    result = wrk(server.port, paths, SECONDS, workdir)
+    result = wrk(server.port, paths, SECONDS, workdir, clients)
     cpu = server.cpu_seconds() - cpu
     pg_cpu = postgres_cpu_growth(pg_before, postgres_cpu(DATABASE_NAME)) if postgres else None
     peak = sampler.stop()
@@ -552,8 +564,9 @@ def table(summary, queries, checks) -> str:
                 f"{queries[case]['floor']} | {a['peak_rss_mb']} / {f['peak_rss_mb']} | | | {same} |"
             )
             continue
+        name = f"{case} (1 client)" if case in STATS_CASES else case
         lines.append(
-            f"| {case} | {a['rps']} | {f['rps']} | {s['ratio']} | {a['p50_ms']} / {a['p99_ms']} "
+            f"| {name} | {a['rps']} | {f['rps']} | {s['ratio']} | {a['p50_ms']} / {a['p99_ms']} "
             f"| {f['p50_ms']} / {f['p99_ms']} | {queries[case]['app']} / {queries[case]['floor']} "
             f"| {a['peak_rss_mb']} / {f['peak_rss_mb']} | {a['cpu_ms_per_request']} / {f['cpu_ms_per_request']} "
             f"| {a['postgres_cpu_ms_per_request']} / {f['postgres_cpu_ms_per_request']} | {same} |"
@@ -699,9 +712,12 @@ def main():
                     if case == "export":
                         results[case][side] = measure_export(server, p[0])
                         continue
+                    clients = 1 if case in STATS_CASES else CLIENTS
                     if number == 1:
-                        wrk(server.port, p, WARMUP_SECONDS, workdir)
-                    results[case][side] = measure_load(server, p, workdir, postgres=case in POSTGRES_CASES)
+                        wrk(server.port, p, WARMUP_SECONDS, workdir, clients)
+                    results[case][side] = measure_load(
+                        server, p, workdir, postgres=case in POSTGRES_CASES, clients=clients
+                    )
                 (first, a), (second, b) = results[case].items()
                 if case == "export":
                     log(f"round {number} {case}: app {a['rows_per_second']:,} rows/s, floor {b['rows_per_second']:,}")

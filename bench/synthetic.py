@@ -35,7 +35,7 @@ from systems.models import Category, System
 
 MARKER = "Synthetic record made by `manage.py generate_deals`; not a real transfer."
 # Bump when the same count and seed would produce different records, so a reused benchmark database is redone.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 REGISTER_PREFIX = "Dealgraph synthetic register"
 BATCH = 20_000
 # Below this many deals, keeping the indexes up to date as rows arrive costs less than building them anew.
@@ -639,6 +639,7 @@ def _deals(rng, count, states, companies, systems_by_origin, register_id, articl
                 review_status=ReviewStatus.DRAFT if rng.random() < 0.05 else ReviewStatus.REVIEWED,
                 tiv_per_unit=tiv,
                 tiv_total=tiv * ordered if tiv is not None and ordered else None,
+                tiv_delivered=tiv * delivered if tiv is not None and delivered is not None else None,
             )
             left = delivered
             for index, delivery_year in enumerate(span):
@@ -646,7 +647,8 @@ def _deals(rng, count, states, companies, systems_by_origin, register_id, articl
                 if left is not None:
                     quantity = left if index == len(span) - 1 else left // (len(span) - index)
                     left -= quantity
-                deliveries.add(deal_id=deal_id, year=delivery_year, quantity=quantity)
+                year_tiv = tiv * quantity if tiv is not None and quantity is not None else None
+                deliveries.add(deal_id=deal_id, year=delivery_year, quantity=quantity, tiv=year_tiv)
             how_many = (quantity_text or ordered or "some") if rng.random() < 0.9 else "an unknown number of"
             quote = (
                 f"{names[recipient]} {VERBS[kind]} {how_many} {label} ({description}) from {names[supplier]}"

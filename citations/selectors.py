@@ -2,9 +2,14 @@
 
 from django.db.models import Q, QuerySet
 
-from deals.choices import ReviewStatus
-from deals.models import can_see_drafts
+from deals.models import can_see_drafts, public_deal
 from sources.models import Citation
+
+
+def public_citation(deal_shown: Q) -> Q:
+    """What a citation must be for callers who cannot see drafts to see it: one that cites no deal, or one whose
+    deal they see (`deal_shown`, that condition as reached from the citation, or from a version of it)."""
+    return Q(deal__isnull=True) | deal_shown
 
 
 def citations_visible_to(user) -> QuerySet[Citation]:
@@ -12,7 +17,7 @@ def citations_visible_to(user) -> QuerySet[Citation]:
     citations = Citation.objects.all()
     if can_see_drafts(user):
         return citations
-    return citations.filter(Q(deal__isnull=True) | Q(deal__review_status=ReviewStatus.REVIEWED))
+    return citations.filter(public_citation(public_deal("deal__")))
 
 
 def citation_list(user) -> QuerySet[Citation]:

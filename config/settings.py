@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "deals",
     # The citation resource, above the records it cites (no tables of its own).
     "citations",
+    # Statistics over the deals (TIV tables, flows); no tables of its own.
+    "stats",
+    # The changes feed, which reads every record app's history (no tables of its own).
+    "changes",
     # Benchmark tooling: the `generate_deals` command (bench/synthetic.py); no models.
     "bench",
 ]
@@ -115,6 +119,9 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+# The changes feed serves history rows only once they are this old, so that a write transaction still open, or a
+# replica behind the primary, cannot commit rows behind a client's cursor (docs/api.md, "Keeping a mirror").
+CHANGES_SETTLE_SECONDS = env.int("CHANGES_SETTLE_SECONDS", default=5)
 # Reads prepare their fixed statements on PostgreSQL (core/api/representations/); turn off behind a pooler in
 # transaction mode that does not carry prepared statements across server connections.
 PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
@@ -299,3 +306,7 @@ DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": False, "EXPO
 # /metrics beyond loopback: addresses or networks (comma-separated), and/or a bearer token (core/metrics.py).
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# stats.DeliveryFact's covering indexes carry their sums in INCLUDE columns on PostgreSQL; SQLite has no such
+# columns and uses the same indexes by their keys alone, which is all it can do.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

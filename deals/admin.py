@@ -11,13 +11,13 @@ from sources.choices import Stance
 
 from . import services
 from .choices import ReviewStatus
-from .models import Deal, Delivery
+from .models import DELIVERY_VALUES, Deal, Delivery
 
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
-    fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
+    fields = ["year", *DELIVERY_VALUES]
 
 
 class DealCitationFormSet(BaseInlineFormSet):

@@ -165,23 +165,27 @@ def delivery_years(deal: Deal) -> str:
 
 
 def deliveries_by_year(deal: Deal) -> str:
-    """`2022:4; 2023?:6?; 2024`: each delivery year with its number, SIPRI's `?` on an estimate, no number when
-    unknown, so the yearly split survives a round trip that "Year(s) of delivery" alone would lose."""
+    """`2022:4; 2023?:6?; 2024; 2025:2:3.500`: each delivery year with its number, SIPRI's `?` on an estimate, no
+    number when unknown, and after a second colon the year's TIV where known, so the yearly split survives a round
+    trip that "Year(s) of delivery" alone would lose."""
     items = []
     for delivery in deal.deliveries.all():
         item = f"{delivery.year}{'?' if delivery.year_is_estimate else ''}"
-        if delivery.quantity is not None or delivery.quantity_is_estimate:
+        if delivery.quantity is not None or delivery.quantity_is_estimate or delivery.tiv is not None:
             quantity = "" if delivery.quantity is None else delivery.quantity
             item += f":{quantity}{'?' if delivery.quantity_is_estimate else ''}"
+        if delivery.tiv is not None:
+            item += f":{delivery.tiv}"
         items.append(item)
     return "; ".join(items)
 
 
 DELIVERIES_BY_YEAR_SQL = """string_agg(
         x.year::text || CASE WHEN x.year_is_estimate THEN '?' ELSE '' END
-        || CASE WHEN x.quantity IS NOT NULL OR x.quantity_is_estimate
+        || CASE WHEN x.quantity IS NOT NULL OR x.quantity_is_estimate OR x.tiv IS NOT NULL
                 THEN ':' || COALESCE(x.quantity::text, '') || CASE WHEN x.quantity_is_estimate THEN '?' ELSE '' END
-                ELSE '' END,
+                ELSE '' END
+        || COALESCE(':' || x.tiv::text, ''),
         '; ' ORDER BY x.year)"""
 
 

@@ -1,7 +1,10 @@
 """Filters for deals: the vocabulary of the API contract."""
 
+from rest_framework.exceptions import ValidationError
+
 from actors.filters import actor_ref_filter, group_ref_filter
 from core.api.filters import (
+    BooleanFilter,
     ListFilter,
     OrderingFilter,
     RangeForm,
@@ -13,6 +16,7 @@ from core.api.filters import (
 )
 from sources.filters import source_rows
 from systems.filters import category_ref_filter, system_ref_filter
+from systems.selectors import with_variants
 
 from . import selectors
 from .choices import Condition, DealKind, DealStatus, ReviewStatus
@@ -33,7 +37,12 @@ class DealFilterSet(RecordFilterSet):
         "a deal with no year counts only for regions, whose membership has no years.",
         method="received_by_group",
     )
-    system = system_ref_filter("system_id", "Deals for these systems.")
+    system = system_ref_filter("system_id", "Deals for these systems.", method="for_systems")
+    variants = BooleanFilter(
+        method="for_systems",
+        help_text="With `system`: `true` also counts every variant of those systems, at any depth (the T-72B3 "
+        "under `system=t-72`).",
+    )
     category = category_ref_filter("system__category_id", "Deals for systems in these categories.")
     kind = choice_list_filter(DealKind.choices, field_name="kind", help_text="Kind of transfer; any of several.")
     status = choice_list_filter(DealStatus.choices, field_name="status", help_text="Stage reached; any of several.")
@@ -85,6 +94,19 @@ class DealFilterSet(RecordFilterSet):
 
     def received_by_group(self, queryset, name, group_ids):
         return selectors.deals_with_member(queryset, "recipient", group_ids)
+
+    def for_systems(self, queryset, name, value):
+        # `system` and `variants` make one condition, applied once, on whichever of the two runs first.
+        if getattr(self, "_systems_done", False):
+            return queryset
+        self._systems_done = True
+        data = self.form.cleaned_data
+        ids = data.get("system")
+        if data.get("variants"):
+            if not ids:
+                raise ValidationError({"variants": ["Give `system` too: the systems whose variants to include."]})
+            ids = with_variants(ids)
+        return queryset if ids is None else queryset.filter(system_id__in=ids)
 
     def delivered_between(self, queryset, name, value):
         # Both bounds apply to the same delivery, so they are handled once, on whichever filter runs first.

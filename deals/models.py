@@ -24,11 +24,17 @@ def can_see_drafts(user) -> bool:
     return bool(user and user.has_perm("deals.view_deal"))
 
 
+def public_deal(path: str = "") -> models.Q:
+    """What a deal must be for callers who cannot see drafts to see it, stated once. `path` reaches the deal from
+    another record (`deal__`); the same condition also reads a version of a deal in its history table."""
+    return models.Q(**{f"{path}review_status": ReviewStatus.REVIEWED})
+
+
 class DealQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DealQuerySet":
         """Anonymous and unprivileged callers see reviewed deals only; curators see drafts too. A queryset method,
         so records that list deals (an actor's, through `deals_supplied`) apply the rule without importing deals."""
-        return self if can_see_drafts(user) else self.filter(review_status=ReviewStatus.REVIEWED)
+        return self if can_see_drafts(user) else self.filter(public_deal())
 
 
 class Deal(UidModel):
@@ -247,6 +253,10 @@ class Deal(UidModel):
         return [d.year for d in self.deliveries.all()]
 
 
+# What a delivery row says of its year, after the year itself: the one list the API, the admin and writes share.
+DELIVERY_VALUES = ["year_is_estimate", "quantity", "quantity_is_estimate", "tiv"]
+
+
 class DeliveryManager(models.Manager):
     def get_by_natural_key(self, deal_uid, year):
         return self.get(deal__uid=deal_uid, year=year)
@@ -260,6 +270,14 @@ class Delivery(TimestampedModel):
     year_is_estimate = models.BooleanField(default=False, help_text="The delivery year is an estimate.")
     quantity = models.PositiveIntegerField(null=True, blank=True, help_text="Number delivered that year, if known.")
     quantity_is_estimate = models.BooleanField(default=False, help_text="The number is an estimate.")
+    tiv = models.DecimalField(
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="SIPRI trend-indicator value (TIV) delivered that year, in millions; empty where the deal's "
+        "delivered TIV is not known year by year (the statistics count it as unallocated).",
+    )
 
     objects = DeliveryManager()
     history = HistoricalRecords()
@@ -275,6 +293,11 @@ class Delivery(TimestampedModel):
                 violation_error_message="This deal already has a delivery in that year.",
             ),
             year_range_check("year", "delivery_year_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(tiv__isnull=True) | models.Q(tiv__gte=0),
+                name="delivery_tiv_not_negative",
+                violation_error_message="SIPRI trend-indicator values cannot be negative.",
+            ),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from sources.choices import Stance
 from sources.models import Citation
 
 from .choices import ReviewStatus
-from .models import Deal, Delivery
+from .models import DELIVERY_VALUES, Deal, Delivery
 
 EVIDENCE_NEEDED = "A reviewed deal needs at least one supporting citation; add one or keep it as a draft."
 # How many offending deals an error names; the count covers the rest.
@@ -134,13 +134,9 @@ def deal_update(*, deal: Deal, deliveries: list[dict] | None = None, **fields) -
             current = existing.pop(row.year, None)
             if current is None:
                 row.save()
-            elif (current.year_is_estimate, current.quantity, current.quantity_is_estimate) != (
-                row.year_is_estimate,
-                row.quantity,
-                row.quantity_is_estimate,
-            ):
-                current.year_is_estimate, current.quantity = row.year_is_estimate, row.quantity
-                current.quantity_is_estimate = row.quantity_is_estimate
+            elif any(getattr(current, name) != getattr(row, name) for name in DELIVERY_VALUES):
+                for name in DELIVERY_VALUES:
+                    setattr(current, name, getattr(row, name))
                 current.save()
         for stale in existing.values():
             stale.delete()

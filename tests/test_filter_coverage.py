@@ -19,6 +19,7 @@ COVERED_BY = {
     },
     Deal: {
         "party": ["supplier", "recipient"],
+        "system": ["system"],  # with `variants`, a method widens the systems to their variants
         "delivered_from": ["first_delivery_year", "last_delivery_year"],
         "delivered_to": ["first_delivery_year", "last_delivery_year"],
         "q": ["notes", "quantity_text"],

@@ -7,8 +7,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. `accounts` holds API tokens; `sources` holds the Source and Citation tables every record app cites; `citations` is the citation
-# resource, which shows and guards what a quote supports; `bench` and `config` assemble everything.
-LAYERS = ["core", "accounts", "sources", "actors", "systems", "deals", "citations", "bench", "config"]
+# resource, which shows and guards what a quote supports; `changes` reads every record app's history; `bench` and
+# `config` assemble everything.
+LAYERS = [
+    "core",
+    "accounts",
+    "sources",
+    "actors",
+    "systems",
+    "deals",
+    "citations",
+    "stats",
+    "changes",
+    "bench",
+    "config",
+]
 
 
 def imported_apps(app: str) -> dict[str, set[str]]:

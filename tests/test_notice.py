@@ -17,7 +17,7 @@ def test_the_api_root_links_every_resource_and_carries_the_notice(client):
     body = response.json()
     assert body["data_notice"] == DATA_NOTICE and SIPRI_ATTRIBUTION in body["data_notice"]
     links = {name: url for name, url in body.items() if name != "data_notice"}
-    assert list(links) == ["actors", "systems", "deals", "sources", "citations"]
+    assert list(links) == ["actors", "systems", "deals", "sources", "citations", "changes"]
     for name, url in links.items():
         assert url == f"http://testserver/api/v1/{name}/"
         assert client.get(url).status_code == 200

@@ -147,7 +147,11 @@ class CurationAutoSchema(AutoSchema):
         if guarded and method in ("put", "patch", "delete"):
             operation.setdefault("parameters", []).append(IF_MATCH)
         responses = operation.setdefault("responses", {})
-        for code in responses_for(method, path, guarded):
+        codes = responses_for(method, path, guarded)
+        # A view outside the records that still refuses a bad parameter with a 400 naming it says so.
+        if getattr(self.view, "refuses_bad_parameters", False) and "400" not in codes:
+            codes.insert(0, "400")
+        for code in codes:
             if code not in responses:
                 name, description = DESCRIPTIONS[code]
                 responses[code] = {

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from actors.api.brief import actor_ref
 from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
 from deals import services
-from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery
+from deals.models import DELIVERY_VALUES, MAX_YEAR, MIN_YEAR, Deal, Delivery
 from sources.api.brief import CitationInlineSerializer
 from sources.api.serializers import CitationFieldsSerializer
 from systems.api.brief import system_ref
@@ -16,7 +16,7 @@ from .brief import DealBriefSerializer
 class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = Delivery
-        fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
+        fields = ["year", *DELIVERY_VALUES]
 
 
 class DealSerializer(DealBriefSerializer):
@@ -73,7 +73,7 @@ class DealSerializer(DealBriefSerializer):
 class DeliveryWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Delivery
-        fields = ["year", "year_is_estimate", "quantity", "quantity_is_estimate"]
+        fields = ["year", *DELIVERY_VALUES]
         extra_kwargs = {"year": {"min_value": MIN_YEAR, "max_value": MAX_YEAR}}
         validators = []  # one row per year is checked by the service, across the whole list
 

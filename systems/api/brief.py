@@ -26,3 +26,9 @@ def system_ref(**kwargs) -> RefField:
 
 def category_ref(**kwargs) -> RefField:
     return RefField(noun="category", queryset=Category.objects.all(), **kwargs)
+
+
+class CategoryBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name"]

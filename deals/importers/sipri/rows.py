@@ -62,8 +62,12 @@ CONDITIONS = {
     "": "unknown",
 }
 YEAR_LIST = re.compile(r"^[0-9]{4}(?:\s*[;,]\s*[0-9]{4})*$")
-# One item of "Deliveries by year": `2023`, `2023?`, `2023:6`, `2023?:6?`, `2023:?` (number unknown, estimated).
-DELIVERY_ITEM = re.compile(r"^(?P<year>[0-9]{4})(?P<year_mark>\?)?(?::\s*(?P<quantity>[0-9]+)?\s*(?P<mark>\?)?)?$")
+# One item of "Deliveries by year": `2023`, `2023?`, `2023:6`, `2023?:6?`, `2023:?` (number unknown, estimated),
+# and after a second colon the year's TIV: `2023:6:12.5`, `2023::0.3` (number unknown, TIV known).
+DELIVERY_ITEM = re.compile(
+    r"^(?P<year>[0-9]{4})(?P<year_mark>\?)?"
+    r"(?::\s*(?P<quantity>[0-9]+)?\s*(?P<mark>\?)?(?::\s*(?P<tiv>[0-9]+(?:\.[0-9]+)?))?)?$"
+)
 # SIPRI's marks on a party's name, which the importer reads as the actor's kind.
 KIND_MARKS = {ActorKind.NON_STATE_GROUP.value: "*", ActorKind.ORGANISATION.value: "**"}
 UNKNOWN_PARTY = {"supplier": "unknown supplier(s)", "recipient": "unknown recipient(s)"}
@@ -80,9 +84,12 @@ class Delivery:
     year_is_estimate: bool = False
     quantity: int | None = None
     quantity_is_estimate: bool = False
+    # The TIV delivered that year; None where the release does not split the deal's TIV by year.
+    tiv: Decimal | None = None
 
     def as_json(self) -> list:
-        return [self.year, self.year_is_estimate, self.quantity, self.quantity_is_estimate]
+        tiv = None if self.tiv is None else str(self.tiv.quantize(TIV_PLACES))
+        return [self.year, self.year_is_estimate, self.quantity, self.quantity_is_estimate, tiv]
 
 
 @dataclass
@@ -244,8 +251,13 @@ def classic_deal(row: RawRow, columns: Columns) -> SipriDeal:
     delivered, delivered_estimate = common["delivered"], common["delivered_is_estimate"]
     deliveries = [Delivery(year) for year in years]
     if len(deliveries) == 1:
-        # One delivery year: the number delivered is that year's; across several, the split is unknown.
-        deliveries[0].quantity, deliveries[0].quantity_is_estimate = delivered, delivered_estimate
+        # One delivery year: the number delivered, and the TIV of what was delivered, are that year's; across
+        # several, the split is unknown and the deal's TIV stays unallocated rather than spread by guesswork.
+        only = deliveries[0]
+        only.quantity, only.quantity_is_estimate = delivered, delivered_estimate
+        only.tiv = common["tiv_delivered"]
+        if only.tiv is None and delivered is not None and common["tiv_per_unit"] is not None:
+            only.tiv = (common["tiv_per_unit"] * delivered).quantize(TIV_PLACES)
     ordered, ordered_mark = parse_int(columns.value(cells, "ordered"), "number ordered", marks)
     return SipriDeal(
         lines=[row.line],
@@ -321,6 +333,7 @@ def per_year_deals(rows: list[RawRow], columns: Columns) -> tuple[list[SipriDeal
                 year_is_estimate=columns.flag(cells, "delivery_years", marks),
                 quantity=values["delivered"],
                 quantity_is_estimate=values["delivered_is_estimate"],
+                tiv=values["tiv_delivered"],
             )
             values["local_production"] = _yes_no(columns.value(cells, "local_production"), "local production")
             values["marks"] = marks
@@ -394,14 +407,15 @@ def parse_deliveries(raw: str, years: list[int]) -> list[Delivery]:
     for item in filter(None, (part.strip() for part in raw.split(";"))):
         match = DELIVERY_ITEM.match(item)
         if not match:
-            raise RowError(f"deliveries by year: {item!r} is not like 2022:4, 2023?:6? or 2024")
-        quantity = match["quantity"]
+            raise RowError(f"deliveries by year: {item!r} is not like 2022:4, 2023?:6?, 2024:3:1.5 or 2024")
+        quantity, tiv = match["quantity"], match["tiv"]
         deliveries.append(
             Delivery(
                 year=int(match["year"]),
                 year_is_estimate=bool(match["year_mark"]),
                 quantity=None if quantity is None else int(quantity),
                 quantity_is_estimate=bool(match["mark"]),
+                tiv=None if tiv is None else parse_tiv(tiv, f"deliveries by year: the TIV of {match['year']}"),
             )
         )
     listed = [delivery.year for delivery in deliveries]

@@ -34,7 +34,7 @@ MANAGED = [
     "tiv_delivered",
 ]
 TIV_FIELDS = ("tiv_per_unit", "tiv_total", "tiv_delivered")
-# The delivery rows count as one more managed value: [[year, year_is_estimate, quantity, quantity_is_estimate]].
+# The delivery rows count as one more managed value: [[year, year_is_estimate, quantity, quantity_is_estimate, tiv]].
 DELIVERIES = "deliveries"
 KEY = ("supplier", "recipient", "system", "year")
 
@@ -59,7 +59,7 @@ class StoredDeal:
     locked: list
     span: tuple
     current: dict
-    # year -> (delivery pk, year_is_estimate, quantity, quantity_is_estimate)
+    # year -> (delivery pk, year_is_estimate, quantity, quantity_is_estimate, tiv as JSON)
     deliveries: dict[int, tuple] = field(default_factory=dict)
 
     @property
@@ -95,9 +95,9 @@ def load_stored(source: Source) -> Stored:
         current = {name: to_json(value) for name, value in zip(MANAGED, values, strict=True)}
         deals[pk] = StoredDeal(pk, sipri_id, snapshot, locked or [], (first, last), current)
     for pk, deal_id, year, *rest in Delivery.objects.filter(deal__in=scope).values_list(
-        "id", "deal_id", "year", "year_is_estimate", "quantity", "quantity_is_estimate"
+        "id", "deal_id", "year", "year_is_estimate", "quantity", "quantity_is_estimate", "tiv"
     ):
-        deals[deal_id].deliveries[year] = (pk, *rest)
+        deals[deal_id].deliveries[year] = (pk, *rest[:-1], to_json(rest[-1]))
     for deal in deals.values():
         deal.current[DELIVERIES] = [[year, *deal.deliveries[year][1:]] for year in sorted(deal.deliveries)]
 

@@ -62,11 +62,14 @@ def is_blank(name: str, value) -> bool:
 
 
 def fills_blanks(stored: list[list], incoming: list[list] | None) -> bool:
-    """The incoming delivery rows have the stored years, as stored, and only add numbers the stored rows leave
-    unknown: filling those is filling blanks, not undoing a curator's reading."""
+    """The incoming delivery rows have the stored years, as stored, and only add numbers (a year's count, its TIV)
+    the stored rows leave unknown: filling those is filling blanks, not undoing a curator's reading."""
     if incoming is None or [row[:2] for row in stored] != [row[:2] for row in incoming]:
         return False
-    return all(old[2] is None or old[2:] == new[2:] for old, new in zip(stored, incoming, strict=False))
+    return all(
+        (old[2] is None or old[2:4] == new[2:4]) and (old[4] is None or old[4] == new[4])
+        for old, new in zip(stored, incoming, strict=False)
+    )
 
 
 def problem(values: dict) -> str | None:
@@ -82,7 +85,8 @@ def problem(values: dict) -> str | None:
     numbers = [values["quantity_ordered"], values["quantity_delivered"], *(row[2] for row in values[DELIVERIES])]
     if any(number is not None and number > MAX_INT for number in numbers):
         return "a number is too large"
-    if any(values[name] is not None and Decimal(values[name]) >= MAX_TIV for name in TIV_FIELDS):
+    tivs = [values[name] for name in TIV_FIELDS] + [row[4] for row in values[DELIVERIES]]
+    if any(tiv is not None and Decimal(tiv) >= MAX_TIV for tiv in tivs):
         return "a TIV value is too large"
     return None
 
@@ -204,8 +208,13 @@ class Writer:
             )
         else:
             del values["quantity_delivered"], values["quantity_delivered_is_estimate"]
-        # The release's TIV of deliveries covers only its own years.
-        values.pop("tiv_delivered", None)
+        # The release's TIV of deliveries covers only its own years: the deal's is the sum of every year's, where
+        # each is known.
+        rows = values[DELIVERIES]
+        if values.get("tiv_delivered") is not None and all(row[4] is not None for row in rows):
+            values["tiv_delivered"] = to_json(sum((Decimal(row[4]) for row in rows), Decimal(0)))
+        else:
+            values.pop("tiv_delivered", None)
 
     def _protected(self, deal: StoredDeal, values: dict) -> set[str]:
         """Fields a curator locked, or edited since the import that last wrote them."""
@@ -266,17 +275,21 @@ class Writer:
     def _diff_deliveries(self, deal_pk: int, stored: dict[int, tuple], rows: list[list]) -> None:
         wanted = {row[0]: row for row in rows}
         self.gone_deliveries.extend(pk for year, (pk, *_) in stored.items() if year not in wanted)
-        for year, (_, year_estimate, quantity, quantity_estimate) in wanted.items():
+        for year, (_, *row) in wanted.items():
+            if year in stored and list(stored[year][1:]) == row:
+                continue
+            year_estimate, quantity, quantity_estimate, tiv = row
             values = {
                 "year_is_estimate": year_estimate,
                 "quantity": quantity,
                 "quantity_is_estimate": quantity_estimate,
+                "tiv": None if tiv is None else Decimal(tiv),
             }
             if year not in stored:
                 self.new_deliveries.append(
                     {"deal_id": deal_pk, "year": year, "created": self.now, "updated": self.now, **values}
                 )
-            elif list(stored[year][1:]) != list(values.values()):
+            else:
                 self.delivery_changes[stored[year][0]] = values
 
     @staticmethod

@@ -1,0 +1,232 @@
+"""Statistics: SIPRI-style totals of deliveries and orders over any deal filter, grouped by party, system,
+category or year.
+
+Every table is one GROUP BY. Delivery tables read stats.DeliveryFact (each delivery beside its deal's parties,
+system and category, kept by triggers) and narrow it to the filtered deals only when the caller filtered them; order
+tables read the deals themselves. bench/floor.py runs the same GROUP BY over deals joined to deliveries, by hand.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from actors.models import Actor
+from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery, can_see_drafts
+from systems.models import Category, System
+
+from .models import DeliveryFact
+
+TIV_PLACES = Decimal("0.001")
+# Sums of many deals' TIVs outgrow a single deal's 14 digits; on SQLite, Django rounds a sum to its field's digits.
+TIV_SUM = DecimalField(max_digits=24, decimal_places=3)
+MEASURES = ("tiv", "units", "deals")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One way to group: `path` leads from a row to the grouped value and `sort` to what ordering by it sorts on
+    (a name, not an id); `model` shows the value in its brief form (None: as it is, e.g. a year)."""
+
+    name: str
+    path: str
+    sort: str
+    model: type | None
+    help_text: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a table counts, over which rows: delivery facts by delivery year, or deals by order year."""
+
+    name: str
+    sums: dict
+    dimensions: dict
+    help_text: str
+
+
+def _dimensions(category: str, year_help: str) -> dict[str, Dimension]:
+    return {
+        d.name: d
+        for d in (
+            Dimension("supplier", "supplier_id", "supplier__name", Actor, "The supplier, in its brief form."),
+            Dimension("recipient", "recipient_id", "recipient__name", Actor, "The recipient, in its brief form."),
+            Dimension("system", "system_id", "system__designation", System, "The weapon system, in its brief form."),
+            Dimension("category", f"{category}_id", f"{category}__name", Category, "SIPRI's armament category."),
+            Dimension("year", "year", "year", None, year_help),
+        )
+    }
+
+
+DELIVERIES = Measure(
+    name="deliveries",
+    sums={
+        "tiv": Sum("tiv", output_field=TIV_SUM),
+        "units": Sum("quantity"),
+        "deals": Count("deal", distinct=True),
+    },
+    dimensions=_dimensions("category", "Delivery year."),
+    help_text="SIPRI TIV delivered in the years asked for, the number delivered where known, and distinct deals.",
+)
+ORDERS = Measure(
+    name="orders",
+    sums={
+        "tiv": Sum("tiv_total", output_field=TIV_SUM),
+        "units": Sum("quantity_ordered"),
+        "deals": Count("id"),
+    },
+    dimensions=_dimensions("system__category", "Order year (null: unknown)."),
+    help_text="SIPRI TIV of the whole order, the number ordered where known, and deals.",
+)
+DIMENSIONS = {measure.name: measure.dimensions for measure in (DELIVERIES, ORDERS)}
+# One or two dimensions, as in SIPRI's tables: a ranking, a time series (X by year) or a flow matrix.
+MAX_DIMENSIONS = 2
+
+
+def ordering_choices(measure: Measure) -> list[str]:
+    names = [*MEASURES, *measure.dimensions]
+    return [prefix + name for name in names for prefix in ("-", "")]
+
+
+def delivery_facts(user, deals: QuerySet[Deal] | None = None, years=(None, None)) -> QuerySet[DeliveryFact]:
+    """The deliveries the user may count in the years asked for: those of `deals` (filtered, and visible to the
+    user) when the caller narrowed the deals, else every delivery of a deal the user may see, read from the facts'
+    own review flag rather than through a million deals."""
+    first, last = years
+    facts = DeliveryFact.objects.filter(year__gte=first or MIN_YEAR, year__lte=last or MAX_YEAR)
+    if deals is not None:
+        return facts.filter(deal__in=deals.order_by().values("pk"))
+    return facts if can_see_drafts(user) else facts.filter(reviewed=True)
+
+
+@dataclass
+class Table:
+    """A grouped table and its total: `rows` is a queryset of dicts, one per group, in the order asked for; `source`
+    the rows it groups (delivery facts, or deals)."""
+
+    measure: Measure
+    dimensions: list[Dimension]
+    rows: QuerySet
+    source: QuerySet
+
+    def total(self) -> dict:
+        total = self.source.aggregate(**self.measure.sums)
+        if self.measure is DELIVERIES:
+            total["unallocated_tiv"] = unallocated_tiv(self.source)
+        return total
+
+
+def table(source: QuerySet, measure: Measure, by: list[str], ordering: list[str] | None = None) -> Table:
+    """Group the rows (delivery facts or deals, already narrowed to what the caller may count) by `by` and sum the
+    measure, largest TIV first unless `ordering` says otherwise; ties fall to the group keys, so pages are stable."""
+    dimensions = [measure.dimensions[name] for name in by]
+    # Under their own names: `recipient` or `year` as an annotation would clash with the rows' fields.
+    keys = {key(d): F(d.path) for d in dimensions}
+    rows = source.order_by().values(**keys).annotate(**measure.sums)
+    sorts = {d.name: d.sort for d in dimensions}
+    order = []
+    for item in ordering or ["-tiv"]:
+        name = item.lstrip("-")
+        expression = F(sorts.get(name, name))
+        order.append(expression.desc(nulls_last=True) if item.startswith("-") else expression.asc(nulls_last=True))
+    order += [F(key(d)).asc(nulls_last=True) for d in dimensions]
+    # Each row also says how many groups there are, so a page needs no second pass over the rows to count them.
+    rows = rows.annotate(**{GROUPS: Window(GroupCount())})
+    return Table(measure, dimensions, rows.order_by(*order), source)
+
+
+class GroupCount(Func):
+    """COUNT(*) as a window over the grouped rows: the number of groups, on every row."""
+
+    template = "COUNT(*)"
+    window_compatible = True
+    output_field = IntegerField()
+
+
+GROUPS = "group_count"
+
+
+def key(dimension: Dimension) -> str:
+    """Where a grouped row holds the dimension's value (an id or a year)."""
+    return f"group_{dimension.name}"
+
+
+def unallocated_tiv(facts: QuerySet[DeliveryFact]) -> Decimal | None:
+    """TIV delivered by the deals of these deliveries that the sources do not split by year: for each deal with a
+    delivery of unknown TIV among them, its delivered TIV less what its years do account for. Reported beside the
+    tables, never spread over years by guesswork."""
+    allocated = (
+        Delivery.objects.filter(deal=OuterRef("pk"), tiv__isnull=False)
+        .order_by()
+        .values("deal")
+        .annotate(tiv=Sum("tiv"))
+        .values("tiv")
+    )
+    remainder = Greatest(
+        F("tiv_delivered") - Coalesce(Subquery(allocated, output_field=TIV_SUM), Value(Decimal(0))),
+        Value(Decimal(0)),
+        output_field=TIV_SUM,
+    )
+    unsplit = facts.filter(unsplit=True).order_by().values("deal")
+    found = Deal.objects.filter(pk__in=unsplit).aggregate(tiv=Sum(remainder, output_field=TIV_SUM))
+    return found["tiv"]
+
+
+def briefs(dimensions: list[Dimension], rows: list[dict]) -> dict[str, dict]:
+    """The records each dimension's values name, one query per dimension: {dimension name: {id: record}}."""
+    found = {}
+    for dimension in dimensions:
+        if dimension.model is None:
+            continue
+        ids = {row[key(dimension)] for row in rows if row[key(dimension)] is not None}
+        queryset = dimension.model.objects.filter(pk__in=ids)
+        if dimension.model is System:
+            queryset = queryset.select_related("category")
+        found[dimension.name] = {record.pk: record for record in queryset}
+    return found
+
+
+def share(tiv, *, total: dict) -> float | None:
+    """A group's fraction of the table's total TIV, unrounded: rounding is for display (SIPRI rounds percentages
+    to one decimal only when it prints them)."""
+    return float(tiv / total["tiv"]) if tiv is not None and total["tiv"] else None
+
+
+def tiv_text(value) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(TIV_PLACES))
+
+
+# An actor's profile: each side of its trade, and who stands on the other side of it.
+SIDES = {"imports": ("recipient", "supplier"), "exports": ("supplier", "recipient")}
+PROFILE_TOP = 10
+
+
+def profile(actor: Actor, user, years: tuple) -> dict[str, dict]:
+    """The actor's imports and exports from the same tables as the statistics endpoints: by delivery year, the top
+    partners and the top categories, each with its total. Tables, not rows: the caller represents them."""
+    sides = {}
+    for side, (own, partner) in SIDES.items():
+        mine = delivery_facts(user, years=years).filter(**{own: actor})
+        by_year = table(mine, DELIVERIES, ["year"], ["year"])
+        partners = table(mine, DELIVERIES, [partner])
+        categories = table(mine, DELIVERIES, ["category"])
+        sides[side] = {
+            "total": by_year.total(),
+            "by_year": (by_year, list(by_year.rows)),
+            "partners": (partners, list(partners.rows[:PROFILE_TOP])),
+            "categories": (categories, list(categories.rows[:PROFILE_TOP])),
+        }
+    return sides
