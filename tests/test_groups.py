@@ -329,3 +329,16 @@ def test_the_admin_shows_memberships_both_ways(curator_client):
     assert {f.formset.prefix: f.formset.total_form_count() for f in members}["memberships"] == 32
     groups = {f.formset.prefix: f.formset.total_form_count() for f in finland.context["inline_admin_formsets"]}
     assert groups["member_of"] == 4
+
+
+def test_a_membership_change_is_an_update_of_both_its_actors_in_the_changes_feed(client, settings):
+    settings.CHANGES_SETTLE_SECONDS = 0
+    since = client.get("/api/v1/changes/", {"page_size": 500}).json()
+    while since["next"]:
+        since = client.get(since["next"]).json()
+    balkans, serbia = actor("the-balkans"), actor("serbia")
+    Membership.objects.create(group=balkans, member=serbia)
+    items = client.get("/api/v1/changes/", {"since": since["cursor"]}).json()["results"]
+    assert sorted((i["type"], i["id"], i["action"]) for i in items) == sorted(
+        [("actor", serbia.pk, "update"), ("actor", balkans.pk, "update")]
+    )
