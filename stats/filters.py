@@ -17,6 +17,7 @@ def _stats_filterset(measure: Measure, doc: str) -> type[DealFilterSet]:
         [(name, name) for name in DIMENSIONS[measure.name]],
         field_name="id",
         method="grouping",
+        required=True,
         help_text=f"Group by one or two of these, comma-separated (required). {doc}",
     )
     ordering = choice_list_filter(

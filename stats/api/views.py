@@ -91,6 +91,7 @@ class StatsView(GenericAPIView):
     """Shared by both tables: `measure` says what is summed; the deal filters say over which deals."""
 
     measure: selectors.Measure
+    refuses_bad_parameters = True  # core/api/schema.py documents the 400
     filter_backends = [StrictFilterBackend]
     pagination_class = StatsPagination
     renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer, CSVRenderer]
@@ -198,6 +199,7 @@ class OrderStatsView(StatsView):
 class ActorProfileView(GenericAPIView):
     """One actor's trade in one answer: the same tables as /stats/deliveries/, for its own deals."""
 
+    refuses_bad_parameters = True
     filter_backends = [StrictFilterBackend]
     filterset_class = ProfileFilterSet
     pagination_class = None
