@@ -2,6 +2,7 @@
 that count a party as a member only for the years it was one."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -342,3 +343,29 @@ def test_a_membership_change_is_an_update_of_both_its_actors_in_the_changes_feed
     assert sorted((i["type"], i["id"], i["action"]) for i in items) == sorted(
         [("actor", serbia.pk, "update"), ("actor", balkans.pk, "update")]
     )
+
+
+# --- The statistics: deliveries by delivery year, orders by order year ---
+
+
+def test_statistics_count_membership_in_the_year_that_matters(client):
+    deal = deal_to("finland", 2021, supplier="united-states")
+    for year in (2022, 2023):
+        Delivery.objects.create(deal=deal, year=year, quantity=1, tiv=Decimal(10))
+    base = {"supplier": "united-states", "recipient": "finland"}
+
+    def tiv_by_year(path, **params):
+        response = client.get(path, {**base, "by": "year", **params})
+        assert response.status_code == 200, response.content
+        return {row["year"]: row["tiv"] for row in response.json()["results"]}
+
+    everything = tiv_by_year("/api/v1/stats/deliveries/")
+    assert {year: float(tiv) for year, tiv in everything.items()} == {2022: 10.0, 2023: 10.0}
+    # Deliveries: the delivery year decides, so 2023's delivery of a 2021 order is NATO's and 2022's is not.
+    in_nato = tiv_by_year("/api/v1/stats/deliveries/", recipient_group="nato")
+    assert list(in_nato) == [2023] and float(in_nato[2023]) == 10.0
+    assert tiv_by_year("/api/v1/stats/deliveries/", recipient_group="european-union") == everything
+    assert tiv_by_year("/api/v1/stats/deliveries/", supplier_group="nato", recipient_group="nato").keys() == {2023}
+    # Orders: the order year decides, and Finland ordered in 2021, outside NATO.
+    assert tiv_by_year("/api/v1/stats/orders/", recipient_group="nato") == {}
+    assert list(tiv_by_year("/api/v1/stats/orders/", recipient_group="europe")) == [2021]
