@@ -32,3 +32,7 @@ class AliasKind(models.TextChoices):
     METONYM = "metonym", "Metonym"
     SIPRI = "sipri", "SIPRI name"
     OTHER = "other", "Other alias"
+
+
+# Kinds of actor that can have members (a Membership's group): regions and other groupings, and organisations.
+GROUP_KINDS = (ActorKind.GROUP, ActorKind.ORGANISATION)

@@ -1,12 +1,13 @@
 """Actors: states, organisations, companies, people and groups that supply, receive or make weapons."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from simple_history.models import HistoricalRecords
 
 from core.models import SlugModel, TimestampedModel
 
-from .choices import POLITY_KINDS, ActorKind, AliasKind
+from .choices import GROUP_KINDS, POLITY_KINDS, ActorKind, AliasKind
 
 
 class Actor(SlugModel):
@@ -155,3 +156,105 @@ class ActorAlias(TimestampedModel):
         return (self.actor.slug, self.name)
 
     natural_key.dependencies = ["actors.actor"]
+
+
+class MembershipManager(models.Manager):
+    def get_by_natural_key(self, group_slug, member_slug, year_from):
+        return self.get(group__slug=group_slug, member__slug=member_slug, year_from=year_from)
+
+
+class Membership(TimestampedModel):
+    """An actor's membership of a group (a SIPRI region, NATO, the EU) over a span of whole years.
+
+    A state counts as a member in every year it was one on any day of: NATO's 2023 includes Finland (joined in
+    April), the EU's 2020 includes the United Kingdom (left on 31 January). docs/groups.md has the rules."""
+
+    group = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        help_text="The group, region or organisation, e.g. `nato` or `europe`.",
+    )
+    member = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="member_of", help_text="The member, e.g. `finland`."
+    )
+    year_from = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="First year of membership (the year it joined); empty: since the group began, or for regions.",
+    )
+    year_to = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Last year of membership (the year it left); empty: still a member."
+    )
+    source = models.ForeignKey(
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text="The reference that lists this membership and its years.",
+    )
+    notes = models.TextField(blank=True, help_text="Curator's notes, e.g. a suspension that did not end membership.")
+
+    objects = MembershipManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group_id", "member_id", "year_from", "id"]
+        # The filters ask "was this actor a member of these groups": member first.
+        indexes = [models.Index(fields=["member", "group", "year_from"], name="membership_member_group_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year_from__isnull=True)
+                | models.Q(year_to__isnull=True)
+                | models.Q(year_from__lte=models.F("year_to")),
+                name="membership_year_from_not_after_year_to",
+                violation_error_message="A membership cannot end before it begins.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(group=models.F("member")),
+                name="membership_not_own_member",
+                violation_error_message="A group cannot be its own member.",
+            ),
+            # An unknown start counts as one value, so the same open-start membership cannot be entered twice.
+            models.UniqueConstraint(
+                "group",
+                "member",
+                Coalesce("year_from", 0),
+                name="membership_unique_start",
+                violation_error_message="This actor already has a membership of this group starting that year.",
+            ),
+        ]
+
+    def __str__(self):
+        years = f"{self.year_from or '…'}–{self.year_to or ''}" if self.year_from or self.year_to else "always"
+        return f"{self.member.name} in {self.group.name} ({years})"
+
+    def natural_key(self):
+        return (self.group.slug, self.member.slug, self.year_from)
+
+    natural_key.dependencies = ["actors.actor", "sources.source"]
+
+    def clean(self):
+        errors = {}
+        group = getattr(self, "group", None)
+        if group is not None and group.kind not in GROUP_KINDS:
+            kinds = " or ".join(str(ActorKind(k).label).lower() for k in GROUP_KINDS)
+            errors["group"] = f"Only a {kinds} has members; {group.name} is a {group.get_kind_display().lower()}."
+        if self.group_id and self.member_id and not errors:
+            # Two spans of the same membership must not overlap, or a year would be counted twice; the database
+            # constraint only stops two spans with the same start.
+            overlapping = Membership.objects.filter(group_id=self.group_id, member_id=self.member_id)
+            if self.year_to is not None:
+                overlapping = overlapping.filter(
+                    models.Q(year_from__isnull=True) | models.Q(year_from__lte=self.year_to)
+                )
+            if self.year_from is not None:
+                overlapping = overlapping.filter(models.Q(year_to__isnull=True) | models.Q(year_to__gte=self.year_from))
+            if self.pk:
+                overlapping = overlapping.exclude(pk=self.pk)
+            other = overlapping.first()
+            if other is not None:
+                errors["year_from"] = f"These years overlap another membership of the same group: {other}."
+        if errors:
+            raise ValidationError(errors)

@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Case, CharField, F, OuterRef, Q, Quer
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from actors.models import Actor, ActorAlias
+from actors.models import Actor, ActorAlias, Membership
 from citations.selectors import public_citation
 from deals.models import Deal, Delivery, can_see_drafts, public_deal
 from sources.models import Citation, Source
@@ -141,8 +141,8 @@ def _citation_rows(user) -> QuerySet:
     return rows.annotate(deal_shown=_deal_shown_then("deal_id")).filter(public_citation(Q(deal_shown=True)))
 
 
-def _alias_rows(model, parent) -> QuerySet:
-    parent_column = f"{parent._meta.model_name}_id"
+def _alias_rows(model, parent, parent_column: str | None = None) -> QuerySet:
+    parent_column = parent_column or f"{parent._meta.model_name}_id"
     return _history(model).annotate(
         ch_rid=F(parent_column), ch_key=_slug_then(parent, parent_column), ch_action=Value(UPDATE)
     )
@@ -169,6 +169,9 @@ BRANCHES = (
     Branch("deal", lambda user: _deal_part_rows(Delivery, user)),
     Branch("citation", _citation_rows),
     Branch("deal", lambda user: _deal_part_rows(Citation, user)),
+    # A membership shows on both its actors' details: the member's `member_of` and the group's `members`.
+    Branch("actor", lambda user: _alias_rows(Membership, Actor, "member_id")),
+    Branch("actor", lambda user: _alias_rows(Membership, Actor, "group_id")),
 )
 
 

@@ -343,7 +343,8 @@ def _sqlite_check_file(path: Path) -> None:
     except sqlite3.Error as error:
         raise CommandError(f"{path} is not a readable backup: {error}.") from None
     if verdict != "ok":
-        raise CommandError(f"{path} is damaged: {verdict}.")
+        # SQLite's verdict can span lines ("*** in database main ***" then the fault); the refusal is one line.
+        raise CommandError(f"{path} is damaged: {' '.join(verdict.split())}.")
     if "django_migrations" not in names:
         raise CommandError(f"{path} is a SQLite file, but not of a Dealgraph database (no django_migrations).")
 

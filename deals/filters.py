@@ -2,7 +2,7 @@
 
 from rest_framework.exceptions import ValidationError
 
-from actors.filters import actor_ref_filter
+from actors.filters import actor_ref_filter, group_ref_filter
 from core.api.filters import (
     BooleanFilter,
     ListFilter,
@@ -27,6 +27,16 @@ class DealFilterSet(RecordFilterSet):
     supplier = actor_ref_filter("supplier_id", "Deals supplied by these actors.")
     recipient = actor_ref_filter("recipient_id", "Deals received by these actors.")
     party = actor_ref_filter("id", "Deals with these actors on either side.", method="with_party")
+    supplier_group = group_ref_filter(
+        "Deals whose supplier was a member of any of these groups (a region, NATO, the EU) in the deal's year; "
+        "a deal with no year counts only for regions, whose membership has no years.",
+        method="supplied_by_group",
+    )
+    recipient_group = group_ref_filter(
+        "Deals whose recipient was a member of any of these groups (a region, NATO, the EU) in the deal's year; "
+        "a deal with no year counts only for regions, whose membership has no years.",
+        method="received_by_group",
+    )
     system = system_ref_filter("system_id", "Deals for these systems.", method="for_systems")
     variants = BooleanFilter(
         method="for_systems",
@@ -78,6 +88,12 @@ class DealFilterSet(RecordFilterSet):
 
     def with_party(self, queryset, name, actor_ids):
         return selectors.deals_with_party(queryset, actor_ids)
+
+    def supplied_by_group(self, queryset, name, group_ids):
+        return selectors.deals_with_member(queryset, "supplier", group_ids)
+
+    def received_by_group(self, queryset, name, group_ids):
+        return selectors.deals_with_member(queryset, "recipient", group_ids)
 
     def for_systems(self, queryset, name, value):
         # `system` and `variants` make one condition, applied once, on whichever of the two runs first.

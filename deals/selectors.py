@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from actors.models import Actor
-from actors.selectors import actor_search
+from actors.selectors import actor_search, member_in_year
 from sources.choices import Stance
 from sources.models import Citation
 from systems.models import System
@@ -37,6 +37,12 @@ def deal_list(user) -> QuerySet[Deal]:
 
 def deals_with_party(queryset: QuerySet[Deal], actor_ids: list[int]) -> QuerySet[Deal]:
     return queryset.filter(Q(supplier_id__in=actor_ids) | Q(recipient_id__in=actor_ids))
+
+
+def deals_with_member(queryset: QuerySet[Deal], side: str, group_ids: list[int]) -> QuerySet[Deal]:
+    """Deals whose `side` (`supplier` or `recipient`) was a member of any of these groups in the deal's order or
+    agreement year. A deal with no year counts only for groups whose membership has no years (regions)."""
+    return queryset.filter(member_in_year(group_ids, OuterRef(f"{side}_id"), OuterRef("year")))
 
 
 def deals_delivered_between(queryset: QuerySet[Deal], first: int | None, last: int | None) -> QuerySet[Deal]:

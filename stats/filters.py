@@ -10,6 +10,9 @@ from .selectors import DELIVERIES, DIMENSIONS, ORDERS, Measure, ordering_choices
 
 # Parameters that shape a delivery table without narrowing which deals count (the delivery years bound the rows).
 SHAPING = frozenset({"by", "ordering", "delivered_from", "delivered_to"})
+# A delivery table's group filters select deliveries, by membership in the delivery year
+# (stats.selectors.delivery_facts): a 2023 delivery to Finland of a 2021 order is NATO's.
+BY_DELIVERY_YEAR = frozenset({"supplier_group", "recipient_group"})
 
 
 def _stats_filterset(measure: Measure, doc: str) -> type[DealFilterSet]:
@@ -36,6 +39,7 @@ def _stats_filterset(measure: Measure, doc: str) -> type[DealFilterSet]:
     if measure is DELIVERIES:
         # The delivery years bound which deliveries count (stats.selectors._measured), not only which deals do.
         attrs["delivered_between"] = grouping
+        attrs["supplied_by_group"] = attrs["received_by_group"] = grouping
     return type(f"{measure.name.title()}StatsFilterSet", (DealFilterSet,), attrs)
 
 

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from actors.models import Actor
+from actors.selectors import member_in_year
 from deals.models import MAX_YEAR, MIN_YEAR, Deal, Delivery, can_see_drafts
 from systems.models import Category, System
 
@@ -101,12 +102,18 @@ def ordering_choices(measure: Measure) -> list[str]:
     return [prefix + name for name in names for prefix in ("-", "")]
 
 
-def delivery_facts(user, deals: QuerySet[Deal] | None = None, years=(None, None)) -> QuerySet[DeliveryFact]:
+def delivery_facts(
+    user, deals: QuerySet[Deal] | None = None, years=(None, None), *, groups: dict | None = None
+) -> QuerySet[DeliveryFact]:
     """The deliveries the user may count in the years asked for: those of `deals` (filtered, and visible to the
     user) when the caller narrowed the deals, else every delivery of a deal the user may see, read from the facts'
-    own review flag rather than through a million deals."""
+    own review flag rather than through a million deals. `groups` ({"supplier": group ids, "recipient": ...})
+    keeps the deliveries whose party was a member of any of those groups in the delivery's year."""
     first, last = years
     facts = DeliveryFact.objects.filter(year__gte=first or MIN_YEAR, year__lte=last or MAX_YEAR)
+    for side, group_ids in (groups or {}).items():
+        if group_ids:
+            facts = facts.filter(member_in_year(group_ids, OuterRef(f"{side}_id"), OuterRef("year")))
     if deals is not None:
         return facts.filter(deal__in=deals.order_by().values("pk"))
     return facts if can_see_drafts(user) else facts.filter(reviewed=True)

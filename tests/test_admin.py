@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from actors.models import Actor, ActorAlias
+from actors.models import Actor, ActorAlias, Membership
 from deals.models import Deal, Delivery
 from sources.models import Citation, Source
 from systems.models import Category, System, SystemAlias
@@ -12,7 +12,7 @@ from .factories import deal_form, inline_management
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Actor, ActorAlias, Category, System, SystemAlias, Deal, Delivery, Source, Citation]
+MODELS = [Actor, ActorAlias, Membership, Category, System, SystemAlias, Deal, Delivery, Source, Citation]
 ADMIN_MODELS = [m for m in MODELS if m is not Delivery]  # deliveries are edited inline under their deal
 
 ARTICLE = "Iran looks to the Balkan market for drone sales"

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors import services
-from actors.models import Actor, ActorAlias
+from actors.models import Actor, ActorAlias, Membership
 from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
 
 from .brief import ActorBriefSerializer, actor_ref
@@ -14,6 +14,26 @@ class ActorAliasSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActorAlias
         fields = ["name", "kind"]
+
+
+class GroupMembershipSerializer(serializers.ModelSerializer):
+    """A group the actor belongs or belonged to, with the years."""
+
+    group = ActorBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["group", "year_from", "year_to"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A member of a group, with the years."""
+
+    member = ActorBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["member", "year_from", "year_to"]
 
 
 class ActorSerializer(serializers.ModelSerializer):
@@ -55,6 +75,13 @@ class ActorDetailSerializer(ActorSerializer):
     parts_url = ListLinkField(
         view_name="actor-list", filter_name="part_of", help_text="All the actors that are part of this one, paged."
     )
+    member_of = first_items(GroupMembershipSerializer(), limit=50, count_field="member_of_count")
+    member_of_count = ItemCount(source="member_of", help_text="How many memberships of groups the actor has had.")
+    members = first_items(MemberSerializer(), limit=50, count_field="member_count", source="memberships")
+    member_count = ItemCount(source="memberships", help_text="How many memberships the group has had.")
+    members_url = ListLinkField(
+        view_name="actor-list", filter_name="member_of", help_text="All the actors ever members of this one, paged."
+    )
     deal_counts = serializers.SerializerMethodField()
 
     class Meta(ActorSerializer.Meta):
@@ -66,6 +93,11 @@ class ActorDetailSerializer(ActorSerializer):
             "parts",
             "part_count",
             "parts_url",
+            "member_of",
+            "member_of_count",
+            "members",
+            "member_count",
+            "members_url",
             "deal_counts",
         ]
 

@@ -22,7 +22,7 @@ from systems.api.brief import CategoryBriefSerializer, SystemBriefSerializer
 from systems.models import Category, System
 
 from .. import selectors, tables
-from ..filters import SHAPING, DeliveryStatsFilterSet, OrderStatsFilterSet, ProfileFilterSet
+from ..filters import BY_DELIVERY_YEAR, SHAPING, DeliveryStatsFilterSet, OrderStatsFilterSet, ProfileFilterSet
 from .serializers import profile_schema, stats_page
 
 BRIEF = {Actor: ActorBriefSerializer, System: SystemBriefSerializer, Category: CategoryBriefSerializer}
@@ -121,14 +121,18 @@ class StatsView(GenericAPIView):
             ("delivered_from", "delivered_to") if self.measure is selectors.DELIVERIES else ("year_from", "year_to")
         )
         years = tuple(data.get(name) for name in bounds)
-        narrowed = bool(filterset.given - SHAPING)
-        return filterset.qs, narrowed, by, ordering, years
+        if self.measure is selectors.DELIVERIES:
+            groups = {side: data.get(f"{side}_group") for side in ("supplier", "recipient")}
+            narrowed = bool(filterset.given - SHAPING - BY_DELIVERY_YEAR)
+        else:
+            groups, narrowed = {}, bool(filterset.given - SHAPING)
+        return filterset.qs, narrowed, by, ordering, years, groups
 
     def answer(self, request):
-        deals, narrowed, by, ordering, years = self.parameters(request)
+        deals, narrowed, by, ordering, years, groups = self.parameters(request)
         source = deals
         if self.measure is selectors.DELIVERIES:
-            source = selectors.delivery_facts(request.user, deals if narrowed else None, years)
+            source = selectors.delivery_facts(request.user, deals if narrowed else None, years, groups=groups)
         table = selectors.table(source, self.measure, by, ordering)
         total = table.total()
         if request.accepted_renderer.format == "csv":
