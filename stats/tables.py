@@ -50,7 +50,7 @@ def _value(dimension: Dimension, key, records: dict):
 
 
 def flat(table: Table, rows: list[dict], records: dict, total: dict, share) -> list[list]:
-    header = [d.name.title() for d in table.dimensions] + ["TIV", "Share (%)", "Units", "Deals"]
+    header = [d.name.replace("_", " ").title() for d in table.dimensions] + ["TIV", "Share (%)", "Units", "Deals"]
     out = [header]
     for row in rows:
         fraction = share(row["tiv"])
@@ -93,7 +93,14 @@ def pivot(table: Table, rows: list[dict], records: dict, years: tuple) -> list[l
 
     totals = {value: sum_of(by_year.values()) for value, by_year in cells.items()}
     order = sorted(cells, key=lambda v: (-(totals[v] or 0), _value(other, v, records) if v else ""))
-    out = [[other.name.title(), *[str(year) for year in columns], *(["Unknown year"] if unknown else []), "Total"]]
+    out = [
+        [
+            other.name.replace("_", " ").title(),
+            *[str(year) for year in columns],
+            *(["Unknown year"] if unknown else []),
+            "Total",
+        ]
+    ]
     for value in order:
         out.append(
             [_value(other, value, records)]

@@ -385,3 +385,25 @@ def test_actor_profile_reads_a_fixed_number_of_queries(client, world):
     # The actor, then for each side: years, partners, categories, total and unallocated TIV, and for a side with
     # deals the briefs of its partners and of its categories (Poland exports nothing).
     assert before == 1 + (5 + 2) + 5
+
+
+def test_regions_group_by_sipris_regions_and_subregions(client, world):
+    regions = get(client, DELIVERIES, by="recipient_region")
+    assert rows(regions, "recipient_region") == [("europe", "130.000", 12, 2), ("americas", "5.000", 1, 1)]
+    assert regions["results"][0]["recipient_region"]["name"] == "Europe"
+    sub = get(client, DELIVERIES, by="recipient_subregion,supplier_region", ordering="recipient_subregion")
+    assert [(r["recipient_subregion"]["name"], r["supplier_region"]["slug"], r["tiv"]) for r in sub["results"]] == [
+        ("Central Europe", "europe", "130.000"),
+        ("South America", "europe", "5.000"),
+    ]
+    between = get(client, DELIVERIES, by="supplier_region,recipient_region")
+    assert [(r["supplier_region"]["slug"], r["recipient_region"]["slug"], r["tiv"]) for r in between["results"]] == [
+        ("europe", "europe", "130.000"),
+        ("europe", "americas", "5.000"),
+    ]
+    orders = get(client, ORDERS, by="recipient_region")
+    assert rows(orders, "recipient_region") == [("europe", "160.000", 13, 2), ("americas", "12.000", 2, 2)]
+    pivot = client.get(DELIVERIES, {**HERE, "by": "recipient_region,year", "format": "csv", "delivered_from": 2020})
+    table = list(csv.reader(pivot.content.decode().splitlines()))
+    assert ["Recipient Region", "2020", "2021", "2022", "Total"] in table
+    assert ["Europe", "40.000", "90.000", "", "130.000"] in table
