@@ -95,11 +95,18 @@ class DealFilterSet(RecordFilterSet):
     def received_by_group(self, queryset, name, group_ids):
         return selectors.deals_with_member(queryset, "recipient", group_ids)
 
+    def first_of_pair(self, pair: str) -> bool:
+        """Two parameters that make one condition (`system` and `variants`, the two delivery years) apply it once,
+        on whichever of their filters runs first: True the first time only."""
+        done = self.__dict__.setdefault("_pairs_done", set())
+        if pair in done:
+            return False
+        done.add(pair)
+        return True
+
     def for_systems(self, queryset, name, value):
-        # `system` and `variants` make one condition, applied once, on whichever of the two runs first.
-        if getattr(self, "_systems_done", False):
+        if not self.first_of_pair("systems"):
             return queryset
-        self._systems_done = True
         data = self.form.cleaned_data
         ids = data.get("system")
         if data.get("variants"):
@@ -109,10 +116,9 @@ class DealFilterSet(RecordFilterSet):
         return queryset if ids is None else queryset.filter(system_id__in=ids)
 
     def delivered_between(self, queryset, name, value):
-        # Both bounds apply to the same delivery, so they are handled once, on whichever filter runs first.
-        if getattr(self, "_delivered_done", False):
+        # Both bounds apply to the same delivery.
+        if not self.first_of_pair("delivered"):
             return queryset
-        self._delivered_done = True
         data = self.form.cleaned_data
         return selectors.deals_delivered_between(queryset, data.get("delivered_from"), data.get("delivered_to"))
 

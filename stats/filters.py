@@ -8,11 +8,12 @@ from deals.models import Deal
 
 from .selectors import DELIVERIES, DIMENSIONS, ORDERS, Measure, ordering_choices
 
-# Parameters that shape a delivery table without narrowing which deals count (the delivery years bound the rows).
-SHAPING = frozenset({"by", "ordering", "delivered_from", "delivered_to"})
-# A delivery table's group filters select deliveries, by membership in the delivery year
-# (stats.selectors.delivery_facts): a 2023 delivery to Finland of a 2021 order is NATO's.
-BY_DELIVERY_YEAR = frozenset({"supplier_group", "recipient_group"})
+# Parameters that shape a table rather than narrow its deals.
+SHAPING = frozenset({"by", "ordering"})
+# Deal filters a delivery table applies to its delivery rows instead of to the deals (stats.selectors.
+# delivery_facts): the delivery years bound which deliveries count, and groups count by membership in the delivery
+# year (a 2023 delivery to Finland of a 2021 order is NATO's).
+ON_DELIVERIES = frozenset({"delivered_from", "delivered_to", "supplier_group", "recipient_group"})
 
 
 def _stats_filterset(measure: Measure, doc: str) -> type[DealFilterSet]:
@@ -35,11 +36,11 @@ def _stats_filterset(measure: Measure, doc: str) -> type[DealFilterSet]:
         # Not a filter: the view reads `by` and `ordering` from the validated form and groups the filtered deals.
         return queryset
 
-    attrs = {"by": by, "ordering": ordering, "grouping": grouping, "__module__": __name__}
-    if measure is DELIVERIES:
-        # The delivery years bound which deliveries count (stats.selectors._measured), not only which deals do.
-        attrs["delivered_between"] = grouping
-        attrs["supplied_by_group"] = attrs["received_by_group"] = grouping
+    # `not_on_deals`: the parameters that leave the deals alone; the view narrows the deals only for the others.
+    not_on_deals = SHAPING | (ON_DELIVERIES if measure is DELIVERIES else frozenset())
+    attrs = {"by": by, "ordering": ordering, "grouping": grouping, "not_on_deals": not_on_deals, "__module__": __name__}
+    for name in not_on_deals - SHAPING:
+        attrs[DealFilterSet.base_filters[name].method] = grouping  # the deal filter's method, made a no-op
     return type(f"{measure.name.title()}StatsFilterSet", (DealFilterSet,), attrs)
 
 

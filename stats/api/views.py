@@ -22,7 +22,7 @@ from systems.api.brief import CategoryBriefSerializer, SystemBriefSerializer
 from systems.models import Category, System
 
 from .. import selectors, tables
-from ..filters import BY_DELIVERY_YEAR, SHAPING, DeliveryStatsFilterSet, OrderStatsFilterSet, ProfileFilterSet
+from ..filters import DeliveryStatsFilterSet, OrderStatsFilterSet, ProfileFilterSet
 from .serializers import profile_schema, stats_page
 
 BRIEF = {Actor: ActorBriefSerializer, System: SystemBriefSerializer, Category: CategoryBriefSerializer}
@@ -87,17 +87,23 @@ class StatsPagination(PageNumberPagination):
         return parse_page_size(request, self.page_size_query_param)
 
 
-class StatsView(GenericAPIView):
-    """Shared by both tables: `measure` says what is summed; the deal filters say over which deals."""
+class AnalysisView(GenericAPIView):
+    """What every statistics endpoint shares: the deals the caller may count, and strict parameters."""
 
-    measure: selectors.Measure
     refuses_bad_parameters = True  # core/api/schema.py documents the 400
     filter_backends = [StrictFilterBackend]
-    pagination_class = StatsPagination
-    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
 
     def get_queryset(self):
         return deals_visible_to(self.request.user)
+
+
+class StatsView(AnalysisView):
+    """Shared by both tables: `measure` says what is summed; the deal filters say over which deals."""
+
+    measure: selectors.Measure
+    pagination_class = StatsPagination
+    renderer_classes = [*AnalysisView.renderer_classes, CSVRenderer]
 
     def get(self, request, *args, **kwargs):
         return cached_response(request, lambda: self.answer(request))
@@ -121,11 +127,10 @@ class StatsView(GenericAPIView):
             ("delivered_from", "delivered_to") if self.measure is selectors.DELIVERIES else ("year_from", "year_to")
         )
         years = tuple(data.get(name) for name in bounds)
+        groups = {}
         if self.measure is selectors.DELIVERIES:
             groups = {side: data.get(f"{side}_group") for side in ("supplier", "recipient")}
-            narrowed = bool(filterset.given - SHAPING - BY_DELIVERY_YEAR)
-        else:
-            groups, narrowed = {}, bool(filterset.given - SHAPING)
+        narrowed = bool(filterset.given - filterset.not_on_deals)
         return filterset.qs, narrowed, by, ordering, years, groups
 
     def answer(self, request):
@@ -200,17 +205,11 @@ class OrderStatsView(StatsView):
     filterset_class = OrderStatsFilterSet
 
 
-class ActorProfileView(GenericAPIView):
+class ActorProfileView(AnalysisView):
     """One actor's trade in one answer: the same tables as /stats/deliveries/, for its own deals."""
 
-    refuses_bad_parameters = True
-    filter_backends = [StrictFilterBackend]
     filterset_class = ProfileFilterSet
     pagination_class = None
-    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
-
-    def get_queryset(self):
-        return deals_visible_to(self.request.user)
 
     @extend_schema(
         summary="An actor's imports and exports",
