@@ -1,4 +1,4 @@
-"""Top-level URL map: the admin, the v1 API and its documentation."""
+"""Top-level URL map: the admin, the v1 API and its documentation, and the explorer's pages."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="docs/redoc.html"), name="redoc"),
+    path("", include("explorer.urls")),
 ]
 
 handler400 = "core.api.errors.bad_request"

@@ -108,15 +108,22 @@ class StatsView(AnalysisView):
     def get(self, request, *args, **kwargs):
         return cached_response(request, lambda: self.answer(request))
 
-    def parameters(self, request):
+    def grouping(self, request, data) -> list[str]:
+        """The dimensions asked for in `by` (the explorer's flows page fixes them instead)."""
         if "by" not in request.query_params:
             choices = ", ".join(selectors.DIMENSIONS[self.measure.name])
             raise ValidationError({"by": [f"Required: one or two of {choices}, comma-separated."]})
-        filterset = StrictFilterBackend().validated_filterset(request, self.get_queryset(), self)
-        data = filterset.form.cleaned_data
         by = data["by"]
         if len(by) > selectors.MAX_DIMENSIONS or len(set(by)) != len(by):
             raise ValidationError({"by": [f"One or two different dimensions; got {', '.join(by)}."]})
+        return by
+
+    def parameters(self, request):
+        filterset = StrictFilterBackend().validated_filterset(request, self.get_queryset(), self)
+        data = filterset.form.cleaned_data if filterset is not None else {}
+        by = self.grouping(request, data)
+        if filterset is None:  # nothing asked but the grouping: every deal the caller may count, all years
+            return self.get_queryset(), False, by, None, (None, None), {}
         ordering = data.get("ordering") or None
         stray = [item for item in ordering or () if item.lstrip("-") not in (*selectors.MEASURES, *by)]
         if stray:
