@@ -1,4 +1,5 @@
-"""Whole API responses for anonymous GETs, kept in the shared cache (CACHE_URL, Redis) and dropped on any write.
+"""Whole API responses and explorer pages for anonymous GETs, kept in the shared cache (CACHE_URL, Redis) and
+dropped on any write.
 
 On with RESPONSE_CACHE_SECONDS > 0. Each entry records the data generation it was computed at; every committed
 write to the database (API, admin, imports, management commands: any INSERT, UPDATE, DELETE or sequence draw that
@@ -25,6 +26,8 @@ GENERATION = "dealgraph:generation"
 PREFIX = "dealgraph:response:"
 # Statements that change nothing; anything else (and any sequence draw, which the bulk importers use before COPY)
 # counts as a write.
+# JSON, and the explorer's pages; not the browsable API, whose HTML carries the reader's CSRF token and login.
+CACHED_FORMATS = ("json", "html")
 READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
 
 
@@ -93,7 +96,7 @@ def cacheable(request) -> bool:
         enabled()
         and request.method == "GET"
         and request.user.is_anonymous
-        and getattr(request.accepted_renderer, "format", None) == "json"
+        and getattr(request.accepted_renderer, "format", None) in CACHED_FORMATS
     )
 
 

@@ -32,9 +32,22 @@ class Field:
 @dataclass
 class Form:
     fields: list[Field]
+    folded: frozenset = frozenset()  # shown under "More filters", open whenever one of them is in use
 
     def __iter__(self):
         return iter(self.fields)
+
+    @property
+    def main(self) -> list[Field]:
+        return [f for f in self.fields if f.name not in self.folded]
+
+    @property
+    def more(self) -> list[Field]:
+        return [f for f in self.fields if f.name in self.folded]
+
+    @property
+    def more_open(self) -> bool:
+        return any(f.value or f.errors for f in self.more)
 
     def get(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -86,7 +99,11 @@ def _choices(filterset_class, name: str) -> list[tuple[str, str]]:
     return list(CHOICES[name])
 
 
-def _form(filterset_class, spec, query) -> Form:
+DEAL_FOLDED = frozenset({"party", "category", "delivered_from", "delivered_to", "source", "ordering"})
+FLOW_FOLDED = frozenset({"supplier_group", "recipient_group", "category"})
+
+
+def _form(filterset_class, spec, query, folded=frozenset()) -> Form:
     fields = []
     for name, label, widget, autocomplete in spec:
         flt = filterset_class.base_filters[name]
@@ -105,15 +122,15 @@ def _form(filterset_class, spec, query) -> Form:
                 autocomplete=autocomplete,
             )
         )
-    return Form(fields)
+    return Form(fields, folded)
 
 
 def deal_form(query) -> Form:
-    return _form(DealFilterSet, DEAL_FIELDS, query)
+    return _form(DealFilterSet, DEAL_FIELDS, query, DEAL_FOLDED)
 
 
 def flows_form(query) -> Form:
-    return _form(DeliveryStatsFilterSet, FLOW_FIELDS, query)
+    return _form(DeliveryStatsFilterSet, FLOW_FIELDS, query, FLOW_FOLDED)
 
 
 def attach_errors(form: Form, detail) -> None:

@@ -6,6 +6,7 @@ representation of the same records (core/api/representations/), so a page and it
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count
 from django.urls import reverse
@@ -105,10 +106,19 @@ def without(request, *names: str) -> str:
 
 def by_year(rows: list[dict], measure: str) -> list[tuple[int, object]]:
     """A time series with every year between the first and last, so a year without deliveries shows as a gap."""
-    values = {row["year"]: row[measure] for row in rows if row["year"] is not None}
+    values = {row["year"]: number(row[measure]) for row in rows if row["year"] is not None}
     if not values:
         return []
     return [(year, values.get(year)) for year in range(min(values), max(values) + 1)]
+
+
+def number(value):
+    """A figure as the API writes it (TIV as exact decimal text) back to a number, for a chart."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
+def name(record: dict | None) -> str:
+    return record["name"] if record else "Unknown"
 
 
 def with_stance(citations: list[dict]) -> dict[str, list[dict]]:
@@ -157,6 +167,7 @@ class HomePage(Page, APIView):
                 ],
                 "latest": recent["results"][:LATEST_SHOWN],
                 "flows_query": f"delivered_from={years[0]}&delivered_to={years[1]}",
+                "api_url": api_url(request, "api-root"),
             }
         )
 
@@ -343,7 +354,9 @@ class FlowsPage(Page, DeliveryStatsView):
             return self.page({**context, "errors": forms.error_list(error.detail)}, status=400)
         total = table.total()
         flows = represented(table, rows, total, self.get_serializer_context())
-        charted = [(f"{f['supplier']['name']} → {f['recipient']['name']}", f["tiv"]) for f in flows[:FLOWS_CHARTED]]
+        charted = [
+            (f"{name(f['supplier'])} → {name(f['recipient'])}", number(f["tiv"])) for f in flows[:FLOWS_CHARTED]
+        ]
         page = self.paginator.page
         return self.page(
             {

@@ -34,5 +34,19 @@
     });
   }
 
+  // Empty fields stay out of the URL, so a shared link reads as the query it is (`?recipient=serbia&kind=purchase`).
+  function dropEmpty(form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input[name], select[name]").forEach(function (field) {
+        if (field.value === "") field.disabled = true;
+      });
+    });
+    // Coming back through the history, the form must be usable again.
+    window.addEventListener("pageshow", function () {
+      form.querySelectorAll("[disabled]").forEach(function (field) { field.disabled = false; });
+    });
+  }
+
   document.querySelectorAll("input[data-suggest]").forEach(suggest);
+  document.querySelectorAll("form.filters").forEach(dropEmpty);
 })();
