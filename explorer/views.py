@@ -354,9 +354,7 @@ class FlowsPage(Page, DeliveryStatsView):
             return self.page({**context, "errors": forms.error_list(error.detail)}, status=400)
         total = table.total()
         flows = represented(table, rows, total, self.get_serializer_context())
-        charted = [
-            (f"{name(f['supplier'])} → {name(f['recipient'])}", number(f["tiv"])) for f in flows[:FLOWS_CHARTED]
-        ]
+        charted = [(f"{name(f['supplier'])} → {name(f['recipient'])}", number(f["tiv"])) for f in flows[:FLOWS_CHARTED]]
         page = self.paginator.page
         return self.page(
             {
