@@ -11,7 +11,7 @@ Settings, from the environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.
 BENCH_SQLITE (bench/.data/dealgraph-COUNT-SEED.sqlite3), BENCH_COUNT (1000000), BENCH_SEED (1), BENCH_CLIENTS (16),
 BENCH_SECONDS (15), BENCH_ROUNDS (3), BENCH_LABEL (a name for the results file), BENCH_APP_ENV (extra KEY=VALUE pairs
 for the app), BENCH_CASES (all: a comma-separated choice of headline, broad, cursor, detail, export, stats-top,
-stats-matrix, stats-profile, sqlite-headline, sqlite-detail, or `postgres` and `sqlite` for each database's cases).
+stats-matrix, stats-profile, the page-... cases, sqlite-headline, sqlite-detail, or `postgres`, `pages` and `sqlite`).
 """
 
 import base64
@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -58,10 +59,19 @@ SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE", BENCH / ".data" / f"dealgraph-
 # The statistics are measured one request at a time: their target is a latency (median under 200 ms, uncached), and
 # under 16 clients on two cores a GROUP BY over a million deals measures the queue, not the query.
 STATS_CASES = ("stats-top", "stats-matrix", "stats-profile")
-POSTGRES_CASES = ("headline", "broad", "cursor", "detail", "export", *STATS_CASES)
+# The explorer's pages, one reader at a time for the same reason (target: median under 150 ms, uncached), each beside
+# the API request that answers the same question on the same server: the page's ratio is what the page costs more.
+PAGE_CASES = ("page-home", "page-deals", "page-deal", "page-actor", "page-system", "page-source", "page-flows")
+SINGLE_CLIENT = (*STATS_CASES, *PAGE_CASES)
+POSTGRES_CASES = ("headline", "broad", "cursor", "detail", "export", *STATS_CASES, *PAGE_CASES)
 SQLITE_CASES = ("sqlite-headline", "sqlite-detail")
 HEADLINE = f"/api/v1/deals/?{urlencode(peer.HEADLINE_PARAMETERS)}"
-CASE_GROUPS = {"postgres": POSTGRES_CASES, "sqlite": SQLITE_CASES, "all": POSTGRES_CASES + SQLITE_CASES}
+CASE_GROUPS = {
+    "postgres": POSTGRES_CASES,
+    "pages": PAGE_CASES,
+    "sqlite": SQLITE_CASES,
+    "all": POSTGRES_CASES + SQLITE_CASES,
+}
 
 
 def log(message):
@@ -151,7 +161,15 @@ def case_parameters() -> dict:
             "WHERE a.slug = %s AND d.review_status = 'reviewed'",
             [EXPORT_SUPPLIER],
         ).fetchone()[0]
+        system = conn.execute(
+            "SELECT s.slug FROM deals_deal d JOIN systems_system s ON s.id = d.system_id "
+            "GROUP BY s.slug ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        register = conn.execute(
+            "SELECT id FROM sources_source WHERE kind = 'dataset' AND title LIKE 'Dealgraph synthetic register%%'"
+        ).fetchone()[0]
     cursor = base64.b64encode(f"p={deep}".encode()).decode()
+    recent = "delivered_from=2021&delivered_to=2025"
     return {
         "headline": [HEADLINE],
         "broad": [f"/api/v1/deals/?supplier={largest}&page_size=50"],
@@ -162,6 +180,17 @@ def case_parameters() -> dict:
         "stats-top": ["/api/v1/stats/deliveries/?by=recipient&delivered_from=2021&delivered_to=2025&page_size=10"],
         "stats-matrix": ["/api/v1/stats/deliveries/?by=supplier,recipient&delivered_from=2025&delivered_to=2025"],
         "stats-profile": [f"/api/v1/actors/{importer}/profile/?delivered_from=2016&delivered_to=2025"],
+        # Each page beside the API request answering the same question: {"page": paths, "api": paths}.
+        "page-home": {"page": ["/"], "api": [f"/api/v1/stats/deliveries/?by=recipient&{recent}&page_size=10"]},
+        "page-deals": {"page": [HEADLINE.replace("/api/v1/", "/", 1)], "api": [HEADLINE]},
+        "page-deal": {"page": [f"/deals/{i}/" for i in detail_ids], "api": [f"/api/v1/deals/{i}/" for i in detail_ids]},
+        "page-actor": {"page": [f"/actors/{importer}/"], "api": [f"/api/v1/actors/{importer}/profile/"]},
+        "page-system": {"page": [f"/systems/{system}/"], "api": [f"/api/v1/deals/?system={system}&variants=true"]},
+        "page-source": {"page": [f"/sources/{register}/"], "api": [f"/api/v1/citations/?source={register}"]},
+        "page-flows": {
+            "page": [f"/flows/?{recent}"],
+            "api": [f"/api/v1/stats/deliveries/?by=supplier,recipient&{recent}"],
+        },
         "_notes": {
             "largest_importer": importer,
             "largest_supplier": largest,
@@ -169,6 +198,8 @@ def case_parameters() -> dict:
             "cursor_after_id": deep,
             "export_rows": export_rows,
             "detail_ids": len(detail_ids),
+            "largest_system": system,
+            "register_source": register,
         },
     }
 
@@ -574,6 +605,41 @@ def table(summary, queries, checks) -> str:
     return "\n".join(lines)
 
 
+def page_check(app, paths) -> dict:
+    """Every page answers 200 with HTML; its first load (the page and each asset it names) is weighed."""
+    for path in paths[:20]:
+        status, body = get(app.port, path)
+        if status != 200:
+            return {"same": False, "difference": f"{path}: HTTP {status}"}
+    assets = re.findall(rb'(?:src|href)="(/static/[^"]+)"', body)
+    weights = {a.decode(): len(get(app.port, a.decode())[1]) for a in sorted(set(assets))}
+    return {
+        "same": True,
+        "page_bytes": len(body),
+        "assets": weights,
+        "first_load_bytes": len(body) + sum(weights.values()),
+    }
+
+
+def page_table(summary, queries, checks) -> str:
+    lines = [
+        "| page (1 client) | page p50 / p99 ms | API p50 / p99 ms | page req/s | API req/s | ratio | queries page / API "
+        "| CPU ms/req page / API | PostgreSQL CPU ms/req page / API | first load KB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for case, s in summary.items():
+        a, b = s["page"], s["api"]
+        load = checks[case].get("first_load_bytes")
+        lines.append(
+            f"| {case.removeprefix('page-')} | {a['p50_ms']} / {a['p99_ms']} | {b['p50_ms']} / {b['p99_ms']} "
+            f"| {a['rps']} | {b['rps']} | {s['ratio']} | {queries[case]['page']} / {queries[case]['api']} "
+            f"| {a['cpu_ms_per_request']} / {b['cpu_ms_per_request']} "
+            f"| {a['postgres_cpu_ms_per_request']} / {b['postgres_cpu_ms_per_request']} "
+            f"| {'?' if load is None else round(load / 1024, 1)} |"
+        )
+    return "\n".join(lines)
+
+
 def peer_table(summary, queries, checks) -> str:
     lines = [
         "| case (SQLite) | app req/s | Datasette req/s | ratio app/Datasette | app p50 / p99 ms "
@@ -667,14 +733,26 @@ def main():
             floor = Server("floor", "floor:application", env, workdir, extra=["--pythonpath", "bench"])
             servers.append(floor)
             log(f"PostgreSQL: app on :{app.port}, floor on :{floor.port}")
+            pages = {case: p for case, p in paths.items() if case in PAGE_CASES}
             for case, p in paths.items():
+                if case in PAGE_CASES:
+                    checks[case] = page_check(app, p["page"])
+                    plan[case] = [("page", app, p["page"]), ("api", app, p["api"])]
+                    continue
                 checks[case] = same_payload(app, floor, case, p)
                 if not checks[case]["same"]:
                     log(f"WARNING {case}: the floor's payload differs from the app's: {checks[case]['difference']}")
                 plan[case] = [("app", app, p), ("floor", floor, p)]
-            queries = {case: {"app": n} for case, n in app_queries(env, paths).items()}
-            for case, p in paths.items():
+            apis = {case: paths[case] for case in paths if case not in PAGE_CASES}
+            if apis:
+                queries = {case: {"app": n} for case, n in app_queries(env, apis).items()}
+            for case, p in apis.items():
                 queries[case]["floor"] = floor_queries(floor, p[0])
+            if pages:
+                page_counts = app_queries(env, {case: p["page"] for case, p in pages.items()})
+                api_counts = app_queries(env, {case: p["api"] for case, p in pages.items()})
+                for case in pages:
+                    queries[case] = {"page": page_counts[case], "api": api_counts[case]}
         if sqlite_cases:
             sqlite_app = Server("app-sqlite", "config.wsgi", sqlite_env, workdir)
             servers.append(sqlite_app)
@@ -712,7 +790,7 @@ def main():
                     if case == "export":
                         results[case][side] = measure_export(server, p[0])
                         continue
-                    clients = 1 if case in STATS_CASES else CLIENTS
+                    clients = 1 if case in SINGLE_CLIENT else CLIENTS
                     if number == 1:
                         wrk(server.port, p, WARMUP_SECONDS, workdir, clients)
                     results[case][side] = measure_load(
@@ -736,7 +814,12 @@ def main():
             summary[case]["ratio"] = median(
                 [r[case]["app"]["rows_per_second"] / r[case]["floor"]["rows_per_second"] for r in rounds]
             )
-    text = table({c: s for c, s in summary.items() if c in POSTGRES_CASES}, queries, checks) if postgres_cases else ""
+    api_summary = {c: s for c, s in summary.items() if c in POSTGRES_CASES and c not in PAGE_CASES}
+    page_summary = {c: s for c, s in summary.items() if c in PAGE_CASES}
+    text = "\n\n".join(
+        [table(api_summary, queries, checks)] * bool(api_summary)
+        + [page_table(page_summary, queries, checks)] * bool(page_summary)
+    )
     peer_text = ""
     if sqlite_cases:
         peer_text = peer_table({c: s for c, s in summary.items() if c in SQLITE_CASES}, queries, checks)

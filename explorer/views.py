@@ -75,6 +75,12 @@ class Page:
         return Response(context, status=status, template_name=self.template_name)
 
 
+def recent_years() -> tuple[int, int]:
+    """The last five whole years, which the home page ranks and the site's Flows link opens on."""
+    last = date.today().year - 1
+    return last - RECENT_YEARS + 1, last
+
+
 def api_url(request, name: str, query: str = "", **kwargs) -> str:
     url = request.build_absolute_uri(reverse(name, kwargs=kwargs or None))
     return f"{url}?{query}" if query else url
@@ -140,8 +146,7 @@ class HomePage(Page, APIView):
     def answer(self, request):
         if request.query_params:
             raise exceptions.ValidationError({"detail": "The home page takes no parameters; search at /deals/?q=."})
-        last = date.today().year - 1
-        years = (last - RECENT_YEARS + 1, last)
+        years = recent_years()
         facts = stats.delivery_facts(request.user, years=years)
         rankings = {}
         for side in ("recipient", "supplier"):
@@ -166,7 +171,6 @@ class HomePage(Page, APIView):
                     ("exporters", rankings["supplier"], "supplier"),
                 ],
                 "latest": recent["results"][:LATEST_SHOWN],
-                "flows_query": f"delivered_from={years[0]}&delivered_to={years[1]}",
                 "api_url": api_url(request, "api-root"),
             }
         )

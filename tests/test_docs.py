@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ["config", "core", "actors", "systems", "deals", "sources", "stats", "bench"]
+CODE = ["config", "core", "actors", "systems", "deals", "sources", "stats", "changes", "explorer", "bench"]
 # env("X"), env.bool("X", ...), os.environ.get("X"), os.environ["X"], os.getenv("X")
 PYTHON_READS = re.compile(
     r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']|os\.environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]+)["']"""

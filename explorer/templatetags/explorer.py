@@ -3,9 +3,11 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.urls import reverse
 
 from core.notice import DATA_NOTICE
 from deals.choices import DealKind, DealStatus
+from explorer.views import recent_years
 from sources.choices import Hedge
 
 register = template.Library()
@@ -13,6 +15,13 @@ register = template.Library()
 KINDS = dict(DealKind.choices)
 STAGES = dict(DealStatus.choices)
 HEDGES = dict(Hedge.choices)
+
+
+@register.simple_tag
+def recent_flows() -> str:
+    """The flows page over the last five whole years: all years at once is a table few readers want first."""
+    first, last = recent_years()
+    return f"{reverse('explorer:flows')}?delivered_from={first}&delivered_to={last}"
 
 
 @register.simple_tag

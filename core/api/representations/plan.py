@@ -355,9 +355,12 @@ class Plan:
         pk = f'{self.select.base}."{self.model._meta.pk.column}"'
         with page_cursor as cursor:
             if keys.order is not None:
-                # The key query runs inside the page query, one round trip.
+                # The key query runs inside the page query, one round trip. On PostgreSQL as an array computed
+                # first: with `IN` and many joins (past join_collapse_limit) the planner may join every row before
+                # the semi-join picks the page, 2.8 s for a page of a million-row source's citations; 2 ms this way.
                 order = f" ORDER BY {keys.order}" if keys.order else ""
-                cursor.execute(f"{self.select.sql()} WHERE {pk} IN ({keys.sql}){order}", keys.params)
+                within = f"= ANY(ARRAY({keys.sql}))" if connection.vendor == "postgresql" else f"IN ({keys.sql})"
+                cursor.execute(f"{self.select.sql()} WHERE {pk} {within}{order}", keys.params)
                 rows = self.select.fetched(cursor, connection)
             else:  # ordered through a join: the keys first, then their rows in that order
                 cursor.execute(keys.sql, keys.params)
