@@ -137,6 +137,7 @@ def represent(db, base, rows):
             {
                 "id": r[0],
                 "url": f"{base}/api/v1/deals/{r[0]}/",
+                "html_url": f"{base}/deals/{r[0]}/",
                 "uid": str(r[1]),
                 "supplier": {
                     "id": r[2],

@@ -69,6 +69,7 @@ class Page:
 
     renderer_classes = [PageRenderer]
     content_negotiation_class = HTMLOnly
+    schema = None  # pages, not API operations: kept out of the OpenAPI schema
     template_name: str
 
     def page(self, context: dict, *, status: int = 200) -> Response:

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from actors import services
 from actors.models import Actor, ActorAlias, Membership
-from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
+from core.api.fields import ItemCount, ListLinkField, PageLinkField, StrictSerializerMixin, first_items
 
 from .brief import ActorBriefSerializer, actor_ref
 
@@ -38,6 +38,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class ActorSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="actor-detail", lookup_field="slug")
+    html_url = PageLinkField(view_name="explorer:actor", lookup_field="slug")
     part_of = ActorBriefSerializer(read_only=True, allow_null=True)
     aliases = first_items(ActorAliasSerializer(), limit=50, count_field="alias_count")
     alias_count = ItemCount(source="aliases", help_text="How many other names the actor has.")
@@ -47,6 +48,7 @@ class ActorSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "url",
+            "html_url",
             "slug",
             "name",
             "kind",

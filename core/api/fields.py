@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.db.models.manager import BaseManager
+from django.urls import reverse as page_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -79,6 +80,22 @@ class ListLinkField(serializers.Field):
     def to_representation(self, instance):
         url = reverse(self.view_name, request=self.context.get("request"), format=self.context.get("format"))
         return f"{url}?{urlencode({self.filter_name: instance.pk})}"
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageLinkField(serializers.Field):
+    """The absolute URL of the record's page in the explorer (`view_name`, by `lookup_field`): a page for people,
+    so without the API's format suffix or `?format=`, and outside any API versioning."""
+
+    def __init__(self, *, view_name: str, lookup_field: str = "pk", **kwargs):
+        self.view_name, self.lookup_field = view_name, lookup_field
+        kwargs.setdefault("help_text", "The record's page in the explorer, for people.")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        url = page_reverse(self.view_name, kwargs={self.lookup_field: getattr(instance, self.lookup_field)})
+        request = self.context.get("request")
+        return url if request is None else request.build_absolute_uri(url)
 
 
 class FirstItems(serializers.ListSerializer):

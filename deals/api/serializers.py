@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from actors.api.brief import actor_ref
-from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
+from core.api.fields import ItemCount, ListLinkField, PageLinkField, StrictSerializerMixin, first_items
 from deals import services
 from deals.models import DELIVERY_VALUES, MAX_YEAR, MIN_YEAR, Deal, Delivery
 from sources.api.brief import CitationInlineSerializer
@@ -20,6 +20,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class DealSerializer(DealBriefSerializer):
+    html_url = PageLinkField(view_name="explorer:deal")
     delivery_years = serializers.SlugRelatedField(
         source="deliveries", slug_field="year", many=True, read_only=True, help_text="Years with deliveries, ascending."
     )
@@ -35,6 +36,7 @@ class DealSerializer(DealBriefSerializer):
         fields = [
             "id",
             "url",
+            "html_url",
             "uid",
             "supplier",
             "recipient",

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from core.api.fields import ListLinkField, StrictSerializerMixin
+from core.api.fields import ListLinkField, PageLinkField, StrictSerializerMixin
 from sources import services
 from sources.models import Citation, Source
 
@@ -11,6 +11,7 @@ from .brief import source_ref
 
 class SourceSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="source-detail")
+    html_url = PageLinkField(view_name="explorer:source")
     link = serializers.CharField(source="url", read_only=True, help_text="Where the source itself can be read.")
 
     class Meta:
@@ -18,6 +19,7 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "url",
+            "html_url",
             "uid",
             "kind",
             "title",

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from actors.api.brief import ActorBriefSerializer, actor_ref
-from core.api.fields import ItemCount, ListLinkField, StrictSerializerMixin, first_items
+from core.api.fields import ItemCount, ListLinkField, PageLinkField, StrictSerializerMixin, first_items
 from systems import services
 from systems.models import Category, System, SystemAlias
 
@@ -24,6 +24,7 @@ class SystemAliasSerializer(serializers.ModelSerializer):
 
 class SystemSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="system-detail", lookup_field="slug")
+    html_url = PageLinkField(view_name="explorer:system", lookup_field="slug")
     category = CategorySerializer(read_only=True)
     producer = ActorBriefSerializer(read_only=True, allow_null=True)
     origin = ActorBriefSerializer(read_only=True, allow_null=True)
@@ -36,6 +37,7 @@ class SystemSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "url",
+            "html_url",
             "slug",
             "designation",
             "name",

@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix
+from django.urls import reverse as page_reverse
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
@@ -41,15 +42,30 @@ class Links:
         and request, so slugs repeated on a page are checked once."""
         made = self.functions.get((view_name, kwarg))
         if made is None:
-            made = self.functions[(view_name, kwarg)] = self._template(view_name, kwarg)
+            made = self.functions[(view_name, kwarg)] = self._template(view_name, kwarg, self._reverse)
         return made
 
-    def _template(self, view_name, kwarg):
-        parts = self.templates.get((view_name, kwarg), False)
+    def page(self, view_name, kwarg):
+        """As `template`, for a page of the explorer (core.api.fields.PageLinkField): a URL for people, so without
+        the request's format suffix or `?format=`, and outside API versioning."""
+        made = self.functions.get(("page", view_name, kwarg))
+        if made is None:
+            made = self.functions[("page", view_name, kwarg)] = self._template(view_name, kwarg, self._page)
+        return made
+
+    def _reverse(self, view_name, kwarg, value):
+        return reverse(view_name, kwargs={kwarg: value}, request=self.request, format=self.format)
+
+    def _page(self, view_name, kwarg, value):
+        return self.request.build_absolute_uri(page_reverse(view_name, kwargs={kwarg: value}))
+
+    def _template(self, view_name, kwarg, reverse_one):
+        key = (reverse_one.__name__, view_name, kwarg)
+        parts = self.templates.get(key, False)
         if parts is False:
-            url = reverse(view_name, kwargs={kwarg: _PLACEHOLDER}, request=self.request, format=self.format)
+            url = reverse_one(view_name, kwarg, _PLACEHOLDER)
             parts = tuple(url.split(_PLACEHOLDER)) if url.count(_PLACEHOLDER) == 1 else None
-            self.templates[(view_name, kwarg)] = parts
+            self.templates[key] = parts
         made = {}
 
         def url(value):
@@ -61,7 +77,7 @@ class Links:
                 if parts is not None and _PLAIN.fullmatch(text):
                     found = parts[0] + text + parts[1]
                 else:  # a value reverse() would escape, or a route that cannot be templated
-                    found = reverse(view_name, kwargs={kwarg: value}, request=self.request, format=self.format)
+                    found = reverse_one(view_name, kwarg, value)
                 made[value] = found
             return found
 

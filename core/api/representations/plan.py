@@ -20,7 +20,7 @@ from django.db.models.expressions import Col
 from rest_framework import relations, serializers
 from rest_framework.reverse import reverse
 
-from core.api.fields import FirstItems, ItemCount, ListLinkField
+from core.api.fields import FirstItems, ItemCount, ListLinkField, PageLinkField
 from core.db import key_query, prepared_cursor
 
 from .links import Links
@@ -225,6 +225,9 @@ class Plan:
             name = f"u{len(self.preamble)}"
             self.preamble.append(f"{name} = links.list_link({field.view_name!r}, {field.filter_name!r})")
             return f"{name}({var}[{position}])"
+        if type(field) is PageLinkField:
+            lookup = model._meta.pk if field.lookup_field == "pk" else model._meta.get_field(field.lookup_field)
+            return self._link("page", field.view_name, field.lookup_field, select.column(path, lookup), var)
         if isinstance(field, serializers.SerializerMethodField):
             raise NotCompilable(f"method field {field.field_name}")
         if len(field.source_attrs) != 1:
@@ -283,9 +286,12 @@ class Plan:
         ):
             raise NotCompilable(f"customised hyperlink {field.field_name}")
         lookup = model._meta.pk if field.lookup_field == "pk" else model._meta.get_field(field.lookup_field)
-        position = select.column(path, lookup)
+        return self._link("template", field.view_name, field.lookup_url_kwarg, select.column(path, lookup), var)
+
+    def _link(self, kind: str, view_name: str, kwarg: str, position: int, var: str) -> str:
+        """The URL of the record whose lookup value is at `position`, by a template of `links` made once per page."""
         name = f"u{len(self.preamble)}"
-        self.preamble.append(f"{name} = links.template({field.view_name!r}, {field.lookup_url_kwarg!r})")
+        self.preamble.append(f"{name} = links.{kind}({view_name!r}, {kwarg!r})")
         return f"{name}({var}[{position}])"
 
     def _property(self, model, source, select, path, convert, var) -> str:
