@@ -3,7 +3,19 @@
 from django.db import models
 
 # What the indexes carry besides their keys.
-COLUMNS = ["year", "deal", "tiv", "quantity", "supplier", "recipient", "system", "category", "unsplit"]
+COLUMNS = ["year", "deal", "tiv", "quantity", "supplier", "recipient", "system", "category", "unsplit", "previous_year"]
+
+
+class FactQuerySet(models.QuerySet):
+    """Delivery facts that may carry `first_of_deal`: the condition marking each deal's first delivery among them,
+    kept through filtering so that a table over them counts distinct deals row by row (stats.selectors.sums)."""
+
+    first_of_deal: models.Q | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.first_of_deal = self.first_of_deal
+        return clone
 
 
 class DeliveryFact(models.Model):
@@ -31,6 +43,12 @@ class DeliveryFact(models.Model):
     # This year's TIV is unknown though the deal's delivered TIV is known: the deal's TIV is not split by year, and
     # the statistics report its remainder as unallocated.
     unsplit = models.BooleanField()
+    # The deal's delivery year before this one (null: this is its first). Within any range of years, a deal's first
+    # delivery is the row whose previous year lies before the range, so distinct deals are counted row by row
+    # (FactQuerySet.first_of_deal): COUNT(DISTINCT deal) sorted every group, two thirds of a table's time.
+    previous_year = models.PositiveSmallIntegerField(null=True)
+
+    objects = FactQuerySet.as_manager()
 
     class Meta:
         # Public statistics count reviewed deals only: partial indexes of those, holding every column a table sums or

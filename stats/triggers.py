@@ -9,16 +9,28 @@ from deals.choices import ReviewStatus
 
 FACT = "stats_deliveryfact"
 COLUMNS = (
-    "delivery_id, deal_id, year, tiv, quantity, supplier_id, recipient_id, system_id, category_id, reviewed, unsplit"
+    "delivery_id, deal_id, year, tiv, quantity, supplier_id, recipient_id, system_id, category_id, reviewed, unsplit, "
+    "previous_year"
 )
+
+
+def previous_year(row: str) -> str:
+    """The deal's delivery year before the fact's or delivery's own (`row` names it), from the deliveries."""
+    return f"(SELECT MAX(z.year) FROM deals_delivery z WHERE z.deal_id = {row}.deal_id AND z.year < {row}.year)"
+
+
 # One delivery's row, from the tables it summarises; {where} picks the deliveries.
 SELECT = (
     "SELECT x.id, x.deal_id, x.year, x.tiv, x.quantity, d.supplier_id, d.recipient_id, d.system_id, y.category_id, "
-    f"d.review_status = '{ReviewStatus.REVIEWED.value}', x.tiv IS NULL AND d.tiv_delivered IS NOT NULL "
+    f"d.review_status = '{ReviewStatus.REVIEWED.value}', x.tiv IS NULL AND d.tiv_delivered IS NOT NULL, "
+    f"{previous_year('x')} "
     "FROM deals_delivery x JOIN deals_deal d ON d.id = x.deal_id JOIN systems_system y ON y.id = d.system_id "
     "WHERE {where}"
 )
 INSERT = f"INSERT INTO {FACT} ({COLUMNS}) {SELECT}"
+# A delivery added, moved or removed changes the previous year of its deal's later facts; {deal} and {year} say
+# which (a delivery's deal and year, OLD or NEW). Imports add a deal's years in order, so usually none follow.
+FOLLOWING = f"UPDATE {FACT} SET previous_year = {previous_year(FACT)} WHERE deal_id = {{deal}} AND year > {{year}}"
 DEAL_UPDATE = (
     f"UPDATE {FACT} SET supplier_id = NEW.supplier_id, recipient_id = NEW.recipient_id, system_id = NEW.system_id, "
     "category_id = (SELECT category_id FROM systems_system WHERE id = NEW.system_id), "
@@ -34,13 +46,20 @@ DEAL_CHANGED = (
 DEAL_COLUMNS = "supplier_id, recipient_id, system_id, review_status, tiv_delivered"
 DELIVERY_COLUMNS = "deal_id, year, tiv, quantity"
 
+AFTER_NEW = FOLLOWING.format(deal="NEW.deal_id", year="NEW.year")
+AFTER_OLD = FOLLOWING.format(deal="OLD.deal_id", year="OLD.year")
 SQLITE = {
-    "stats_fact_delivery_insert": (f"AFTER INSERT ON deals_delivery BEGIN {INSERT.format(where='x.id = NEW.id')}; END"),
+    "stats_fact_delivery_insert": (
+        f"AFTER INSERT ON deals_delivery BEGIN {INSERT.format(where='x.id = NEW.id')}; {AFTER_NEW}; END"
+    ),
     "stats_fact_delivery_update": (
         f"AFTER UPDATE OF {DELIVERY_COLUMNS} ON deals_delivery BEGIN "
-        f"DELETE FROM {FACT} WHERE delivery_id = OLD.id; {INSERT.format(where='x.id = NEW.id')}; END"
+        f"DELETE FROM {FACT} WHERE delivery_id = OLD.id; {INSERT.format(where='x.id = NEW.id')}; "
+        f"{AFTER_OLD}; {AFTER_NEW}; END"
     ),
-    "stats_fact_delivery_delete": f"AFTER DELETE ON deals_delivery BEGIN DELETE FROM {FACT} WHERE delivery_id = OLD.id; END",
+    "stats_fact_delivery_delete": (
+        f"AFTER DELETE ON deals_delivery BEGIN DELETE FROM {FACT} WHERE delivery_id = OLD.id; {AFTER_OLD}; END"
+    ),
     "stats_fact_deal": (
         f"AFTER UPDATE OF {DEAL_COLUMNS} ON deals_deal "
         f"WHEN {DEAL_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} BEGIN {DEAL_UPDATE}; END"
@@ -53,8 +72,9 @@ SQLITE = {
 POSTGRES_FUNCTIONS = {
     "stats_fact_delivery": (
         "BEGIN IF TG_OP IN ('UPDATE', 'DELETE') THEN "
-        f"DELETE FROM {FACT} WHERE delivery_id = OLD.id; END IF; "
-        f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {INSERT.format(where='x.id = NEW.id')}; END IF; RETURN NULL; END"
+        f"DELETE FROM {FACT} WHERE delivery_id = OLD.id; {AFTER_OLD}; END IF; "
+        f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {INSERT.format(where='x.id = NEW.id')}; {AFTER_NEW}; END IF; "
+        "RETURN NULL; END"
     ),
     "stats_fact_deal": f"BEGIN {DEAL_UPDATE}; RETURN NULL; END",
     "stats_fact_system": f"BEGIN {SYSTEM_UPDATE}; RETURN NULL; END",

@@ -11,6 +11,7 @@ from actors.models import Actor
 from deals.importers.sipri import import_release
 from deals.models import Deal, Delivery
 from stats import triggers
+from stats.models import DeliveryFact
 from systems.models import Category, System
 
 from .factories import make_deal
@@ -95,3 +96,24 @@ def test_a_missing_trigger_is_put_back_and_the_summary_made_good(deal):
 
     assert triggers.installed(connection) == triggers.expected(connection)
     facts_match()
+
+
+def test_each_fact_knows_its_deals_previous_delivery_year_whatever_order_the_years_come_in(client):
+    deal = make_deal(year=2010, status="delivered")
+    for year in (2015, 2011, 2013, 2019):  # out of order: each insert moves the later facts' previous year
+        Delivery.objects.create(deal=deal, year=year, quantity=1)
+        facts_match()
+    Delivery.objects.filter(deal=deal, year=2013).delete()
+    facts_match()
+    Delivery.objects.filter(deal=deal, year=2011).update(year=2017)
+    facts_match()
+    previous = dict(DeliveryFact.objects.filter(deal=deal).values_list("year", "previous_year"))
+    assert previous == {2015: None, 2017: 2015, 2019: 2017}
+    # Counted row by row, the deal is one deal in any range that holds any of its deliveries, and none otherwise.
+    for first, last, expected in [(2014, 2020, 1), (2016, 2018, 1), (2018, 2019, 1), (2020, 2025, 0), (None, 2015, 1)]:
+        params = {"recipient": deal.recipient.slug, "supplier": deal.supplier.slug}
+        params |= {"delivered_to": last} | ({"delivered_from": first} if first else {})
+        for by in ("recipient", "system", "supplier,recipient"):
+            body = client.get("/api/v1/stats/deliveries/", {"by": by, **params}).json()
+            assert body["total"]["deals"] == expected, (first, last, by)
+            assert sum(row["deals"] for row in body["results"]) == expected, (first, last, by)

@@ -146,9 +146,9 @@ class StatsView(AnalysisView):
         if self.measure is selectors.DELIVERIES:
             source = selectors.delivery_facts(request.user, deals if narrowed else None, years, groups=groups)
         table = selectors.table(source, self.measure, by, ordering)
-        total = table.total()
         if request.accepted_renderer.format == "csv":
             rows = list(table.rows)
+            total = table.total(rows)
             records = selectors.briefs(table.dimensions, rows)
             pivoted = len(by) == 2 and "year" in by
             lines = (
@@ -164,6 +164,7 @@ class StatsView(AnalysisView):
             return response
 
         rows = self.paginate_queryset(table.rows)
+        total = table.total(rows)
         paginator = self.paginator
         return Response(
             {
