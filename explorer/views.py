@@ -201,7 +201,7 @@ class DealsPage(Page, DealViewSet):
         except exceptions.ValidationError as error:
             forms.attach_errors(form, error.detail)
             return self.page({**context, "errors": forms.error_list(error.detail)}, status=400)
-        return self.page({**context, "listing": listing, "asked": bool(request.GET)})
+        return self.page({**context, "listing": listing})
 
 
 class DealPage(Page, DealViewSet):
@@ -354,9 +354,7 @@ class FlowsPage(Page, DeliveryStatsView):
         query["by"] = ",".join(self.grouped_by)
         context = {"form": form, "api_url": api_url(request, "stats-deliveries", query.urlencode())}
         try:
-            deals, narrowed, by, ordering, years, groups = self.parameters(request)
-            source = stats.delivery_facts(request.user, deals if narrowed else None, years, groups=groups)
-            table = stats.table(source, stats.DELIVERIES, by, ordering)
+            table, _ = self.tabulated(request)
             rows = self.paginate_queryset(table.rows)
         except exceptions.ValidationError as error:
             forms.attach_errors(form, error.detail)

@@ -19,7 +19,7 @@ class FactQuerySet(models.QuerySet):
 
 
 class DeliveryFact(models.Model):
-    """One delivery row with the deal's grouping columns beside it, kept by database triggers (migration 0001) on
+    """One delivery row with the deal's grouping columns beside it, kept by database triggers (migration 0002) on
     every insert, update and delete of a delivery, every change of a deal's parties, system or review status and
     every change of a system's category, whoever makes it: the API, the admin, an import, a fixture or psql.
 

@@ -140,12 +140,17 @@ class StatsView(AnalysisView):
         narrowed = bool(filterset.given - filterset.not_on_deals)
         return filterset.qs, narrowed, by, ordering, years, groups
 
-    def answer(self, request):
+    def tabulated(self, request) -> tuple[selectors.Table, tuple]:
+        """The table the request asks for (not yet read), and the years it bounds."""
         deals, narrowed, by, ordering, years, groups = self.parameters(request)
         source = deals
         if self.measure is selectors.DELIVERIES:
             source = selectors.delivery_facts(request.user, deals if narrowed else None, years, groups=groups)
-        table = selectors.table(source, self.measure, by, ordering)
+        return selectors.table(source, self.measure, by, ordering), years
+
+    def answer(self, request):
+        table, years = self.tabulated(request)
+        by = [dimension.name for dimension in table.dimensions]
         if request.accepted_renderer.format == "csv":
             rows = list(table.rows)
             total = table.total(rows)
