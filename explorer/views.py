@@ -76,6 +76,10 @@ class Page:
     def page(self, context: dict, *, status: int = 200) -> Response:
         return Response(context, status=status, template_name=self.template_name)
 
+    def retrieve(self, request, *args, **kwargs):
+        """A record's page (the viewsets' detail action): `answer` builds it, unless the cache has it."""
+        return cached_response(request, lambda: self.answer(request))
+
 
 def recent_years() -> tuple[int, int]:
     """The last five whole years, which the home page ranks and the site's Flows link opens on."""
@@ -146,7 +150,7 @@ class HomePage(Page, APIView):
     template_name = "explorer/home.html"
 
     def get(self, request):
-        return cached_response(request, lambda: self.answer(request))
+        return self.retrieve(request)
 
     def answer(self, request):
         if request.query_params:
@@ -209,9 +213,6 @@ class DealPage(Page, DealViewSet):
 
     template_name = "explorer/deal.html"
 
-    def retrieve(self, request, *args, **kwargs):
-        return cached_response(request, lambda: self.answer(request))
-
     def answer(self, request):
         deal = self.representation()
         records = list(
@@ -238,9 +239,6 @@ class ActorPage(Page, ActorViewSet):
     """An actor: who it is, its trade by year, partners and categories, and its deals."""
 
     template_name = "explorer/actor.html"
-
-    def retrieve(self, request, *args, **kwargs):
-        return cached_response(request, lambda: self.answer(request))
 
     def answer(self, request):
         actor = self.representation()
@@ -291,9 +289,6 @@ class SystemPage(Page, SystemViewSet):
 
     template_name = "explorer/system.html"
 
-    def retrieve(self, request, *args, **kwargs):
-        return cached_response(request, lambda: self.answer(request))
-
     def answer(self, request):
         system = self.representation()
         deals = deals_visible_to(request.user).filter(system_id__in=with_variants([system["id"]]))
@@ -315,9 +310,6 @@ class SourcePage(Page, SourceViewSet):
     """A source: its metadata, its text, and what it is cited for."""
 
     template_name = "explorer/source.html"
-
-    def retrieve(self, request, *args, **kwargs):
-        return cached_response(request, lambda: self.answer(request))
 
     def answer(self, request):
         source = self.representation()
