@@ -147,6 +147,25 @@ class TestEveryPage:
             response_cache.uninstall_from_open_connections()
 
 
+# What each page reads. home: two rankings (each row carrying the total) and their actors, the latest deals (the
+# page, its citations, its deliveries), the count, states and sources. deals: the category choices, the recipient
+# named, the page, its citations and deliveries (a short first page is not counted). deal: the deal, its citations
+# and deliveries, its history. actor: the actor, its aliases, successors, predecessors, parts, memberships both ways
+# and deal counts (9); imports: years, partners, categories and their briefs (5); exports, which Poland has none
+# of: years, partners, categories and the total (4); the deals page (3). system: the system and its lists, its
+# buyers and their briefs, the deals page. source: the source, the citations page. flows: the category choices, the
+# grouped rows, the suppliers' and recipients' briefs.
+PAGE_QUERIES = {"home": 10, "deals": 5, "deal": 4, "actor": 21, "system": 9, "source": 2, "flows": 4}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_reads_a_fixed_number_of_queries(client, many, name):
+    url = page_urls(many)[name]
+    with CaptureQueriesContext(connection) as queries:
+        get(client, url)
+    assert len(queries) == PAGE_QUERIES[name], [q["sql"][:90] for q in queries.captured_queries]
+
+
 @pytest.mark.parametrize("name", PAGED)
 def test_a_paged_page_runs_the_same_queries_whatever_the_page_size(client, many, name):
     url = page_urls(many)[name]
