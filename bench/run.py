@@ -723,6 +723,9 @@ def main():
         sqlite_paths = {case: p for case, p in sqlite_parameters().items() if case in sqlite_cases}
         if "sqlite-detail" in sqlite_paths:
             notes["sqlite_detail_ids"] = len(sqlite_paths["sqlite-detail"]["app"])
+    if any(case in PAGE_CASES for case in cases):
+        # The pages name their assets through the production static storage's manifest, as `make serve` builds it.
+        manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     log(f"cases: {', '.join(cases)}; {notes}")
     workdir = Path(tempfile.mkdtemp(prefix="dealgraph-bench-"))
     servers, plan, checks, queries = [], {}, {}, {}
