@@ -830,7 +830,7 @@ def main():
     label = os.environ.get("BENCH_LABEL", "")
     out = BENCH / "results" / f"{stamp}{'-' + label if label else ''}.json"
     out.parent.mkdir(exist_ok=True)
-    shown = {c: p[:3] for c, p in paths.items()}
+    shown = {c: {side: p[side][:3] for side in p} if c in PAGE_CASES else p[:3] for c, p in paths.items()}
     shown.update({c: {side: p[side][:3] for side in p} for c, p in sqlite_paths.items()})
     out.write_text(
         json.dumps(
