@@ -36,13 +36,11 @@ _SAFE_SCHEMES = {"", "http", "https"}
 
 def column_chart(points, *, title, unit, chart_id, value_format=None):
     """Vertical bars, one slot per point in order; a None or 0 value leaves its slot empty but labelled."""
-    chart_id = _check_id(chart_id)
-    points = _clean_points(points)
-    fmt = value_format or default_format
-    if not _has_data(points):
+    chart_id, points, axis = _prepared(points, chart_id)
+    if axis is None:
         return _empty(chart_id, title)
-
-    ticks, tick_labels = _nice_ticks(max(float(v) for _, v in points if v))
+    ticks, tick_labels = axis
+    fmt = value_format or default_format
     top, plot_h = 28, 240
     left = max(32, max(len(t) for t in tick_labels) * CHAR_W + 12)
     right = WIDTH - 16
@@ -78,13 +76,11 @@ def column_chart(points, *, title, unit, chart_id, value_format=None):
 
 def bar_chart(points, *, title, unit, chart_id, value_format=None, href=None):
     """Horizontal bars for a ranking, in the order given; ``href(label)`` may return a URL to link that row's label."""
-    chart_id = _check_id(chart_id)
-    points = _clean_points(points)
-    fmt = value_format or default_format
-    if not _has_data(points):
+    chart_id, points, axis = _prepared(points, chart_id)
+    if axis is None:
         return _empty(chart_id, title)
-
-    ticks, tick_labels = _nice_ticks(max(float(v) for _, v in points if v))
+    ticks, tick_labels = axis
+    fmt = value_format or default_format
     top, row, bar_h = 8, 24, 16
     # 28 characters of label on the left, and room after the longest bar for its printed value.
     left, right = 208, WIDTH - 88
@@ -143,6 +139,15 @@ def _clean_points(points):
             raise ValueError(f"chart values must be finite and non-negative numbers, got {value!r} for {label!r}")
         cleaned.append((label, value))
     return cleaned
+
+
+def _prepared(points, chart_id):
+    """The checked id, the cleaned points and the value axis's ticks and labels (None: nothing to draw)."""
+    chart_id = _check_id(chart_id)
+    points = _clean_points(points)
+    if not _has_data(points):
+        return chart_id, points, None
+    return chart_id, points, _nice_ticks(max(float(v) for _, v in points if v))
 
 
 def _has_data(points):
