@@ -9,6 +9,7 @@ from changes.api.views import ChangesView
 from citations.api.views import CitationViewSet
 from core.api.root import ApiRootView
 from deals.api.views import DealViewSet, deal_export_view
+from intake.api.views import AcceptView, IntakeView, RejectView
 from sources.api.views import SourceViewSet
 from stats.api.views import ActorProfileView, DeliveryStatsView, OrderStatsView
 from systems.api.views import SystemViewSet
@@ -37,6 +38,10 @@ urlpatterns = [
     path("stats/orders/", OrderStatsView.as_view(), name="stats-orders"),
     path("actors/<slug:slug>/profile/", ActorProfileView.as_view(), name="actor-profile"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    path("intake/", IntakeView.as_view(), name="intake"),
+    # A curator's decisions on a draft deal, beside the deal's own routes (intake sits above the deals app).
+    path("deals/<int:pk>/accept/", AcceptView.as_view(), name="deal-accept"),
+    path("deals/<int:pk>/reject/", RejectView.as_view(), name="deal-reject"),
     *router.urls,
     *accounts.urls,
 ]

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "stats",
     # The changes feed, which reads every record app's history (no tables of its own).
     "changes",
+    # Intake: articles read into draft deals with their quotes, for curators to accept, merge or reject.
+    "intake",
     # The explorer: the registry as server-rendered web pages, over the API's own views (no tables of its own).
     "explorer",
     # Benchmark tooling: the `generate_deals` command (bench/synthetic.py); no models.

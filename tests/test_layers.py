@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. `accounts` holds API tokens; `sources` holds the Source and Citation tables every record app cites; `citations` is the citation
-# resource, which shows and guards what a quote supports; `changes` reads every record app's history; `explorer` serves pages over the API's views; `bench` and
+# resource, which shows and guards what a quote supports; `changes` reads every record app's history; `intake` reads articles into draft deals; `explorer` serves pages over the API's views; `bench` and
 # `config` assemble everything.
 LAYERS = [
     "core",
@@ -19,6 +19,7 @@ LAYERS = [
     "citations",
     "stats",
     "changes",
+    "intake",
     "explorer",
     "bench",
     "config",

@@ -1,0 +1,1370 @@
+"""Reading an article into proposed deals, deterministically, from the registry's vocabulary and cue words.
+
+The article is split into sentences and each sentence into clauses around its transfer verbs. In each clause the
+extractor finds actor mentions (names, aliases, metonyms, demonyms, companies standing for their state), system
+mentions (known designations and aliases, designation-shaped words the registry lacks, named kit followed by a
+kind of weapon, and unnamed kit such as "anti-aircraft missiles"), the stage cue with the direction it implies
+(a buyer's verb or a seller's), prepositions that give roles ("from", "to", "with"), quantities, years and hedges.
+Clauses that negate or refuse a transfer, or that have no transfer verb at all (a system in combat, at a parade, a
+forecast), yield nothing. docs/intake.md states every rule; nothing here reads the network or a model file."""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from actors.choices import AliasKind
+
+from .vocabulary import TOKEN, Vocabulary, actor_key, strict_case, system_key
+
+# ---- The cue words ------------------------------------------------------------------------------------------------
+
+BUY, SELL, NEUTRAL = "buy", "sell", "neutral"
+
+# Stage cues, as regular expressions over the lower-cased clause, each with the stage it states and the side its
+# grammatical subject is on. Earlier entries win when two overlap; the clause's stage is the furthest one stated.
+STAGE_CUES: list[tuple[str, str, str]] = [
+    (r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off)\b", "cancelled", BUY),
+    (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
+    (
+        r"\b(?:first|initial|second|third|latest|last|remaining|final) (?:batch|tranche|shipment|delivery|deliveries|"
+        r"units?|examples?|of the)\b[^.;]*?\b(?:arrived|delivered|received|handed over)\b",
+        "delivery_in_progress",
+        BUY,
+    ),
+    (
+        r"\b(?:deliveries|delivery) (?:began|started|have begun|has begun|are under way|are underway|continue[sd]?)\b",
+        "delivery_in_progress",
+        NEUTRAL,
+    ),
+    (
+        r"\b(?:began|begun|started|starts|continues|continued) (?:to )?(?:deliver(?:ing)?|receiv(?:e|ing)|"
+        r"shipping|ship)\b",
+        "delivery_in_progress",
+        NEUTRAL,
+    ),
+    (r"\b(?:received|receives|has received|have received|got|obtained|welcomed)\b", "delivered", BUY),
+    (
+        r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave)\b",
+        "delivered",
+        SELL,
+    ),
+    (r"\b(?:arrived in|arrived at|landed in)\b", "delivered", NEUTRAL),
+    (
+        r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
+        r"signed (?:a|an|the) (?:\w+ ){0,3}(?:contract|purchase)|(?:a|an|the) (?:\w+ ){0,3}contract (?:was|has been) "
+        r"(?:signed|awarded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
+        r"(?:order|purchase|contract))\b",
+        "order",
+        BUY,
+    ),
+    (r"\b(?:sold|will sell|is selling)\b", "order", SELL),
+    (
+        r"\b(?:reached|signed|concluded|struck|inked|sealed|clinched|finali[sz]ed) (?:an?|the) (?:\w+ ){0,3}"
+        r"(?:agreements?|deal|accord|memorandum|framework)\b|\bagreed (?:to (?:buy|purchase|acquire|procure)|on)\b|"
+        r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b",
+        "agreement",
+        BUY,
+    ),
+    (
+        r"\bagreed to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
+        r"\bis (?:set|due) to (?:supply|deliver|provide)\b",
+        "agreement",
+        SELL,
+    ),
+    (
+        r"\b(?:negotiat(?:e|es|ed|ing|ions?)|in talks|holding talks|held talks|talks (?:with|on|over|about)|"
+        r"discuss(?:ed|ing)? (?:the )?(?:purchase|sale|acquisition|supply|deal))\b",
+        "negotiation",
+        BUY,
+    ),
+    (
+        r"\b(?:offered|offers|has offered|proposed|pitched|would be (?:willing|ready|prepared) to (?:support|supply|"
+        r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"
+        r"deliver|transfer)|approved (?:a |the )?(?:possible |potential )?(?:sale|transfer|export))\b",
+        "offer",
+        SELL,
+    ),
+    (
+        r"\b(?:(?:is|are|was|were|would be|became|remains?) (?:\w+ )?interested in|interest in (?:buying|acquiring|"
+        r"purchasing|procuring)|would be (?:willing|keen|ready) to (?:acquire|buy|purchase|procure|obtain)|"
+        r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
+        r"aims?|considering|considers|mulling|eyeing|eyes) (?:to )?(?:buy|acquire|purchase|procure|obtain|order)|"
+        r"intention (?:[^\s.;]+ ){0,6}to (?:acquire|buy|purchase|procure)|(?:is|are) considering|shortlisted|"
+        r"requested|request(?:ed)? (?:for|to buy))\b",
+        "interest",
+        BUY,
+    ),
+]
+STAGE_ORDER = ["interest", "offer", "negotiation", "agreement", "order", "delivery_in_progress", "delivered"]
+
+# A cue under these words is not a transfer: a refusal, a denial, a negation, a forecast.
+NEGATION = re.compile(
+    r"\b(?:not|n't|never|no longer|ruled out|rule out|rules out|rejected|rejects|refused|refuses|declined|declines|"
+    r"denied|denies|dismissed|vetoed|blocked|turned down|opted against|decided against|instead of)\b"
+)
+# A delivery cue in the future or the conditional is no delivery yet.
+FUTURE = re.compile(
+    r"\b(?:will|would|could|should|may|might|to be|expected to|scheduled to|due to|set to|plans? to)"
+    r"(?: \w+){0,2} $"
+)
+
+HEDGES: list[tuple[str, str]] = [
+    (
+        r"\breportedly\b|\baccording to\b|\b(?:is|are|was|were) (?:said|reported|understood|believed) to\b|"
+        r"\bsources (?:said|say|told)\b|\breports? (?:say|said|suggest)\b|\bclaimed\b|\ballegedly\b",
+        "reported",
+    ),
+    (r"\bwould be (?:willing|interested|keen|ready|prepared)\b|\bcould\b|\bmight\b|\bmay\b|\bif\b", "conditional"),
+    (
+        r"\b(?:intention|intends?|intended|hopes?|hoped|plans?|planned|planning|aims?|wants?|wanted|seeks?|sought|"
+        r"expected to|is set to|is due to)\b",
+        "intended",
+    ),
+]
+
+# Kinds of kit: the head nouns a source names weapons by, with SIPRI's category. Vague ones ("weapons") give way
+# to a precise one for the same parties.
+KIT: dict[str, str] = {
+    "fighter jets": "aircraft",
+    "fighter aircraft": "aircraft",
+    "combat aircraft": "aircraft",
+    "jets": "aircraft",
+    "fighters": "aircraft",
+    "aircraft": "aircraft",
+    "planes": "aircraft",
+    "warplanes": "aircraft",
+    "bombers": "aircraft",
+    "trainers": "aircraft",
+    "airlifters": "aircraft",
+    "helicopters": "aircraft",
+    "gunships": "aircraft",
+    "choppers": "aircraft",
+    "tankers": "aircraft",
+    "drones": "aircraft",
+    "uavs": "aircraft",
+    "ucavs": "aircraft",
+    "unmanned aerial vehicles": "aircraft",
+    "air defence systems": "air-defence-systems",
+    "air defense systems": "air-defence-systems",
+    "air-defence systems": "air-defence-systems",
+    "air-defense systems": "air-defence-systems",
+    "anti-aircraft systems": "air-defence-systems",
+    "sam systems": "air-defence-systems",
+    "tanks": "armoured-vehicles",
+    "armoured vehicles": "armoured-vehicles",
+    "armored vehicles": "armoured-vehicles",
+    "infantry fighting vehicles": "armoured-vehicles",
+    "apcs": "armoured-vehicles",
+    "ifvs": "armoured-vehicles",
+    "armoured personnel carriers": "armoured-vehicles",
+    "armored personnel carriers": "armoured-vehicles",
+    "howitzers": "artillery",
+    "artillery": "artillery",
+    "rocket launchers": "artillery",
+    "mortars": "artillery",
+    "guns": "artillery",
+    "artillery systems": "artillery",
+    "launchers": "artillery",
+    "missiles": "missiles",
+    "rockets": "missiles",
+    "interceptors": "missiles",
+    "torpedoes": "naval-weapons",
+    "radars": "sensors",
+    "radar systems": "sensors",
+    "satellites": "satellites",
+    "engines": "engines",
+    "submarines": "ships",
+    "frigates": "ships",
+    "corvettes": "ships",
+    "destroyers": "ships",
+    "warships": "ships",
+    "patrol vessels": "ships",
+    "patrol boats": "ships",
+    "vessels": "ships",
+    "ships": "ships",
+    "ammunition": "other",
+    "shells": "other",
+    "munitions": "other",
+    "rifles": "other",
+    "weapons": "other",
+    "weaponry": "other",
+    "arms": "other",
+    "equipment": "other",
+    "technology": "other",
+    "hardware": "other",
+}
+VAGUE_KIT = {"weapons", "weaponry", "arms", "equipment", "technology", "hardware"}
+SINGULAR = {
+    "aircraft": "aircraft",
+    "artillery": "artillery",
+    "ammunition": "ammunition",
+    "arms": "arms",
+    "weaponry": "weaponry",
+    "equipment": "equipment",
+    "technology": "technology",
+    "hardware": "hardware",
+}
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+}
+VAGUE_NUMBERS = {
+    "several",
+    "some",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "a few",
+    "a number",
+    "many",
+    "a batch",
+    "numerous",
+    "multiple",
+    "a handful",
+    "scores",
+}
+APPROXIMATE = {
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "up to",
+    "nearly",
+    "almost",
+    "over",
+    "more than",
+    "at least",
+    "an estimated",
+    "estimated",
+    "reportedly",
+}
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+# Designation-shaped words that are not weapons.
+NOT_DESIGNATIONS = {
+    "covid19",
+    "g7",
+    "g8",
+    "g20",
+    "mh17",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "h1",
+    "h2",
+    "p5",
+    "b2b",
+    "5g",
+    "4g",
+    "3g",
+    "c4isr",
+    "cop26",
+    "cop27",
+    "cop28",
+    "cop29",
+    "ps5",
+    "a4",
+}
+DESIGNATION = re.compile(
+    r"^(?:[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*|\d{1,3}[A-Z]{1,3}\d{1,4}[A-Za-z0-9-]*)$"
+)
+# A capitalised word these never start a system's name.
+COMMON_CAPITALS = {
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "and",
+    "but",
+    "or",
+    "of",
+    "to",
+    "from",
+    "with",
+    "as",
+    "its",
+    "their",
+    "his",
+    "her",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "they",
+    "we",
+    "he",
+    "she",
+    "there",
+    "here",
+    "some",
+    "all",
+    "both",
+    "each",
+    "new",
+    "more",
+    "other",
+    "such",
+    "last",
+    "next",
+    "first",
+    "second",
+    "mr",
+    "ms",
+    "mrs",
+    "dr",
+    "president",
+    "minister",
+    "ministry",
+    "army",
+    "navy",
+    "air",
+    "force",
+    "forces",
+    "defence",
+    "defense",
+    "government",
+    "state",
+    "department",
+    "however",
+    "meanwhile",
+    "also",
+    "while",
+    "after",
+    "before",
+    "since",
+    "when",
+    "what",
+    "which",
+    "who",
+    "under",
+    "over",
+    "about",
+    "around",
+    "up",
+    "between",
+    "during",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "european",
+    "african",
+    "asian",
+    "soviet-era",
+    "nato",
+    "several",
+    "many",
+    "most",
+    "few",
+    "additional",
+    "modern",
+    "advanced",
+    "used",
+    "second-hand",
+    "upgraded",
+    "our",
+    "your",
+    "my",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    *MONTHS,
+}
+# Words after a demonym that make it stand for the state itself: "the Egyptian navy", "the Serbian programme".
+STATE_NOUNS = {
+    "army",
+    "navy",
+    "air",
+    "military",
+    "armed",
+    "government",
+    "ministry",
+    "forces",
+    "force",
+    "defence",
+    "defense",
+    "authorities",
+    "officials",
+    "side",
+    "programme",
+    "program",
+    "troops",
+    "marines",
+    "coast",
+    "national",
+    "state",
+    "leadership",
+    "president",
+    "prime",
+    "parliament",
+    "company",
+    "firm",
+    "manufacturer",
+    "maker",
+    "industry",
+    "contractor",
+    "manufacturing",
+    "domestic",
+    "own",
+    "drone",
+    "arms",
+    "weapons",
+}
+# Words after which a demonym or company names where the kit comes from, not a party to this clause.
+PRONOUNS = {
+    "they",
+    "it",
+    "the country",
+    "the kingdom",
+    "the government",
+    "the republic",
+    "the ministry",
+    "the state",
+    "the nation",
+    "its military",
+    "the army",
+    "the navy",
+    "the air force",
+}
+
+WORD_RE = re.compile(r"[0-9A-Za-zÀ-ɏ]")
+
+
+# ---- What comes out ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Party:
+    party: int | None  # the state it stands for; None when the mention is not in the registry
+    text: str
+    start: int
+    end: int
+    actor: int | None = None  # the actor named (a company, a capital's state, a person)
+    weak: bool = False  # only where the kit comes from ("Russian-made"), not a party named in its role
+    candidates: list[tuple[int, float]] = field(default_factory=list)
+
+
+@dataclass
+class Kit:
+    system: int | None  # a registry system, when the mention names one
+    text: str
+    start: int
+    end: int
+    designation: str = ""  # a designation the registry lacks
+    generic: str = ""  # the kind of kit for unnamed weapons ("drones")
+    category: str = "other"
+    description: str = ""
+    candidates: list[tuple[int, float]] = field(default_factory=list)
+    origin: Party | None = None  # a demonym or maker written beside it
+    quantity: int | None = None
+    quantity_text: str = ""
+    quantity_is_estimate: bool = False
+
+
+@dataclass
+class Finding:
+    supplier: Party | None
+    recipient: Party | None
+    kit: Kit
+    stage: str
+    kind: str
+    year: int | None
+    year_text: str
+    quote_start: int
+    quote_end: int
+    hedge: str
+    hedge_text: str
+    confidence: float
+    cue: str
+    pronoun: str = ""
+
+    @property
+    def key(self) -> tuple:
+        kit = self.kit.system or self.kit.designation.lower() or f"generic:{self.kit.generic}"
+        return (self.supplier and self.supplier.party, self.recipient and self.recipient.party, kit, self.kind)
+
+
+# ---- Reading ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return bool(WORD_RE.match(self.text))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z])")
+ABBREVIATIONS = re.compile(
+    r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Ms|Mrs|Dr|St|Gen|Lt|Col|Maj|Capt|Adm|No|Corp|Inc|Ltd|"
+    r"Co|Jr|Sr|vs|approx|est|Sept|Oct|Nov|Dec|Jan|Feb|Mar|Apr|Aug)\.)$"
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, never splitting after an abbreviation ("U.S. Army") or inside a number."""
+    spans, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        if (
+            match.group().strip() == ""
+            and "\n" not in match.group()
+            and ABBREVIATIONS.search(text[start : match.start()])
+        ):
+            continue
+        end = match.start()
+        if text[start:end].strip():
+            spans.append(_trimmed(text, start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append(_trimmed(text, start, len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+class Reader:
+    """One article's reading: the vocabulary, the publication date, and what earlier sentences named."""
+
+    def __init__(self, vocabulary: Vocabulary, published_on: date | None = None):
+        self.vocabulary = vocabulary
+        self.published_on = published_on
+        self.last_subject: Party | None = None  # for "they", "the country"
+        self.last_kit: Kit | None = None  # for "the deal" with no kit named
+        self.named: dict[str, Kit] = {}  # systems this article named that the registry lacks, by key
+
+    # -- mentions --
+
+    def actor_at(self, tokens: list[Token], i: int) -> tuple[int, list] | None:
+        """The longest actor name starting at token i: (width, entries)."""
+        if not tokens[i].is_word:
+            return None
+        offset = 1 if tokens[i].lower == "the" else 0
+        for width in range(min(self.vocabulary.actor_width, len(tokens) - i - offset), 0, -1):
+            span = tokens[i + offset : i + offset + width]
+            if not all(t.is_word for t in span):
+                continue
+            entries = self.vocabulary.actors.get(actor_key([t.text for t in span]))
+            if not entries:
+                continue
+            first = span[0].text
+            entries = [e for e in entries if not e.strict or strict_case(" ".join(t.text for t in span))]
+            if entries and first[:1].isupper():
+                return width + offset, entries
+        return None
+
+    def system_at(self, tokens: list[Token], i: int) -> tuple[int, list] | None:
+        if not tokens[i].is_word:
+            return None
+        for width in range(min(self.vocabulary.system_width, len(tokens) - i), 0, -1):
+            span = tokens[i : i + width]
+            if not all(t.is_word for t in span):
+                continue
+            key = system_key([t.text for t in span])
+            entries = self.vocabulary.systems.get(key)
+            if entries is None and key.endswith("s") and len(key) > 3:
+                entries = self.vocabulary.systems.get(key[:-1])
+            if not entries:
+                continue
+            # A designation needs its capitals as written; a generic name ("anti-aircraft missiles") does not.
+            named = [e for e in entries if e.generic or span[0].text[:1].isupper() or span[0].text[:1].isdigit()]
+            if named:
+                return width, named
+        return None
+
+    def kit_at(self, tokens: list[Token], i: int) -> tuple[int, str] | None:
+        """A kind of kit starting at token i ("fighter jets", "air defence systems")."""
+        for width in (4, 3, 2, 1):
+            span = tokens[i : i + width]
+            if len(span) < width or not all(t.is_word for t in span):
+                continue
+            phrase = " ".join(t.lower for t in span)
+            if phrase in KIT:
+                return width, phrase
+        return None
+
+    def designation_at(self, tokens: list[Token], i: int) -> int:
+        """Width of a designation-shaped mention the registry lacks at token i, or 0: "CH-92", "K9A1",
+        "Bayraktar TB2", "Leopard 2A7", "F-16 Block 70"."""
+        token = tokens[i]
+        text = token.text.rstrip(".")
+        plain = re.sub(r"(?<=\d)s$", "", text)
+        if DESIGNATION.match(plain) and system_key([plain]) not in NOT_DESIGNATIONS and not _is_year(plain):
+            if plain[0].isdigit() and not (i > 0 and _name_word(tokens[i - 1])):
+                return 0
+            width = 1
+            if i + 2 < len(tokens) and tokens[i + 1].lower in ("block", "batch", "mk") and tokens[i + 2].text.isdigit():
+                width = 3
+            return width
+        # A name and a number: "Leopard 2", "Patriot PAC-3" (the name alone is found by its kit noun).
+        if _name_word(token) and i + 1 < len(tokens):
+            following = tokens[i + 1].text
+            if (
+                (
+                    DESIGNATION.match(re.sub(r"(?<=\d)s$", "", following))
+                    or (following.isdigit() and len(following) <= 2)
+                )
+                and not _is_year(following)
+                and system_key([following]) not in NOT_DESIGNATIONS
+            ):
+                return 2
+        return 0
+
+    def mentions(self, tokens: list[Token]) -> tuple[list[tuple[int, int, Party]], list[tuple[int, int, Kit]]]:
+        """Actor and kit mentions of a sentence, as (first token, past-last token, mention), left to right."""
+        parties: list[tuple[int, int, Party]] = []
+        kits: list[tuple[int, int, Kit]] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            found_system = self.system_at(tokens, i)
+            found_actor = self.actor_at(tokens, i)
+            if (
+                found_system
+                and (not found_actor or found_system[0] >= found_actor[0])
+                and not (found_actor and any(e.alias_kind == AliasKind.DEMONYM for e in found_actor[1]))
+            ):
+                width, entries = found_system
+                kit = self._known_kit(tokens, i, width, entries)
+                width = self._absorb_kit_noun(tokens, i + width, kit) - i
+                kits.append((i, i + width, kit))
+                i += width
+                continue
+            if found_actor:
+                width, entries = found_actor
+                party = self._party(tokens, i, width, entries)
+                if party is not None:
+                    parties.append((i, i + width, party))
+                # A name the registry knows is never read as a weapon's name, party or not ("Mikoyan").
+                i += width
+                continue
+            local = self.named.get(system_key([token.text])) or self.named.get(
+                system_key([token.text.removesuffix("s")])
+            )
+            if local is not None and token.text[:1].isupper():
+                kit = Kit(
+                    local.system,
+                    token.text,
+                    token.start,
+                    token.end,
+                    designation=local.designation,
+                    category=local.category,
+                    description=local.description,
+                )
+                end = self._absorb_kit_noun(tokens, i + 1, kit)
+                kits.append((i, end, kit))
+                i = end
+                continue
+            width = self.designation_at(tokens, i)
+            if width:
+                kit = self._new_kit(tokens, i, width)
+                end = self._absorb_kit_noun(tokens, i + width, kit)
+                kits.append((i, end, kit))
+                i = end
+                continue
+            # Named kit the registry lacks, known by the kind of weapon after it: "Rafale fighter jets".
+            if _name_word(token) and i + 1 < len(tokens) and not self.actor_at(tokens, i):
+                after = self.kit_at(tokens, i + 1)
+                if after and after[1] not in VAGUE_KIT:
+                    kit = self._new_kit(tokens, i, 1)
+                    end = self._absorb_kit_noun(tokens, i + 1, kit)
+                    kits.append((i, end, kit))
+                    i = end
+                    continue
+            found_kit = self.kit_at(tokens, i)
+            if found_kit:
+                width, phrase = found_kit
+                while i + width < len(tokens) and (more := self.kit_at(tokens, i + width)):
+                    width, phrase = width + more[0], more[1]  # "weapons equipment"
+                start = i
+                # "armed drones", "anti-aircraft missiles": a modifier or two before the noun belongs to it.
+                while start > 0 and tokens[start - 1].is_word and tokens[start - 1].lower in MODIFIERS:
+                    start -= 1
+                kit = Kit(
+                    None,
+                    _span_text(tokens, start, i + width),
+                    tokens[start].start,
+                    tokens[i + width - 1].end,
+                    generic=phrase,
+                    category=KIT[phrase],
+                    description=phrase,
+                )
+                kits.append((start, i + width, kit))
+                i += width
+                continue
+            i += 1
+        return parties, kits
+
+    def _party(self, tokens, i, width, entries) -> Party | None:
+        parties = {e.party for e in entries if e.party is not None}
+        text = _span_text(tokens, i, i + width)
+        start, end = tokens[i].start, tokens[i + width - 1].end
+        if not parties:
+            return None
+        demonym = all(e.alias_kind == AliasKind.DEMONYM for e in entries)
+        following = tokens[i + width].lower if i + width < len(tokens) else ""
+        # "Russian-made", "Chinese drones": where the kit comes from; "the Egyptian navy": the state itself.
+        weak = demonym and following not in STATE_NOUNS and not text.endswith("s")
+        if text.lower().endswith(("-made", "-built", "-designed", "-produced", "-origin")):
+            weak = True
+        candidates = [(p, 1.0 / len(parties)) for p in sorted(parties)]
+        actor = entries[0].actor
+        if len(parties) > 1:
+            return Party(None, text, start, end, actor=None, weak=weak, candidates=candidates)
+        return Party(next(iter(parties)), text, start, end, actor=actor, weak=weak, candidates=candidates)
+
+    def _known_kit(self, tokens, i, width, entries) -> Kit:
+        entry = entries[0]
+        info = self.vocabulary.system_info[entry.system]
+        category = next((slug for slug, pk in self.vocabulary.categories.items() if pk == info["category_id"]), "other")
+        kit = Kit(
+            entry.system,
+            _span_text(tokens, i, i + width),
+            tokens[i].start,
+            tokens[i + width - 1].end,
+            category=category,
+            generic=(info["name"] if entry.generic else ""),
+            candidates=[(e.system, 1.0 / len(entries)) for e in entries],
+        )
+        return kit
+
+    def _new_kit(self, tokens, i, width) -> Kit:
+        text = _span_text(tokens, i, i + width)
+        designation = re.sub(r"(?<=\d)s$", "", text.rstrip(".")) if text[-1:] == "s" and text[-2:-1].isdigit() else text
+        if width == 1 and designation.endswith("s") and not designation[-2:-1].isdigit() and len(designation) > 4:
+            designation = designation[:-1]  # "Rafales"
+        key = system_key([designation])
+        related = self.related_designations(key)
+        kit = Kit(None, text, tokens[i].start, tokens[i + width - 1].end, designation=designation, candidates=related)
+        self.named[key] = kit
+        return kit
+
+    def related_designations(self, key: str) -> list[tuple[int, float]]:
+        """Registry designations a new one is likely a variant of ("K9A1" of "K9") or a spelling of."""
+        found = []
+        for other, system in self.vocabulary.designations.items():
+            if key.startswith(other) and len(key) > len(other) and not key[len(other)].isdigit() and len(other) >= 2:
+                found.append((system, round(len(other) / len(key), 2)))
+        if not found:
+            for other in difflib.get_close_matches(key, self.vocabulary.designations, n=3, cutoff=0.8):
+                found.append(
+                    (self.vocabulary.designations[other], round(difflib.SequenceMatcher(None, key, other).ratio(), 2))
+                )
+        return sorted(found, key=lambda pair: -pair[1])[:5]
+
+    def _absorb_kit_noun(self, tokens, end: int, kit: Kit) -> int:
+        """Take the kind of weapon written after a designation ("CH-92 armed drones") as its description."""
+        j, found = end, None
+        while j < len(tokens) and tokens[j].is_word:
+            found = self.kit_at(tokens, j)
+            if found or tokens[j].lower not in MODIFIERS:
+                break
+            j += 1
+        if found:
+            width, phrase = found
+            if not kit.description:
+                kit.description = _span_text(tokens, end, j + width)
+            if kit.system is None and kit.category == "other":
+                kit.category = KIT[phrase]
+            return j + width
+        return end
+
+    # -- a sentence --
+
+    def read(self, text: str, start: int, end: int) -> list[Finding]:
+        sentence = text[start:end]
+        tokens = [Token(m.group(), start + m.start(), start + m.end()) for m in TOKEN.finditer(sentence)]
+        if not tokens:
+            return []
+        parties, kits = self.mentions(tokens)
+        findings = []
+        previous_subject: list[Party] = []
+        for lo, hi in self.clauses(text, tokens):
+            found, subjects = self.read_clause(text, tokens, lo, hi, parties, kits, (start, end), previous_subject)
+            findings.extend(found)
+            previous_subject = subjects or previous_subject
+        # What this sentence names is what "they" and "the deal" refer to next.
+        named_parties = [p for a, b, p in parties if not p.weak and p.party is not None]
+        if previous_subject:
+            self.last_subject = previous_subject[0]
+        elif named_parties:
+            self.last_subject = named_parties[0]
+        specific = [k for a, b, k in kits if k.generic not in VAGUE_KIT]
+        if specific:
+            self.last_kit = specific[-1]
+        return findings
+
+    def clauses(self, text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+        """Token ranges of the sentence's clauses: split at ";", "while", "whereas", "but" and "and" only where both
+        sides hold a transfer verb, so "Serbia and Armenia would be willing" stays one clause."""
+        cuts = [0]
+        for i, token in enumerate(tokens):
+            if token.text in (";",) or token.lower in ("while", "whereas", "but", "and", "meanwhile"):
+                left = text[tokens[cuts[-1]].start : token.start].lower()
+                right = text[token.end : tokens[-1].end].lower()
+                if _cue(left) and _cue(right) and i > cuts[-1]:
+                    cuts.append(i)
+        cuts.append(len(tokens))
+        return [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
+
+    def read_clause(self, text, tokens, lo, hi, parties, kits, sentence, previous_subject):
+        clause_start, clause_end = tokens[lo].start, tokens[hi - 1].end
+        clause = text[clause_start:clause_end]
+        lowered = clause.lower()
+        cue = _cue(lowered)
+        if cue is None:
+            return [], []
+        stage, direction, cue_start, cue_end = cue
+        cue_at = clause_start + cue_start
+        cue_text = clause[cue_start:cue_end]
+        # A negation or refusal just before the verb, or anywhere for a refusal word, drops the clause.
+        before = lowered[max(0, cue_start - 40) : cue_start]
+        if NEGATION.search(before) or NEGATION.search(lowered[cue_start:cue_end]):
+            return [], []
+        if re.search(r"\b(?:ruled out|rejected|refused|turned down|denied|vetoed|blocked)\b", lowered):
+            return [], []
+        if stage in ("delivered", "delivery_in_progress") and FUTURE.search(
+            lowered[max(0, cue_start - 40) : cue_start]
+        ):
+            stage = "agreement" if direction == SELL else "interest"
+        clause_parties = [(a, b, p) for a, b, p in parties if lo <= a < hi]
+        clause_kits = [(a, b, k) for a, b, k in kits if lo <= a < hi]
+        cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
+
+        suppliers, recipients, subjects = [], [], []
+        for a, b, party in clause_parties:
+            before_word = tokens[a - 1].lower if a > lo else ""
+            adjacent_kit = any(
+                ka == b or (ka == b + 1 and tokens[b].lower in ("'s",)) for ka, kb, k in clause_kits
+            ) or any(a <= ka <= b + 2 and ka >= b for ka, kb, k in clause_kits)
+            if party.weak or (adjacent_kit and party.actor is not None and self._is_company(party.actor)):
+                continue  # where the kit comes from or who made it, not a party in its role
+            if party.text.endswith(("'s", "’s")) and b < hi and tokens[b].lower in STATE_NOUNS | {"country"}:
+                subjects.append((a, b, party))  # "Aleksandar Vučić's country", "Egypt's navy"
+            elif before_word == "from" or (before_word == "by" and direction == SELL):
+                suppliers.append(party)
+            elif (
+                before_word in ("to", "for")
+                or (before_word == "by" and direction == BUY)
+                or (before_word == "with" and direction == SELL)
+            ):
+                recipients.append(party)
+            elif before_word == "with" and direction in (BUY, NEUTRAL) and a > cue_token:
+                suppliers.append(party)
+            elif a < cue_token:
+                if before_word in (
+                    "of",
+                    "in",
+                    "on",
+                    "against",
+                    "over",
+                    "about",
+                    "at",
+                    "into",
+                    "near",
+                    "than",
+                    "like",
+                    "including",
+                    "across",
+                    "between",
+                    "among",
+                    "with",
+                    "as",
+                ):
+                    continue
+                subjects.append((a, b, party))
+            elif (
+                direction == SELL
+                and a > cue_token
+                and before_word
+                not in ("of", "in", "on", "against", "over", "about", "at", "into", "near", "than", "like", "across")
+                and not recipients
+            ):
+                recipients.append(party)  # "will supply Ukraine with", "offered Serbia"
+        subjects = _nearest_group(tokens, subjects)
+        pronoun = ""
+        if not subjects:
+            head = lowered[: max(cue_start, lowered.find(" ", cue_start + 12))]
+            for word in sorted(PRONOUNS, key=len, reverse=True):
+                if re.search(rf"\b{re.escape(word)}\b", head) or re.search(r"\b\w+['’]s country\b", head):
+                    pronoun = word
+                    break
+            if not pronoun and previous_subject and not head.strip(" ,"):
+                subjects = list(previous_subject)
+            elif pronoun and self.last_subject is not None:
+                subjects = [self.last_subject]
+        if direction == SELL:
+            suppliers = suppliers or subjects
+        elif direction == BUY:
+            recipients = recipients or subjects
+        else:
+            # "Deliveries to Egypt began", "an agreement with China for the purchase": the prepositions decide.
+            if re.search(r"\bto (?:supply|sell|deliver|provide)\b", lowered):
+                suppliers = suppliers or subjects
+            else:
+                recipients = recipients or subjects
+        # The possessive in "Aleksandar Vučić's country", "Poland's order": the state it names.
+        if not recipients and direction in (BUY, NEUTRAL):
+            owners = [p for a, b, p in clause_parties if text[p.end : p.end + 2] in ("'s", "’s") and not p.weak]
+            recipients = owners[:1]
+
+        if (
+            not clause_kits
+            and self.last_kit is not None
+            and re.search(r"\b(?:deal|order|contract|agreement|programme|program|them|purchase|package)\b", lowered)
+        ):
+            clause_kits = [(hi, hi, _copy_kit(self.last_kit))]
+        if not clause_kits:
+            return [], subjects
+        self._attach_origins(tokens, clause_parties, clause_kits)
+        # Vague kit ("weapons") yields to a precise one in the same clause ("Iranian weaponry - especially the drones").
+        if any(k.generic not in VAGUE_KIT or k.system for a, b, k in clause_kits):
+            clause_kits = [
+                (a, b, k) for a, b, k in clause_kits if k.system or k.designation or k.generic not in VAGUE_KIT
+            ]
+        self._attach_quantities(tokens, lo, clause_kits)
+        year, year_text = self._year(text, tokens, lo, hi, cue_at)
+        hedge, hedge_text = _hedge(text, sentence)
+        kind = _kind(lowered, direction, stage)
+        found = []
+        for _, _, kit in clause_kits:
+            kit_suppliers = suppliers or ([kit.origin] if kit.origin else []) or self._origin_of(kit)
+            for recipient in recipients or [None]:
+                for supplier in kit_suppliers or [None]:
+                    if recipient is None and supplier is None:
+                        continue
+                    if (
+                        recipient is not None
+                        and supplier is not None
+                        and recipient.party == supplier.party
+                        and recipient.party
+                    ):
+                        continue
+                    if recipient is None or supplier is None:
+                        continue  # a deal needs both sides named or implied
+                    confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
+                    found.append(
+                        Finding(
+                            supplier,
+                            recipient,
+                            kit,
+                            stage,
+                            kind,
+                            year,
+                            year_text,
+                            sentence[0],
+                            sentence[1],
+                            hedge,
+                            hedge_text,
+                            confidence,
+                            cue_text,
+                            pronoun,
+                        )
+                    )
+        return found, subjects
+
+    def _is_company(self, actor: int) -> bool:
+        return self.vocabulary.actor_info.get(actor, ("", "", ""))[2] == "company"
+
+    def _origin_of(self, kit: Kit) -> list[Party]:
+        if kit.system is None:
+            return []
+        origin = self.vocabulary.system_info[kit.system]["origin_id"]
+        if origin is None or self.vocabulary.actor_info.get(origin, ("", "", ""))[2] != "state":
+            return []
+        return [Party(origin, "", kit.start, kit.start, actor=origin, weak=True)]
+
+    def _attach_origins(self, tokens, clause_parties, clause_kits) -> None:
+        """A demonym or maker right before a kit ("Iranian drones", "Russian Mikoyan MiG-29") says where it comes
+        from; in a list, the first item's origin covers the rest ("Russian MiG-29 aircraft, Mi-35 ...")."""
+        origin = None
+        for a, _, kit in clause_kits:
+            for _, pb, party in clause_parties:
+                if pb <= a and a - pb <= 2 and (party.weak or (party.actor and self._is_company(party.actor))):
+                    origin = party
+            if origin is not None and kit.origin is None:
+                kit.origin = origin
+
+    def _attach_quantities(self, tokens, lo, clause_kits) -> None:
+        taken_until = lo
+        for a, b, kit in clause_kits:
+            j = a - 1
+            skipped = 0
+            while j >= taken_until and skipped < 4:
+                token = tokens[j]
+                low = token.lower
+                if not token.is_word or low in ("and", "or"):
+                    break
+                number = _number(tokens, j, taken_until)
+                if number is not None:
+                    kit.quantity, kit.quantity_text, kit.quantity_is_estimate = number
+                    break
+                skipped += 1
+                j -= 1
+            taken_until = b
+
+    def _year(self, text, tokens, lo, hi, cue_at) -> tuple[int | None, str]:
+        best = None
+        for k in range(lo, hi):
+            token = tokens[k]
+            if _is_year(token.text) and not (k > lo and tokens[k - 1].lower in ("by", "until", "through", "till")):
+                distance = abs(token.start - cue_at) + (0 if token.start < cue_at else 5)
+                if best is None or distance < best[0]:
+                    best = (distance, int(token.text), token.text)
+        if best is not None:
+            return best[1], best[2]
+        clause = text[tokens[lo].start : tokens[hi - 1].end]
+        relative = RELATIVE.search(clause)
+        if relative is None:
+            return None, ""
+        written = relative.group()
+        if self.published_on is None:
+            return None, written
+        words_ = written.lower()
+        year = self.published_on.year
+        if "last year" in words_ or "previous year" in words_ or "a year ago" in words_:
+            return year - 1, written
+        if "next year" in words_:
+            return year + 1, written
+        if "two years ago" in words_:
+            return year - 2, written
+        month = next((n for m, n in MONTHS.items() if m in words_), None)
+        if month is not None and month > self.published_on.month and not re.search(r"\bnext\b|\bthis\b", words_):
+            return year - 1, written
+        return year, written
+
+    def _confidence(self, supplier, recipient, kit, stage, hedge, pronoun, named_suppliers) -> float:
+        score = 0.35
+        score += 0.2 if supplier in named_suppliers else (0.1 if kit.origin is supplier else 0.05)
+        score += 0.15 if not pronoun else 0.05
+        score += 0.2 if kit.system and not kit.generic else (0.12 if kit.designation else 0.05)
+        score += 0.1 if stage in ("order", "delivered", "agreement", "delivery_in_progress", "cancelled") else 0.05
+        score -= {"asserted": 0, "reported": 0.05, "intended": 0.08, "conditional": 0.1}[hedge]
+        if supplier.party is None or recipient.party is None:
+            score -= 0.2
+        return round(max(0.05, min(score, 0.99)), 2)
+
+
+MODIFIERS = {
+    "armed",
+    "combat",
+    "attack",
+    "unmanned",
+    "anti-aircraft",
+    "anti-tank",
+    "anti-ship",
+    "surface-to-air",
+    "air-to-air",
+    "cruise",
+    "ballistic",
+    "guided",
+    "self-propelled",
+    "towed",
+    "multirole",
+    "multi-role",
+    "main",
+    "battle",
+    "light",
+    "heavy",
+    "military",
+    "transport",
+    "utility",
+    "naval",
+    "coastal",
+    "long-range",
+    "short-range",
+    "medium-range",
+    "advanced",
+    "modern",
+    "new",
+    "used",
+    "second-hand",
+    "additional",
+    "more",
+    "stealth",
+    "maritime",
+    "patrol",
+    "reconnaissance",
+    "training",
+    "trainer",
+    "kamikaze",
+    "loitering",
+    "tactical",
+    "strategic",
+    "supersonic",
+    "hypersonic",
+    "precision",
+    "fighter",
+    "air",
+    "defence",
+    "defense",
+    "anti-missile",
+    "missile",
+    "rocket",
+    "artillery",
+    "infantry",
+    "fighting",
+    "armoured",
+    "armored",
+    "personnel",
+    "amphibious",
+    "diesel-electric",
+    "nuclear",
+    "sam",
+}
+
+RELATIVE = re.compile(
+    r"\b(?:last|previous|next|this) year\b|\ba year ago\b|\btwo years ago\b|\bearlier this (?:year|month|week)\b|"
+    r"\blater this year\b|\bthis (?:month|week|spring|summer|autumn|fall|winter)\b|\b(?:last|this|next) month\b|"
+    r"\b(?:in|since|during|from|by|last|this|next|early|late|mid-|until) (?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\b|\b(?:on )?(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b|\byesterday\b|\btoday\b",
+    re.IGNORECASE,
+)
+
+
+def _cue(lowered: str):
+    """The furthest stage a clause states: (stage, direction, start, end) of its cue, or None."""
+    best = None
+    for pattern, stage, direction in STAGE_CUES:
+        for match in re.finditer(pattern, lowered):
+            rank = 99 if stage == "cancelled" else STAGE_ORDER.index(stage)
+            candidate = (rank, -match.start(), stage, direction, match.start(), match.end())
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    return None if best is None else best[2:]
+
+
+def _nearest_group(tokens: list[Token], subjects: list[tuple[int, int, Party]]) -> list[Party]:
+    """The subject nearest the verb, with those coordinated with it ("Both Serbia and Armenia would"), not every
+    state named earlier in the clause ("the tension with Kosovo ... Serbia would")."""
+    if not subjects:
+        return []
+    group = [subjects[-1]]
+    for a, b, party in reversed(subjects[:-1]):
+        between = {t.lower for t in tokens[b : group[0][0]]}
+        if between <= {"and", ",", "both", "the", "as", "well", "or"}:
+            group.insert(0, (a, b, party))
+        else:
+            break
+    return [party for a, b, party in group]
+
+
+def _hedge(text: str, sentence: tuple[int, int]) -> tuple[str, str]:
+    quote = text[sentence[0] : sentence[1]]
+    for pattern, hedge in HEDGES:
+        match = re.search(pattern, quote, re.IGNORECASE)
+        if match:
+            return hedge, match.group()
+    return "asserted", ""
+
+
+def _kind(lowered: str, direction: str, stage: str) -> str:
+    if re.search(
+        r"\bmanufactur\w* (?:programme|program)|\bhelp (?:build|produce|manufacture)\b|"
+        r"\bsupport (?:the |its |their )?\w* ?(?:manufactur|production|industry)",
+        lowered,
+    ):
+        return "manufacturing_support"
+    if re.search(
+        r"\b(?:under licen[cs]e|licen[cs]ed production|produce (?:them |it )?locally|local production|"
+        r"assembled locally|co-produc)",
+        lowered,
+    ):
+        return "licensed_production"
+    if re.search(r"\btechnology transfer\b|\btransfer of technology\b", lowered):
+        return "technology_transfer"
+    if re.search(
+        r"\b(?:donat\w*|gift\w*|free of charge|as (?:military )?aid|military aid|aid package|"
+        r"security assistance|drawdown)\b",
+        lowered,
+    ):
+        return "aid"
+    if re.search(r"\b(?:leas\w*|on loan|loaned|rent\w*)\b", lowered):
+        return "lease"
+    if re.search(r"\b(?:upgrad\w*|moderni[sz]\w*|refit\w*|overhaul\w*)\b", lowered):
+        return "upgrade"
+    if re.search(
+        r"\b(?:bought|buy\w*|purchas\w*|order\w*|acqui\w*|procur\w*|contract\w*|sold|sell\w*|sale|deal)\b", lowered
+    ):
+        return "purchase"
+    return "unspecified"
+
+
+def _number(tokens, j, floor) -> tuple[int | None, str, bool] | None:
+    """A quantity ending at token j ("12", "two dozen", "several", "up to 18"): (number, as written, estimate)."""
+    token = tokens[j]
+    low = token.lower
+    value = None
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})*|\d+", token.text) and not _is_year(token.text):
+        value = int(token.text.replace(",", ""))
+    elif low in NUMBER_WORDS and low not in ("a", "an"):
+        value = NUMBER_WORDS[low]
+        if low == "dozen" and j > floor and tokens[j - 1].lower in NUMBER_WORDS:
+            value = NUMBER_WORDS[tokens[j - 1].lower] * 12
+            j -= 1
+        elif low in ("hundred",) and j > floor and tokens[j - 1].lower in NUMBER_WORDS:
+            value = NUMBER_WORDS[tokens[j - 1].lower] * 100
+            j -= 1
+        elif j > floor and "-" in tokens[j].text:
+            pass
+    elif re.fullmatch(
+        r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(one|two|three|four|five|six|"
+        r"seven|eight|nine)",
+        low,
+    ):
+        tens, ones = low.split("-")
+        value = NUMBER_WORDS[tens] + NUMBER_WORDS[ones]
+    elif low in VAGUE_NUMBERS or (low == "few" and j > floor and tokens[j - 1].lower == "a"):
+        start = j - 1 if low == "few" else j
+        return None, " ".join(t.text for t in tokens[start : j + 1]), False
+    elif low == "of" and j > floor and tokens[j - 1].lower in ("dozens", "hundreds", "thousands", "number", "batch"):
+        k = j - 1
+        if tokens[k].lower in ("number", "batch") and k > floor and tokens[k - 1].lower == "a":
+            k -= 1
+        return None, " ".join(t.text for t in tokens[k : j + 1]), False
+    if value is None:
+        return None
+    start = j
+    estimate = False
+    for width in (2, 1):
+        if start - width >= floor:
+            words_ = " ".join(t.lower for t in tokens[start - width : start])
+            if words_ in APPROXIMATE:
+                start -= width
+                estimate = True
+                break
+    return value, " ".join(t.text for t in tokens[start : tokens.index(token) + 1]), estimate
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"(?:19[5-9]\d|20\d\d)", text))
+
+
+def _name_word(token: Token) -> bool:
+    """A capitalised word that may be a weapon's name ("Rafale", "Leopard"), not a common word or a sentence's
+    grammar."""
+    text = token.text
+    return (
+        len(text) > 2
+        and text[0].isupper()
+        and text[1:].islower()
+        and text.isalpha()
+        and text.lower() not in COMMON_CAPITALS
+    )
+
+
+def _span_text(tokens: list[Token], a: int, b: int) -> str:
+    return " ".join(t.text for t in tokens[a:b])
+
+
+def _copy_kit(kit: Kit) -> Kit:
+    return Kit(
+        kit.system,
+        kit.text,
+        kit.start,
+        kit.end,
+        designation=kit.designation,
+        generic=kit.generic,
+        category=kit.category,
+        description=kit.description,
+        candidates=kit.candidates,
+        origin=kit.origin,
+    )
+
+
+def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = None) -> list[Finding]:
+    """Every deal the text states, one finding per supplier, recipient and system: a second statement of the
+    same deal keeps the first's quote, and vague kit ("Iranian weaponry") folds into precise kit for the same
+    parties ("Iranian drones")."""
+    reader = Reader(vocabulary, published_on)
+    findings: list[Finding] = []
+    for start, end in sentences(text):
+        findings.extend(reader.read(text, start, end))
+    merged: dict[tuple, Finding] = {}
+    for finding in findings:
+        merged.setdefault(finding.key, finding)
+    kept = list(merged.values())
+    precise = {(*f.key[:2], f.stage) for f in kept if not _vague(f.kit)}
+    return [f for f in kept if not (_vague(f.kit) and (*f.key[:2], f.stage) in precise)]
+
+
+def _vague(kit: Kit) -> bool:
+    return kit.system is None and not kit.designation and kit.generic in VAGUE_KIT
