@@ -15,7 +15,7 @@ from actors.models import Actor, ActorAlias, Membership
 from citations.selectors import public_citation
 from deals.models import Deal, Delivery, can_see_drafts, public_deal
 from sources.models import Citation, Source
-from systems.models import System, SystemAlias
+from systems.models import System, SystemAlias, can_see_draft_systems
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 
@@ -60,7 +60,8 @@ def _shown(condition: Q) -> Case:
 
 
 def _public_version() -> Q:
-    """A version of a deal that callers who cannot see drafts saw: public, and not the record of its deletion."""
+    """A version of a deal (or a system) that callers who cannot see drafts saw: public, and not the record of its
+    deletion. Both keep their review state in the same column."""
     return public_deal() & ~Q(history_type="-")
 
 
@@ -96,14 +97,16 @@ def _own_rows(model) -> QuerySet:
     return _history(model).annotate(ch_rid=F("id"), ch_key=key, ch_action=_as_action())
 
 
-def _deal_rows(user) -> QuerySet:
-    rows = _history(Deal).annotate(ch_rid=F("id"), ch_key=Value(None, output_field=CharField()))
-    if can_see_drafts(user):
+def _reviewed_rows(model, drafts_visible: bool) -> QuerySet:
+    """History of a record with a review state (a deal, a system), as the caller saw it."""
+    key = F("slug") if hasattr(model, "slug") else Value(None, output_field=CharField())
+    rows = _history(model).annotate(ch_rid=F("id"), ch_key=key)
+    if drafts_visible:
         return rows.annotate(ch_action=_as_action())
-    # To the public a deal exists while a version of it is public: becoming public is its creation, ceasing to be
-    # (unpublished or deleted) its deletion, and versions while it is a draft are not there at all.
+    # To the public a record exists while a version of it is public: becoming public is its creation, ceasing to
+    # be (unpublished or deleted) its deletion, and versions while it is a draft are not there at all.
     previous = (
-        _history(Deal)
+        _history(model)
         .filter(id=OuterRef("id"))
         .filter(
             Q(history_date__lt=OuterRef("history_date"))
@@ -163,9 +166,9 @@ BRANCHES = (
     Branch("source", lambda user: _own_rows(Source)),
     Branch("actor", lambda user: _own_rows(Actor)),
     Branch("actor", lambda user: _alias_rows(ActorAlias, Actor)),
-    Branch("system", lambda user: _own_rows(System)),
+    Branch("system", lambda user: _reviewed_rows(System, can_see_draft_systems(user))),
     Branch("system", lambda user: _alias_rows(SystemAlias, System)),
-    Branch("deal", _deal_rows),
+    Branch("deal", lambda user: _reviewed_rows(Deal, can_see_drafts(user))),
     Branch("deal", lambda user: _deal_part_rows(Delivery, user)),
     Branch("citation", _citation_rows),
     Branch("deal", lambda user: _deal_part_rows(Citation, user)),

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from core.choices import ReviewStatus  # noqa: F401  (deals are where most code looks for it)
+
 
 class DealKind(models.TextChoices):
     PURCHASE = "purchase", "Purchase"
@@ -37,8 +39,3 @@ class Condition(models.TextChoices):
 class DatePrecision(models.TextChoices):
     MONTH = "month", "Month"
     DAY = "day", "Day"
-
-
-class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REVIEWED = "reviewed", "Reviewed"

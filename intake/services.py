@@ -178,14 +178,14 @@ class _Writer:
         if kit.designation:
             key = ("designation", vocab.system_key([kit.designation]))
             if key not in self.created:
-                related = [pk for pk, score in kit.candidates if score < 1]
+                # A variant link is the curator's call: the candidates in the proposal show what it may be.
                 system = System(
                     slug=unique_slug(System, kit.designation),
                     designation=kit.designation[:200],
                     description=kit.description[:200],
                     category_id=category,
                     origin_id=origin,
-                    variant_of_id=related[0] if related else None,
+                    review_status=ReviewStatus.DRAFT,
                     notes=f"Added by intake from “{self.source.title[:200]}”; check it when reviewing its deals.",
                 )
                 self.created[key] = validated_save(system)
@@ -204,6 +204,7 @@ class _Writer:
                 category_id=category,
                 origin_id=origin,
                 is_generic=True,
+                review_status=ReviewStatus.DRAFT,
                 notes=f"Unnamed kit, added by intake from “{self.source.title[:200]}”.",
             )
             self.created[key] = validated_save(system)
@@ -248,6 +249,11 @@ def deal_accept(*, deal: Deal, user=None) -> Deal:
         raise ValidationError({"review_status": ["Only a draft deal can be accepted; this one is already reviewed."]})
     deal._change_reason = "Accepted by a curator"
     deals_set_review_status(deals=[deal], review_status=ReviewStatus.REVIEWED)
+    system = deal.system
+    if system.review_status == ReviewStatus.DRAFT:
+        system.review_status = ReviewStatus.REVIEWED
+        system._change_reason = f"Reviewed with deal {deal.pk}"
+        validated_save(system)
     proposal = open_proposal(deal)
     if proposal is not None:
         _decide(proposal, Decision.ACCEPTED, user)

@@ -24,7 +24,7 @@ class SystemAliasInline(admin.TabularInline):
 @admin.register(System)
 class SystemAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "name", "category", "producer", "origin", "variant_of", "is_generic"]
-    list_filter = ["category", "is_generic"]
+    list_filter = ["review_status", "category", "is_generic"]
     list_select_related = ["category", "producer", "origin", "variant_of"]
     search_fields = ["designation", "name", "slug", "description", "aliases__name", "producer__name"]
     prepopulated_fields = {"slug": ["designation"]}

@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from core.models import SlugModel, TimestampedModel, reads
+from core.choices import ReviewStatus
+from core.models import SlugManager, SlugModel, TimestampedModel, reads
 
 from .choices import SystemAliasKind
 
@@ -23,6 +24,16 @@ class Category(SlugModel):
 
     def __str__(self):
         return self.name
+
+
+def can_see_draft_systems(user) -> bool:
+    return bool(user and user.has_perm("systems.view_system"))
+
+
+class SystemQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SystemQuerySet":
+        """Systems intake proposed stay drafts, seen by curators only, until a curator accepts a deal of theirs."""
+        return self if can_see_draft_systems(user) else self.filter(review_status=ReviewStatus.REVIEWED)
 
 
 class System(SlugModel):
@@ -71,7 +82,14 @@ class System(SlugModel):
         default=False, help_text="A placeholder for kit a source names without a designation."
     )
     notes = models.TextField(blank=True, help_text="Curator's notes.")
+    review_status = models.CharField(
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.REVIEWED,
+        help_text="A system intake proposed is a draft, out of public reads, until a curator accepts a deal of it.",
+    )
 
+    objects = SlugManager.from_queryset(SystemQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

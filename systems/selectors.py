@@ -8,15 +8,20 @@ from core.selectors import id_or_slug_rows
 from .models import Category, System, SystemAlias
 
 
-def system_list() -> QuerySet[System]:
-    return System.objects.select_related("category", "producer", "origin", "variant_of__category").prefetch_related(
-        Prefetch("aliases", queryset=SystemAlias.objects.order_by("name", "id"))
+def system_list(user=None) -> QuerySet[System]:
+    return (
+        System.objects.visible_to(user)
+        .select_related("category", "producer", "origin", "variant_of__category")
+        .prefetch_related(Prefetch("aliases", queryset=SystemAlias.objects.order_by("name", "id")))
     )
 
 
-def system_detail() -> QuerySet[System]:
-    return system_list().prefetch_related(
-        Prefetch("variants", queryset=System.objects.select_related("category").order_by("designation", "id"))
+def system_detail(user=None) -> QuerySet[System]:
+    return system_list(user).prefetch_related(
+        Prefetch(
+            "variants",
+            queryset=System.objects.visible_to(user).select_related("category").order_by("designation", "id"),
+        )
     )
 
 

@@ -199,6 +199,19 @@ def test_drafts_stay_out_of_the_public_feed_and_unpublishing_is_a_delete(curator
     assert ("citation", quote.pk, "create") in seen(items) and ("citation", quote.pk, "update") in seen(items)
 
 
+def test_a_draft_system_is_out_of_the_public_feed_until_it_is_reviewed(curator_client):
+    client = token_client()
+    anonymous_since, curator_since = now_cursor(client), now_cursor(curator_client)
+    system = make_system(review_status="draft")
+    items, anonymous_since = drain(client, anonymous_since)
+    assert ("system", system.pk, "create") not in seen(items)
+    assert ("system", system.pk, "create") in seen(drain(curator_client, curator_since)[0])
+    system.review_status = "reviewed"
+    system.save()
+    items, _ = drain(client, anonymous_since)
+    assert seen(items) == [("system", system.pk, "create")]  # to the public it begins when it is reviewed
+
+
 def test_a_public_deal_citations_show_and_a_draft_deals_do_not(client):
     since = now_cursor(client)
     public = make_deal()  # reviewed, with its citation

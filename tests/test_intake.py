@@ -305,3 +305,16 @@ def test_several_deals_in_one_sentence_and_numbers_in_words(db):
 def test_intake_rows_keep_the_source(seed_body):
     intake = Intake.objects.get(source_id=seed_body["source"])
     assert intake.proposals.count() == len(seed_body["proposals"])
+
+
+def test_a_system_intake_adds_is_a_draft_until_its_deal_is_accepted(curator_client):
+    body = post(curator_client, "In 2023, Serbia ordered 6 ZX-31B drones from China.").json()
+    (proposal,) = body["proposals"]
+    slug = proposal["system"]["slug"]
+    anonymous = Client()
+    assert anonymous.get(f"/api/v1/systems/{slug}/").status_code == 404
+    assert slug not in {s["slug"] for s in anonymous.get("/api/v1/systems/", {"q": "ZX-31B"}).json()["results"]}
+    assert curator_client.get(f"/api/v1/systems/{slug}/").json()["review_status"] == "draft"
+    curator_client.post(f"/api/v1/deals/{proposal['deal']['id']}/accept/")
+    shown = anonymous.get(f"/api/v1/systems/{slug}/")
+    assert shown.status_code == 200 and shown.json()["review_status"] == "reviewed"

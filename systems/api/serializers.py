@@ -50,6 +50,7 @@ class SystemSerializer(serializers.ModelSerializer):
             "aliases",
             "alias_count",
             "notes",
+            "review_status",
             "created",
             "updated",
         ]
@@ -91,6 +92,7 @@ class SystemWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
             "variant_of",
             "is_generic",
             "notes",
+            "review_status",
             "aliases",
         ]
 

@@ -16,4 +16,5 @@ class SystemViewSet(SlugOrIdLookupMixin, CurationViewSet):
     filterset_class = SystemFilterSet
 
     def get_queryset(self):
-        return selectors.system_list() if self.action == "list" else selectors.system_detail()
+        user = self.request.user
+        return selectors.system_list(user) if self.action == "list" else selectors.system_detail(user)
