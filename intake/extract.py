@@ -20,6 +20,8 @@ from .vocabulary import TOKEN, Vocabulary, actor_key, strict_case, system_key
 # ---- The cue words ------------------------------------------------------------------------------------------------
 
 BUY, SELL, NEUTRAL = "buy", "sell", "neutral"
+# Getting weapons, in the forms a clause of intent takes ("wants to buy", "is considering buying").
+GETTING = r"(?:buy(?:ing|s)?|acquir(?:e|es|ing)|purchas(?:e|es|ing)|procur(?:e|es|ing)|obtain(?:s|ing)?|order(?:ing)?)"
 
 # Stage cues, as regular expressions over the lower-cased clause, each with the stage it states and the side its
 # grammatical subject is on. Earlier entries win when two overlap; the clause's stage is the furthest one stated.
@@ -27,11 +29,18 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off)\b", "cancelled", BUY),
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
-        r"\b(?:first|initial|second|third|latest|last|remaining|final) (?:batch|tranche|shipment|delivery|deliveries|"
-        r"units?|examples?|of the)\b[^.;]*?\b(?:arrived|delivered|received|handed over)\b",
+        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,60}?\b(?:arrived|were delivered|"
+        r"was delivered|have been delivered|has been delivered|were handed over|landed)\b",
+        "delivery_in_progress",
+        NEUTRAL,
+    ),
+    (
+        r"\b(?:took|taken|takes|has taken|have taken|received|receives|has received|have received) (?:delivery of )?"
+        r"(?:the |its |their |her |his )?(?:first|initial|second|third|fourth|latest|next|another)\b",
         "delivery_in_progress",
         BUY,
     ),
+    (r"\b(?:are|is) being (?:delivered|supplied|shipped|handed over)\b", "delivery_in_progress", NEUTRAL),
     (
         r"\b(?:deliveries|delivery) (?:began|started|have begun|has begun|are under way|are underway|continue[sd]?)\b",
         "delivery_in_progress",
@@ -52,8 +61,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:arrived in|arrived at|landed in)\b", "delivered", NEUTRAL),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
-        r"signed (?:a|an|the) (?:\w+ ){0,3}(?:contract|purchase)|(?:a|an|the) (?:\w+ ){0,3}contract (?:was|has been) "
-        r"(?:signed|awarded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
+        r"signed (?:a|an|the) (?:\S+ ){0,4}(?:contract|purchase)|contract (?:was |has been |had been )?"
+        r"(?:signed|awarded|concluded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
         r"(?:order|purchase|contract))\b",
         "order",
         BUY,
@@ -87,16 +96,19 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\b(?:(?:is|are|was|were|would be|became|remains?) (?:\w+ )?interested in|interest in (?:buying|acquiring|"
-        r"purchasing|procuring)|would be (?:willing|keen|ready) to (?:acquire|buy|purchase|procure|obtain)|"
+        rf"purchasing|procuring)|would be (?:willing|keen|ready) to {GETTING}|"
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
-        r"aims?|considering|considers|mulling|eyeing|eyes) (?:to )?(?:buy|acquire|purchase|procure|obtain|order)|"
-        r"intention (?:[^\s.;]+ ){0,6}to (?:acquire|buy|purchase|procure)|(?:is|are) considering|shortlisted|"
+        rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
+        rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|"
         r"requested|request(?:ed)? (?:for|to buy))\b",
         "interest",
         BUY,
     ),
 ]
 STAGE_ORDER = ["interest", "offer", "negotiation", "agreement", "order", "delivery_in_progress", "delivered"]
+# Which cue a clause goes by when several match: the furthest stage, except that words saying only part has come
+# ("took delivery of the first") outrank those of a whole delivery they contain.
+CUE_RANK = ["interest", "offer", "negotiation", "agreement", "order", "delivered", "delivery_in_progress", "cancelled"]
 
 # A cue under these words is not a transfer: a refusal, a denial, a negation, a forecast.
 NEGATION = re.compile(
@@ -491,6 +503,11 @@ PRONOUNS = {
     "the air force",
 }
 
+# Words before a party that make it no subject of the clause's verb ("the war in Ukraine", "tension with Kosovo").
+NOT_A_SUBJECT = {"of", "in", "on", "against", "over", "about", "at", "into", "near", "than", "like", "including",
+                 "across", "between", "among", "with", "as"}
+PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
+
 WORD_RE = re.compile(r"[0-9A-Za-zÀ-ɏ]")
 
 
@@ -609,6 +626,7 @@ class Reader:
         self.last_subject: Party | None = None  # for "they", "the country"
         self.last_kit: Kit | None = None  # for "the deal" with no kit named
         self.named: dict[str, Kit] = {}  # systems this article named that the registry lacks, by key
+        self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
 
     # -- mentions --
 
@@ -766,6 +784,16 @@ class Reader:
                     category=KIT[phrase],
                     description=phrase,
                 )
+                last = self.last_kit
+                if (
+                    start > 0
+                    and tokens[start - 1].lower in ("the", "these", "those", "such")
+                    and last is not None
+                    and (last.system or last.designation)
+                    and last.category == KIT[phrase]
+                ):
+                    # "the aircraft" after "Rafale fighter jets": the kit already named, not new unnamed kit.
+                    kit = _copy_kit(last)
                 kits.append((start, i + width, kit))
                 i += width
                 continue
@@ -903,7 +931,8 @@ class Reader:
         if stage in ("delivered", "delivery_in_progress") and FUTURE.search(
             lowered[max(0, cue_start - 40) : cue_start]
         ):
-            stage = "agreement" if direction == SELL else "interest"
+            intent = re.search(r"\b(?:hopes?|plans?|wants?|seeks?|aims?|would|could|may|might)\b", before)
+            stage = "interest" if intent and direction != SELL else ("offer" if intent else "agreement")
         clause_parties = [(a, b, p) for a, b, p in parties if lo <= a < hi]
         clause_kits = [(a, b, k) for a, b, k in kits if lo <= a < hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
@@ -929,34 +958,9 @@ class Reader:
             elif before_word == "with" and direction in (BUY, NEUTRAL) and a > cue_token:
                 suppliers.append(party)
             elif a < cue_token:
-                if before_word in (
-                    "of",
-                    "in",
-                    "on",
-                    "against",
-                    "over",
-                    "about",
-                    "at",
-                    "into",
-                    "near",
-                    "than",
-                    "like",
-                    "including",
-                    "across",
-                    "between",
-                    "among",
-                    "with",
-                    "as",
-                ):
-                    continue
-                subjects.append((a, b, party))
-            elif (
-                direction == SELL
-                and a > cue_token
-                and before_word
-                not in ("of", "in", "on", "against", "over", "about", "at", "into", "near", "than", "like", "across")
-                and not recipients
-            ):
+                if before_word not in NOT_A_SUBJECT:
+                    subjects.append((a, b, party))
+            elif direction == SELL and a > cue_token and before_word not in NOT_A_SUBJECT and not recipients:
                 recipients.append(party)  # "will supply Ukraine with", "offered Serbia"
         subjects = _nearest_group(tokens, subjects)
         pronoun = ""
@@ -970,6 +974,12 @@ class Reader:
                 subjects = list(previous_subject)
             elif pronoun and self.last_subject is not None:
                 subjects = [self.last_subject]
+        passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or PASSIVE.search(lowered[:cue_start]))
+        if passive:
+            # "HIMARS supplied by the United States", "India's S-400s are being delivered": the subject receives.
+            if direction == SELL:
+                recipients = recipients or subjects
+            subjects = []
         if direction == SELL:
             suppliers = suppliers or subjects
         elif direction == BUY:
@@ -1005,7 +1015,10 @@ class Reader:
         kind = _kind(lowered, direction, stage)
         found = []
         for _, _, kit in clause_kits:
-            kit_suppliers = suppliers or ([kit.origin] if kit.origin else []) or self._origin_of(kit)
+            earlier = self.suppliers_of.get(_kit_key(kit))
+            kit_suppliers = (
+                suppliers or ([kit.origin] if kit.origin else []) or ([earlier] if earlier else []) or self._origin_of(kit)
+            )
             for recipient in recipients or [None]:
                 for supplier in kit_suppliers or [None]:
                     if recipient is None and supplier is None:
@@ -1020,6 +1033,7 @@ class Reader:
                     if recipient is None or supplier is None:
                         continue  # a deal needs both sides named or implied
                     confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
+                    self.suppliers_of.setdefault(_kit_key(kit), supplier)
                     found.append(
                         Finding(
                             supplier,
@@ -1205,7 +1219,7 @@ def _cue(lowered: str):
     best = None
     for pattern, stage, direction in STAGE_CUES:
         for match in re.finditer(pattern, lowered):
-            rank = 99 if stage == "cancelled" else STAGE_ORDER.index(stage)
+            rank = CUE_RANK.index(stage)
             candidate = (rank, -match.start(), stage, direction, match.start(), match.end())
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
@@ -1333,6 +1347,10 @@ def _name_word(token: Token) -> bool:
 
 def _span_text(tokens: list[Token], a: int, b: int) -> str:
     return " ".join(t.text for t in tokens[a:b])
+
+
+def _kit_key(kit: Kit):
+    return kit.system or kit.designation.lower() or None
 
 
 def _copy_kit(kit: Kit) -> Kit:
