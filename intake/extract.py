@@ -42,6 +42,19 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (r"\b(?:are|is) being (?:delivered|supplied|shipped|handed over)\b", "delivery_in_progress", NEUTRAL),
     (
+        r"\b(?:is|are|has been|have been) (?:sending|delivering|supplying|shipping|handing over|transferring)\b|"
+        r"\b(?:began|begun|started|starts) (?:handing over|sending|supplying|transferring)\b|"
+        r"\b(?:handed over|delivered|supplied|sent|shipped) (?:the |its |their )?(?:first|initial)\b",
+        "delivery_in_progress",
+        SELL,
+    ),
+    (
+        r"\b(?:pledged|promised|committed|has committed|have committed|agreed to send|will send|decided to send|"
+        r"approved the (?:transfer|delivery|donation))\b",
+        "agreement",
+        SELL,
+    ),
+    (
         r"\b(?:deliveries|delivery) (?:began|started|have begun|has begun|are under way|are underway|continue[sd]?)\b",
         "delivery_in_progress",
         NEUTRAL,
@@ -182,6 +195,7 @@ KIT: dict[str, str] = {
     "rockets": "missiles",
     "interceptors": "missiles",
     "torpedoes": "naval-weapons",
+    "batteries": "air-defence-systems",
     "radars": "sensors",
     "radar systems": "sensors",
     "satellites": "satellites",
@@ -626,6 +640,7 @@ class Reader:
         self.last_subject: Party | None = None  # for "they", "the country"
         self.last_kit: Kit | None = None  # for "the deal" with no kit named
         self.named: dict[str, Kit] = {}  # systems this article named that the registry lacks, by key
+        self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
 
     # -- mentions --
@@ -679,31 +694,44 @@ class Reader:
         return None
 
     def designation_at(self, tokens: list[Token], i: int) -> int:
-        """Width of a designation-shaped mention the registry lacks at token i, or 0: "CH-92", "K9A1",
-        "Bayraktar TB2", "Leopard 2A7", "F-16 Block 70"."""
-        token = tokens[i]
-        text = token.text.rstrip(".")
-        plain = re.sub(r"(?<=\d)s$", "", text)
-        if DESIGNATION.match(plain) and system_key([plain]) not in NOT_DESIGNATIONS and not _is_year(plain):
-            if plain[0].isdigit() and not (i > 0 and _name_word(tokens[i - 1])):
-                return 0
-            width = 1
-            if i + 2 < len(tokens) and tokens[i + 1].lower in ("block", "batch", "mk") and tokens[i + 2].text.isdigit():
-                width = 3
-            return width
-        # A name and a number: "Leopard 2", "Patriot PAC-3" (the name alone is found by its kit noun).
-        if _name_word(token) and i + 1 < len(tokens):
-            following = tokens[i + 1].text
+        """Width of a weapon's name the registry lacks, starting at token i, or 0. A designation-shaped word with
+        whatever completes it ("CH-92", "F-16 Block 70", "M1A2 SEPv3 Abrams", "JF-17C Block III"); a name and a
+        number ("Leopard 2A7", "Challenger 2", "Wing Loong II", "Strv 122"); or a name, one to three words, followed
+        by a kind of weapon ("Storm Shadow cruise missiles", "Rafale fighter jets", "HIMARS launchers")."""
+        j, shaped = i, False
+        while j < len(tokens) and j - i < 6:
+            token = tokens[j]
+            plain = re.sub(r"(?<=\d)s$", "", token.text.rstrip("."))
+            if _designation_shaped(plain):
+                if plain[0].isdigit() and j == i:
+                    return 0  # "2A7" needs its name before it
+                shaped, j = True, j + 1
+                continue
+            number = ROMAN.match(plain) or (plain.isdigit() and len(plain) <= 3)
+            if j > i and number and not _is_year(plain):
+                shaped, j = True, j + 1
+                continue
             if (
-                (
-                    DESIGNATION.match(re.sub(r"(?<=\d)s$", "", following))
-                    or (following.isdigit() and len(following) <= 2)
-                )
-                and not _is_year(following)
-                and system_key([following]) not in NOT_DESIGNATIONS
+                j > i
+                and token.lower in ("block", "batch", "mk", "flight", "increment")
+                and j + 1 < len(tokens)
+                and (tokens[j + 1].text.isdigit() or ROMAN.match(tokens[j + 1].text))
             ):
-                return 2
-        return 0
+                shaped, j = True, j + 2
+                continue
+            if _name_word(token) and not self.actor_at(tokens, j) and not self.system_at(tokens, j):
+                j += 1
+                continue
+            break
+        if shaped:
+            return j - i
+        if j == i or j - i > 3:
+            return 0
+        k = j
+        while k < len(tokens) and tokens[k].is_word and tokens[k].lower in MODIFIERS and not self.kit_at(tokens, k):
+            k += 1
+        after = self.kit_at(tokens, k) if k < len(tokens) else None
+        return j - i if after and after[1] not in VAGUE_KIT else 0
 
     def mentions(self, tokens: list[Token]) -> tuple[list[tuple[int, int, Party]], list[tuple[int, int, Kit]]]:
         """Actor and kit mentions of a sentence, as (first token, past-last token, mention), left to right."""
@@ -757,15 +785,6 @@ class Reader:
                 kits.append((i, end, kit))
                 i = end
                 continue
-            # Named kit the registry lacks, known by the kind of weapon after it: "Rafale fighter jets".
-            if _name_word(token) and i + 1 < len(tokens) and not self.actor_at(tokens, i):
-                after = self.kit_at(tokens, i + 1)
-                if after and after[1] not in VAGUE_KIT:
-                    kit = self._new_kit(tokens, i, 1)
-                    end = self._absorb_kit_noun(tokens, i + 1, kit)
-                    kits.append((i, end, kit))
-                    i = end
-                    continue
             found_kit = self.kit_at(tokens, i)
             if found_kit:
                 width, phrase = found_kit
@@ -990,6 +1009,9 @@ class Reader:
                 suppliers = suppliers or subjects
             else:
                 recipients = recipients or subjects
+        if not recipients and suppliers and direction == SELL and self.last_recipient is not None:
+            # "Germany delivered eighteen Leopard 2A6 tanks" in a report on what Ukraine received.
+            recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
         # The possessive in "Aleksandar Vučić's country", "Poland's order": the state it names.
         if not recipients and direction in (BUY, NEUTRAL):
             owners = [p for a, b, p in clause_parties if text[p.end : p.end + 2] in ("'s", "’s") and not p.weak]
@@ -1034,6 +1056,7 @@ class Reader:
                         continue  # a deal needs both sides named or implied
                     confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
                     self.suppliers_of.setdefault(_kit_key(kit), supplier)
+                    self.last_recipient = recipient
                     found.append(
                         Finding(
                             supplier,
@@ -1328,21 +1351,26 @@ def _number(tokens, j, floor) -> tuple[int | None, str, bool] | None:
     return value, " ".join(t.text for t in tokens[start : tokens.index(token) + 1]), estimate
 
 
+ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
+
+
+def _designation_shaped(plain: str) -> bool:
+    return bool(DESIGNATION.match(plain)) and system_key([plain]) not in NOT_DESIGNATIONS and not _is_year(plain)
+
+
 def _is_year(text: str) -> bool:
     return bool(re.fullmatch(r"(?:19[5-9]\d|20\d\d)", text))
 
 
 def _name_word(token: Token) -> bool:
-    """A capitalised word that may be a weapon's name ("Rafale", "Leopard"), not a common word or a sentence's
-    grammar."""
+    """A capitalised word that may be a weapon's name ("Rafale", "Leopard", "SeaGuardian", "HIMARS"), not a common
+    word or a sentence's grammar."""
     text = token.text
-    return (
-        len(text) > 2
-        and text[0].isupper()
-        and text[1:].islower()
-        and text.isalpha()
-        and text.lower() not in COMMON_CAPITALS
-    )
+    if len(text) < 3 or not text[0].isupper() or text.lower() in COMMON_CAPITALS:
+        return False
+    if text.isupper():
+        return text.isalpha() and len(text) <= 8  # an acronym: "HIMARS", "NASAMS"
+    return text.replace("-", "").isalpha() and not text[1:].isupper()
 
 
 def _span_text(tokens: list[Token], a: int, b: int) -> str:
