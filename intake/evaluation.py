@@ -58,10 +58,21 @@ def _system_names(deal: Deal) -> set[str]:
 
 
 def _same_system(gold, deal: Deal) -> bool:
+    """The gold system names the proposal's: the same designation or alias, or one written with a word more or
+    less around it ("Mikoyan MiG-29" and "MiG-29", "M1A2 SEPv3" and "M1A2 SEPv3 Abrams")."""
     if isinstance(gold, dict):
         kit = gold.get("generic", "").lower().rstrip("s")
         return deal.system.is_generic and kit in f"{deal.system.name} {deal.system.description}".lower()
-    return system_key(words(gold)) in _system_names(deal)
+    wanted = [system_key([w]) for w in words(gold)]
+    for name in _system_names(deal):
+        if name == system_key(wanted):
+            return True
+    named = [system_key([w]) for w in words(deal.system.designation)]
+    return bool(named) and (_within(wanted, named) or _within(named, wanted))
+
+
+def _within(part: list[str], whole: list[str]) -> bool:
+    return len(part) < len(whole) and any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def _normal(text: str) -> str:

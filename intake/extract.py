@@ -26,7 +26,12 @@ GETTING = r"(?:buy(?:ing|s)?|acquir(?:e|es|ing)|purchas(?:e|es|ing)|procur(?:e|e
 # Stage cues, as regular expressions over the lower-cased clause, each with the stage it states and the side its
 # grammatical subject is on. Earlier entries win when two overlap; the clause's stage is the furthest one stated.
 STAGE_CUES: list[tuple[str, str, str]] = [
-    (r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off)\b", "cancelled", BUY),
+    (
+        r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off|abandoned|walked away from|"
+        r"pulled out of)\b",
+        "cancelled",
+        BUY,
+    ),
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
         r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,60}?\b(?:arrived|were delivered|"
@@ -74,7 +79,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:arrived in|arrived at|landed in)\b", "delivered", NEUTRAL),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
-        r"signed (?:a|an|the) (?:\S+ ){0,4}(?:contract|purchase)|contract (?:was |has been |had been )?"
+        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|contract (?:was |has been |had been )?"
         r"(?:signed|awarded|concluded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
         r"(?:order|purchase|contract))\b",
         "order",
@@ -112,7 +117,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         rf"purchasing|procuring)|would be (?:willing|keen|ready) to {GETTING}|"
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
-        rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|"
+        rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|asked about {GETTING}|"
+        r"(?:enquired|inquired|expressed interest)|letter of intent|"
         r"requested|request(?:ed)? (?:for|to buy))\b",
         "interest",
         BUY,
@@ -520,6 +526,7 @@ PRONOUNS = {
 # Words before a party that make it no subject of the clause's verb ("the war in Ukraine", "tension with Kosovo").
 NOT_A_SUBJECT = {"of", "in", "on", "against", "over", "about", "at", "into", "near", "than", "like", "including",
                  "across", "between", "among", "with", "as"}
+ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|produced|origin|supplied|developed|manufactured)$", re.I)
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
 
 WORD_RE = re.compile(r"[0-9A-Za-zÀ-ɏ]")
@@ -577,6 +584,11 @@ class Finding:
     def key(self) -> tuple:
         kit = self.kit.system or self.kit.designation.lower() or f"generic:{self.kit.generic}"
         return (self.supplier and self.supplier.party, self.recipient and self.recipient.party, kit, self.kind)
+
+    def same_deal(self, other: "Finding") -> bool:
+        """Two statements of one deal: the same parties, kit and kind, and no two different years stated (an
+        order of 2015 and another of 2021 are two deals)."""
+        return self.key == other.key and (self.year is None or other.year is None or self.year == other.year)
 
 
 # ---- Reading ----------------------------------------------------------------------------------------------------
@@ -640,6 +652,8 @@ class Reader:
         self.last_subject: Party | None = None  # for "they", "the country"
         self.last_kit: Kit | None = None  # for "the deal" with no kit named
         self.named: dict[str, Kit] = {}  # systems this article named that the registry lacks, by key
+        self.last_named: dict[str, Kit] = {}  # the last weapon named by designation, by category
+        self.last_supplier: Party | None = None
         self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
 
@@ -654,7 +668,10 @@ class Reader:
             span = tokens[i + offset : i + offset + width]
             if not all(t.is_word for t in span):
                 continue
-            entries = self.vocabulary.actors.get(actor_key([t.text for t in span]))
+            words_ = [t.text for t in span]
+            if width == 1 and ORIGIN_SUFFIX.search(words_[0]):
+                words_ = [ORIGIN_SUFFIX.sub("", words_[0])]  # "Russian-made", "Soviet-designed"
+            entries = self.vocabulary.actors.get(actor_key(words_))
             if not entries:
                 continue
             first = span[0].text
@@ -721,6 +738,9 @@ class Reader:
                 continue
             if _name_word(token) and not self.actor_at(tokens, j) and not self.system_at(tokens, j):
                 j += 1
+                continue
+            if j > i and len(token.text) == 1 and token.text.isupper() and j + 1 < len(tokens) and tokens[j + 1].lower[:1].islower():
+                shaped, j = True, j + 1  # "Rafale M carrier-based fighters"
                 continue
             break
         if shaped:
@@ -803,15 +823,10 @@ class Reader:
                     category=KIT[phrase],
                     description=phrase,
                 )
-                last = self.last_kit
-                if (
-                    start > 0
-                    and tokens[start - 1].lower in ("the", "these", "those", "such")
-                    and last is not None
-                    and (last.system or last.designation)
-                    and last.category == KIT[phrase]
-                ):
-                    # "the aircraft" after "Rafale fighter jets": the kit already named, not new unnamed kit.
+                last = self.last_named.get(KIT[phrase])
+                if last is not None and phrase not in VAGUE_KIT and not _has_origin_word(tokens, start, self):
+                    # "bought 24 aircraft", "the jets" after "Rafale fighter jets": the kit already named, not
+                    # new unnamed kit.
                     kit = _copy_kit(last)
                 kits.append((start, i + width, kit))
                 i += width
@@ -829,7 +844,7 @@ class Reader:
         following = tokens[i + width].lower if i + width < len(tokens) else ""
         # "Russian-made", "Chinese drones": where the kit comes from; "the Egyptian navy": the state itself.
         weak = demonym and following not in STATE_NOUNS and not text.endswith("s")
-        if text.lower().endswith(("-made", "-built", "-designed", "-produced", "-origin")):
+        if ORIGIN_SUFFIX.search(text):
             weak = True
         candidates = [(p, 1.0 / len(parties)) for p in sorted(parties)]
         actor = entries[0].actor
@@ -916,6 +931,9 @@ class Reader:
         specific = [k for a, b, k in kits if k.generic not in VAGUE_KIT]
         if specific:
             self.last_kit = specific[-1]
+        for _, _, kit in kits:
+            if kit.system and not kit.generic or kit.designation:
+                self.last_named[kit.category] = kit
         return findings
 
     def clauses(self, text: str, tokens: list[Token]) -> list[tuple[int, int]]:
@@ -1009,6 +1027,10 @@ class Reader:
                 suppliers = suppliers or subjects
             else:
                 recipients = recipients or subjects
+        if not suppliers and recipients and direction == BUY and self.last_supplier is not None:
+            late_suppliers = [self.last_supplier]  # only where the kit says nothing of where it comes from
+        else:
+            late_suppliers = []
         if not recipients and suppliers and direction == SELL and self.last_recipient is not None:
             # "Germany delivered eighteen Leopard 2A6 tanks" in a report on what Ukraine received.
             recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
@@ -1039,7 +1061,11 @@ class Reader:
         for _, _, kit in clause_kits:
             earlier = self.suppliers_of.get(_kit_key(kit))
             kit_suppliers = (
-                suppliers or ([kit.origin] if kit.origin else []) or ([earlier] if earlier else []) or self._origin_of(kit)
+                suppliers
+                or ([kit.origin] if kit.origin else [])
+                or ([earlier] if earlier else [])
+                or self._origin_of(kit)
+                or late_suppliers
             )
             for recipient in recipients or [None]:
                 for supplier in kit_suppliers or [None]:
@@ -1056,7 +1082,7 @@ class Reader:
                         continue  # a deal needs both sides named or implied
                     confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
                     self.suppliers_of.setdefault(_kit_key(kit), supplier)
-                    self.last_recipient = recipient
+                    self.last_recipient, self.last_supplier = recipient, supplier
                     found.append(
                         Finding(
                             supplier,
@@ -1377,6 +1403,11 @@ def _span_text(tokens: list[Token], a: int, b: int) -> str:
     return " ".join(t.text for t in tokens[a:b])
 
 
+def _has_origin_word(tokens: list[Token], start: int, reader: "Reader") -> bool:
+    """Whether a demonym or a maker stands just before kit at `start` ("French jets"): then it is its own kit."""
+    return start > 0 and reader.actor_at(tokens, start - 1) is not None
+
+
 def _kit_key(kit: Kit):
     return kit.system or kit.designation.lower() or None
 
@@ -1404,10 +1435,13 @@ def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = 
     findings: list[Finding] = []
     for start, end in sentences(text):
         findings.extend(reader.read(text, start, end))
-    merged: dict[tuple, Finding] = {}
+    kept: list[Finding] = []
     for finding in findings:
-        merged.setdefault(finding.key, finding)
-    kept = list(merged.values())
+        first = next((f for f in kept if f.same_deal(finding)), None)
+        if first is None:
+            kept.append(finding)
+        elif first.year is None and finding.year is not None:
+            first.year, first.year_text = finding.year, finding.year_text  # a later sentence dates it
     precise = {(*f.key[:2], f.stage) for f in kept if not _vague(f.kit)}
     return [f for f in kept if not (_vague(f.kit) and (*f.key[:2], f.stage) in precise)]
 
