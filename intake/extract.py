@@ -89,7 +89,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:reached|signed|concluded|struck|inked|sealed|clinched|finali[sz]ed) (?:an?|the) (?:\w+ ){0,3}"
         r"(?:agreements?|deal|accord|memorandum|framework)\b|\bagreed (?:to (?:buy|purchase|acquire|procure)|on)\b|"
-        r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b",
+        r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b|\bagreed (?:a|an|the) (?:\S+ ){0,2}"
+        r"(?:package|deal|contract)\b",
         "agreement",
         BUY,
     ),
@@ -524,8 +525,25 @@ PRONOUNS = {
 }
 
 # Words before a party that make it no subject of the clause's verb ("the war in Ukraine", "tension with Kosovo").
-NOT_A_SUBJECT = {"of", "in", "on", "against", "over", "about", "at", "into", "near", "than", "like", "including",
-                 "across", "between", "among", "with", "as"}
+NOT_A_SUBJECT = {
+    "of",
+    "in",
+    "on",
+    "against",
+    "over",
+    "about",
+    "at",
+    "into",
+    "near",
+    "than",
+    "like",
+    "including",
+    "across",
+    "between",
+    "among",
+    "with",
+    "as",
+}
 ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|produced|origin|supplied|developed|manufactured)$", re.I)
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
 
@@ -739,7 +757,13 @@ class Reader:
             if _name_word(token) and not self.actor_at(tokens, j) and not self.system_at(tokens, j):
                 j += 1
                 continue
-            if j > i and len(token.text) == 1 and token.text.isupper() and j + 1 < len(tokens) and tokens[j + 1].lower[:1].islower():
+            if (
+                j > i
+                and len(token.text) == 1
+                and token.text.isupper()
+                and j + 1 < len(tokens)
+                and tokens[j + 1].lower[:1].islower()
+            ):
                 shaped, j = True, j + 1  # "Rafale M carrier-based fighters"
                 continue
             break
@@ -751,7 +775,11 @@ class Reader:
         while k < len(tokens) and tokens[k].is_word and tokens[k].lower in MODIFIERS and not self.kit_at(tokens, k):
             k += 1
         after = self.kit_at(tokens, k) if k < len(tokens) else None
-        return j - i if after and after[1] not in VAGUE_KIT else 0
+        if after and after[1] not in VAGUE_KIT:
+            return j - i
+        # A counted name is a weapon too: "ordered 24 Rafales", "twelve Gripens".
+        counted = i > 0 and _number(tokens, i - 1, 0) is not None and tokens[i - 1].lower not in VAGUE_NUMBERS
+        return j - i if counted and j - i == 1 else 0
 
     def mentions(self, tokens: list[Token]) -> tuple[list[tuple[int, int, Party]], list[tuple[int, int, Kit]]]:
         """Actor and kit mentions of a sentence, as (first token, past-last token, mention), left to right."""
