@@ -65,12 +65,15 @@ PAGE_CASES = ("page-home", "page-deals", "page-deal", "page-actor", "page-system
 SINGLE_CLIENT = (*STATS_CASES, *PAGE_CASES)
 POSTGRES_CASES = ("headline", "broad", "cursor", "detail", "export", *STATS_CASES, *PAGE_CASES)
 SQLITE_CASES = ("sqlite-headline", "sqlite-detail")
+# Intake of a 1,500-word article on each database, in-process and rolled back (target: under a second).
+INTAKE_CASES = ("intake",)
 HEADLINE = f"/api/v1/deals/?{urlencode(peer.HEADLINE_PARAMETERS)}"
 CASE_GROUPS = {
     "postgres": POSTGRES_CASES,
     "pages": PAGE_CASES,
     "sqlite": SQLITE_CASES,
-    "all": POSTGRES_CASES + SQLITE_CASES,
+    "intake": INTAKE_CASES,
+    "all": POSTGRES_CASES + SQLITE_CASES + INTAKE_CASES,
 }
 
 
@@ -557,6 +560,14 @@ def app_queries(env, paths: dict) -> dict:
     return {case: counts[p[0]] for case, p in paths.items()}
 
 
+def intake_timing(env) -> dict:
+    """bench_intake's JSON for the database `env` names (the last line it prints)."""
+    done = subprocess.run(
+        [PYTHON, "manage.py", "bench_intake"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def median(values):
     return round(statistics.median(values), 2) if values else None
 
@@ -726,6 +737,19 @@ def main():
     if any(case in PAGE_CASES for case in cases):
         # The pages name their assets through the production static storage's manifest, as `make serve` builds it.
         manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    intake = {}
+    if "intake" in cases:
+        if prepared is None:
+            prepared = prepare_database(env)
+        if sqlite_prepared is None:
+            sqlite_prepared = prepare_sqlite(sqlite_env)
+        for name, database_env in (("postgresql", env), ("sqlite", sqlite_env)):
+            intake[name] = intake_timing(database_env)
+            log(
+                f"intake on {name}: {intake[name]['words']} words, {intake[name]['proposals']} proposals, median "
+                f"{intake[name]['intake_median_s']} s (reading alone {intake[name]['reading_median_s']} s), "
+                f"{intake[name]['queries']} queries"
+            )
     log(f"cases: {', '.join(cases)}; {notes}")
     workdir = Path(tempfile.mkdtemp(prefix="dealgraph-bench-"))
     servers, plan, checks, queries = [], {}, {}, {}
@@ -811,7 +835,7 @@ def main():
     finally:
         for server in servers:
             server.stop()
-    summary = summarise(rounds, list(plan))
+    summary = summarise(rounds, list(plan)) if rounds else {}
     for case in summary:
         if case == "export":
             summary[case]["ratio"] = median(
@@ -861,6 +885,7 @@ def main():
                 "rounds": rounds,
                 "table": text,
                 "peer_table": peer_text,
+                "intake": intake,
             },
             indent=2,
         )
