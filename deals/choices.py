@@ -42,3 +42,10 @@ class DatePrecision(models.TextChoices):
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEWED = "reviewed", "Reviewed"
+
+
+class MatchRelation(models.TextChoices):
+    """How a deal from one source bears on a deal from another (deals/matching.py decides)."""
+
+    SAME_TRANSFER = "same_transfer", "Possibly the same transfer"
+    CONTRADICTS = "contradicts", "Same transfer, different supplier"
