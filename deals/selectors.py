@@ -90,6 +90,12 @@ def deal_matches(deal: Deal, *, user) -> QuerySet[DealMatch]:
     )
 
 
-def deal_merged_ids(deal: Deal) -> list[int]:
-    """Ids of the deals merged into `deal`, whose history is part of its own."""
-    return list(DealMerge.objects.filter(into=deal).order_by("merged_id").values_list("merged_id", flat=True))
+def deal_merged_history(deal: Deal) -> dict[int, list]:
+    """The history rows of every deal merged into `deal`, by merged deal id, each newest first: two queries."""
+    merged = DealMerge.objects.filter(into=deal).values("merged_id")
+    rows: dict[int, list] = {}
+    for record in (
+        Deal.history.filter(id__in=merged).select_related("history_user").order_by("-history_date", "-history_id")
+    ):
+        rows.setdefault(record.id, []).append(record)
+    return rows
