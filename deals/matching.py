@@ -172,6 +172,19 @@ class Families:
         common = [pk for pk in self.ancestors(a) if pk in set(self.ancestors(b))]
         if common:
             return f"{first.label} and {second.label} are both variants of {self.systems[common[0]].label}"
+        direct = self._by_name(first, second)
+        if direct:
+            return direct
+        # One step through a base: Cyprus's Mi-24P and the article's Mi-35, a variant of the Mi-24.
+        for one, other in ((first, second), (second, first)):
+            for base in self.ancestors(one.pk):
+                via = self._by_name(self.systems[base], other)
+                if via:
+                    return f"{one.label} is a variant of {self.systems[base].label}, and {via}"
+        return f"{first.label} and {second.label} are linked through other designations of one family"
+
+    @staticmethod
+    def _by_name(first: SystemFacts, second: SystemFacts) -> str | None:
         shared = sorted(first.names & second.names)
         if shared:
             return f"{first.label} and {second.label} share the name {shared[0]}"
@@ -183,7 +196,7 @@ class Families:
                     return f"{second.label} extends the designation {first.label}"
                 if extends(y, x):
                     return f"{first.label} extends the designation {second.label}"
-        return f"{first.label} and {second.label} are linked through other designations of one family"
+        return None
 
 
 @dataclass

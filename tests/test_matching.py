@@ -511,3 +511,13 @@ def test_real_releases_match_the_seed_articles_purchases(path):
     for slug in SAME_TRANSFERS:
         relations = DealMatch.objects.filter(deal=article_deal(slug), other__supplier__slug="russia")
         assert set(relations.values_list("relation", flat=True)) == {"same_transfer"}, slug
+
+
+def test_match_deals_command_recomputes_hand_entered_deals():
+    mine, other = seed_like_pair(supplier="belarus")
+    out = io.StringIO()
+    call_command("match_deals", stdout=out)
+    assert "0 possible same transfer(s), 2 contradiction(s)." in out.getvalue()  # with the seed's MiG-29s
+    assert matches_of(mine) == {other.pk: "contradicts"}
+    call_command("match_deals", str(other.pk), stdout=out)
+    assert matches_of(other) == {mine.pk: "contradicts"}
