@@ -301,7 +301,9 @@ def match_refresh_counts(deals: QuerySet | Iterable[int]) -> Counter:
         return Counter()
     recipients: set[int] = set()
     for chunk in chunks(given):
-        recipients.update(Deal.objects.filter(pk__in=chunk).values_list("recipient_id", flat=True).distinct())
+        recipients.update(
+            Deal.objects.filter(pk__in=chunk).order_by().values_list("recipient_id", flat=True).distinct()
+        )
     candidates = _candidates(sorted(recipients))
     families = Families({deal.system for deal in candidates.values()})
     buckets: dict[tuple[int, int], list[DealFacts]] = defaultdict(list)
