@@ -521,3 +521,18 @@ def test_match_deals_command_recomputes_hand_entered_deals():
     assert matches_of(mine) == {other.pk: "contradicts"}
     call_command("match_deals", str(other.pk), stdout=out)
     assert matches_of(other) == {mine.pk: "contradicts"}
+
+
+def test_merging_sipris_deal_into_the_articles_still_lets_a_reimport_find_it(serbia_release):
+    import_file(serbia_release)
+    mine, sipri = article_deal("mi-35"), release_deal("Mi-35M")
+    kept = deal_merge(deal=sipri, into=mine)
+    # The article's readings stand; SIPRI's fill the blanks and its import snapshot comes along.
+    assert (kept.system.slug, kept.year, kept.quantity_ordered) == ("mi-35", 2021, 4)
+    assert kept.import_snapshot is not None and kept.citations.filter(source__title=RELEASE_TITLE).exists()
+    before = row_counts()
+    text = import_file(serbia_release)
+    assert "deals created 0, updated 0" in text
+    assert row_counts() == before
+    kept.refresh_from_db()
+    assert (kept.system.slug, kept.year) == ("mi-35", 2021)
