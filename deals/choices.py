@@ -39,3 +39,10 @@ class Condition(models.TextChoices):
 class DatePrecision(models.TextChoices):
     MONTH = "month", "Month"
     DAY = "day", "Day"
+
+
+class MatchRelation(models.TextChoices):
+    """How a deal from one source bears on a deal from another (deals/matching.py decides)."""
+
+    SAME_TRANSFER = "same_transfer", "Possibly the same transfer"
+    CONTRADICTS = "contradicts", "Same transfer, different supplier"

@@ -1,12 +1,14 @@
 """Deals: one record per supplier, recipient and system, with its stage, quantities, years and deliveries."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import TimestampedModel, UidManager, UidModel
 
-from .choices import Condition, DatePrecision, DealKind, DealStatus, ReviewStatus
+from .choices import Condition, DatePrecision, DealKind, DealStatus, MatchRelation, ReviewStatus
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -317,3 +319,76 @@ class Delivery(TimestampedModel):
         deal = getattr(self, "deal", None)  # an inline form may validate before its deal exists
         if deal is not None and deal.year and self.year is not None and self.year < deal.year:
             raise ValidationError({"year": f"A delivery in {self.year} cannot come before the order year {deal.year}."})
+
+
+class DealMatch(models.Model):
+    """A deal another source seems to record too: derived by deals/matching.py, stored once in each direction so
+    a deal's matches are one indexed read. Recomputed, never edited, so it keeps no history."""
+
+    # Indexed by the pair's unique constraint and by dealmatch_deal_idx, which both lead with the deal.
+    deal = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, related_name="matches", db_index=False, help_text="The deal."
+    )
+    other = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, related_name="+", help_text="The deal from another source it matches."
+    )
+    relation = models.CharField(
+        max_length=16,
+        choices=MatchRelation.choices,
+        help_text="`same_transfer`: same parties, system family and years; `contradicts`: same recipient, system "
+        "family and years, another supplier.",
+    )
+    reason = models.TextField(help_text="Why the two deals match, in a sentence.")
+    created = models.DateTimeField(default=timezone.now, editable=False, help_text="When the match was found.")
+
+    class Meta:
+        ordering = ["deal", "other"]
+        verbose_name_plural = "deal matches"
+        indexes = [models.Index(fields=["deal", "relation"], name="dealmatch_deal_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "other"],
+                name="dealmatch_one_row_per_pair",
+                violation_error_message="These two deals are already matched.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deal=models.F("other")),
+                name="dealmatch_not_itself",
+                violation_error_message="A deal does not match itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Deal {self.deal_id} ~ deal {self.other_id}: {self.get_relation_display().lower()}"
+
+
+class DealMerge(models.Model):
+    """A deal merged into another by a curator: what it was, so its history and its figures stay findable after
+    the row itself is gone."""
+
+    merged_id = models.PositiveIntegerField(db_index=True, help_text="Id of the deal merged away (now deleted).")
+    merged_uid = models.UUIDField(help_text="Stable identifier of the deal merged away.")
+    into = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, related_name="merges", help_text="The deal it was merged into, which stays."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The curator who merged; empty for scripts.",
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False, help_text="When the merge happened.")
+    snapshot = models.JSONField(help_text="The merged deal's fields, deliveries and citations as they were.")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged_id"], name="dealmerge_merged_once", violation_error_message="Merged already."
+            )
+        ]
+
+    def __str__(self):
+        return f"Deal {self.merged_id} merged into deal {self.into_id}"

@@ -9,7 +9,7 @@ from sources.models import Citation
 from systems.models import System
 from systems.selectors import system_search
 
-from .models import Deal, Delivery, can_see_drafts
+from .models import Deal, DealMatch, DealMerge, Delivery, can_see_drafts, public_deal
 
 _visible: dict[bool, QuerySet[Deal]] = {}
 
@@ -77,3 +77,25 @@ def deal_search(queryset: QuerySet[Deal], text: str) -> QuerySet[Deal]:
     ids = [match.order_by().values("id") for match in matches]
     ids.append(Citation.objects.filter(quote__icontains=text, deal__isnull=False).order_by().values("deal_id"))
     return queryset.filter(pk__in=ids[0].union(*ids[1:]))
+
+
+def deal_matches(deal: Deal, *, user) -> QuerySet[DealMatch]:
+    """The deals from other sources that `deal` seems to match (deals/matching.py), those `user` may see, with what
+    their brief form shows."""
+    others = DealMatch.objects.filter(deal=deal)
+    if not can_see_drafts(user):
+        others = others.filter(public_deal("other__"))
+    return others.select_related("other__supplier", "other__recipient", "other__system__category").order_by(
+        "relation", "other_id"
+    )
+
+
+def deal_merged_history(deal: Deal) -> dict[int, list]:
+    """The history rows of every deal merged into `deal`, by merged deal id, each newest first: two queries."""
+    merged = DealMerge.objects.filter(into=deal).values("merged_id")
+    rows: dict[int, list] = {}
+    for record in (
+        Deal.history.filter(id__in=merged).select_related("history_user").order_by("-history_date", "-history_id")
+    ):
+        rows.setdefault(record.id, []).append(record)
+    return rows

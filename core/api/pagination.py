@@ -156,3 +156,13 @@ class DealgraphPagination(PageNumberPagination):
 
     def to_html(self):
         return self.keyset.to_html() if self.keyset else super().to_html()
+
+
+class CountedPaginator(Paginator):
+    """Counts, then reads the page even where the count says it is empty: two queries whatever the number of rows,
+    so a short list's query count is one fixed number a test can pin."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(list(self.object_list[bottom : bottom + self.per_page]), number, self)

@@ -51,7 +51,7 @@ DESCRIPTIONS = {
 }
 
 
-def responses_for(method: str, path: str, guarded: bool) -> list[str]:
+def responses_for(method: str, path: str, guarded: bool, *, if_match: bool = False) -> list[str]:
     """The error codes an operation can answer; `guarded` views (the records) validate parameters and bodies,
     check model permissions and guard changes with If-Match."""
     codes = ["400", "429"] if guarded else ["429"]
@@ -60,7 +60,7 @@ def responses_for(method: str, path: str, guarded: bool) -> list[str]:
     # A read needs no credentials, but bad ones are refused; a write is refused without the permission (or, with a
     # session, without its CSRF token).
     codes += ["401", "403"] if method in ("post", "put", "patch", "delete") else ["401"]
-    if guarded and method in ("put", "patch", "delete"):
+    if if_match:
         codes += ["412", "428"]
     if guarded and method in ("post", "put", "patch", "delete"):
         codes.append("409")
@@ -144,10 +144,15 @@ class CurationAutoSchema(AutoSchema):
             return None
         method = method.lower()
         guarded = hasattr(self.view, "check_if_match")
-        if guarded and method in ("put", "patch", "delete"):
+        # Actions that change the record they address (a deal's merge) are guarded like its PUT and DELETE.
+        if_match = guarded and (
+            method in ("put", "patch", "delete")
+            or getattr(self.view, "action", None) in getattr(self.view, "if_match_actions", ())
+        )
+        if if_match:
             operation.setdefault("parameters", []).append(IF_MATCH)
         responses = operation.setdefault("responses", {})
-        codes = responses_for(method, path, guarded)
+        codes = responses_for(method, path, guarded, if_match=if_match)
         # A view outside the records that still refuses a bad parameter with a 400 naming it says so.
         if getattr(self.view, "refuses_bad_parameters", False) and "400" not in codes:
             codes.insert(0, "400")

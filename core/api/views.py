@@ -76,6 +76,10 @@ HISTORY_PAGE = inline_serializer(
                 ),
                 "action": serializers.ChoiceField(choices=["created", "changed", "deleted"]),
                 "reason": serializers.CharField(allow_blank=True),
+                "merged_from": serializers.IntegerField(
+                    required=False,
+                    help_text="Only on entries of a deal merged into this one: the merged deal's id.",
+                ),
                 "changes": serializers.ListField(
                     child=inline_serializer(
                         "HistoryChange",
@@ -138,6 +142,9 @@ class CurationViewSet(viewsets.ModelViewSet):
     detail_serializer_class = None
     write_serializer_class = None
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    # Extra actions that change the record they address, so need If-Match like PUT and DELETE (checked by the
+    # action itself with check_if_match; the schema documents the header for them).
+    if_match_actions: tuple[str, ...] = ()
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -297,9 +304,17 @@ class CurationViewSet(viewsets.ModelViewSet):
             raise exceptions.ValidationError(
                 {name[:60]: ["Unknown query parameter. Known parameters: page, page_size."] for name in unknown[:10]}
             )
-        records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id"))
-        page = self.paginate_queryset(history_entries(records))
+        entries = []
+        for records, extra in self.history_groups(instance):
+            entries += [{**entry, **extra} for entry in history_entries(records)]
+        entries.sort(key=lambda entry: (entry["date"], entry["id"]), reverse=True)
+        page = self.paginate_queryset(entries)
         return self.get_paginated_response(page)
+
+    def history_groups(self, instance) -> "list[tuple[list, dict]]":
+        """The history to show: groups of one record's rows, newest first, each with keys its entries gain. A
+        resource whose records absorb others (a merged deal) adds theirs."""
+        return [(list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")), {})]
 
 
 class SlugOrIdLookupMixin:

@@ -5,12 +5,13 @@ from rest_framework import serializers
 from actors.api.brief import actor_ref
 from core.api.fields import ItemCount, ListLinkField, PageLinkField, StrictSerializerMixin, first_items
 from deals import services
-from deals.models import DELIVERY_VALUES, MAX_YEAR, MIN_YEAR, Deal, Delivery
+from deals.models import DELIVERY_VALUES, MAX_YEAR, MIN_YEAR, Deal, DealMatch, Delivery
 from sources.api.brief import CitationInlineSerializer
 from sources.api.serializers import CitationFieldsSerializer
+from sources.choices import Stance
 from systems.api.brief import system_ref
 
-from .brief import DealBriefSerializer
+from .brief import DealBriefSerializer, deal_ref
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -130,3 +131,30 @@ class DealWriteSerializer(StrictSerializerMixin, serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return services.deal_update(deal=instance, **validated_data)
+
+
+class DealMatchSerializer(serializers.ModelSerializer):
+    deal = DealBriefSerializer(source="other", read_only=True, help_text="The matching deal, from another source.")
+
+    class Meta:
+        model = DealMatch
+        fields = ["deal", "relation", "reason"]
+
+
+class DealMergeSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Body of a merge: the deal to keep, and optionally the stance the moved citations take."""
+
+    into = deal_ref(help_text="The deal to merge this one into (its id); it stays, this one is deleted.")
+    stance = serializers.ChoiceField(
+        choices=Stance.choices,
+        required=False,
+        allow_null=True,
+        help_text="Stance for every moved citation (e.g. `contradicts` when this deal's source disputes the kept "
+        "deal); without it each citation keeps its own.",
+    )
+
+    def validate_into(self, value):
+        user = self.context["request"].user
+        if not Deal.objects.visible_to(user).filter(pk=value.pk).exists():
+            raise serializers.ValidationError(f"No deal {value.pk!r}: use its id.")
+        return value

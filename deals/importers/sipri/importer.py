@@ -10,6 +10,8 @@ from django.db import connection, transaction
 from sources.choices import SourceKind
 from sources.models import Citation, Source
 
+from ...choices import MatchRelation
+from ...matching import match_refresh_counts
 from ...models import Deal
 from ...services import deals_require_support
 from .reader import DEALGRAPH, Release, read_release
@@ -39,6 +41,8 @@ class ImportReport:
     aliases_created: int
     renamed: int
     dry_run: bool
+    same_transfers: int = 0
+    contradictions: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -178,6 +182,9 @@ def import_release(
                 pk__in=Citation.objects.filter(source=source, deal__isnull=False).values("deal_id")
             )
         )
+        # Deals of other sources (an article's) that these deals may record too, for a curator to merge.
+        progress("matches", 0, 1)
+        found = match_refresh_counts(writer.written_deals)
         if dry_run:
             transaction.set_rollback(True)
 
@@ -200,5 +207,7 @@ def import_release(
         aliases_created=resolver.aliases_created,
         renamed=len(renamed),
         dry_run=dry_run,
+        same_transfers=found[MatchRelation.SAME_TRANSFER],
+        contradictions=found[MatchRelation.CONTRADICTS],
         skipped=sorted(skipped + outcome.skipped),
     )

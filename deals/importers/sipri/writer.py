@@ -124,6 +124,8 @@ class Writer:
         self.gone_deliveries: list[int] = []
         self.new_citations: list[dict] = []
         self.citation_changes: dict[int, dict] = {}
+        # Stored deals this release changed or newly cited; new deals join once written (written_deals).
+        self.touched: list[int] = []
 
     def incoming(self, sd: SipriDeal, supplier: int, recipient: int, system: int | None) -> dict:
         """The values this release states, JSON-ready, for the columns its file has."""
@@ -269,6 +271,7 @@ class Writer:
             self.deal_changes[deal.pk] = changes
         if touched:
             self.outcome.updated += 1
+            self.touched.append(deal.pk)
         else:
             self.outcome.unchanged += 1
 
@@ -323,6 +326,11 @@ class Writer:
             return False
         self.citation_changes[citation[0]] = values
         return True
+
+    @property
+    def written_deals(self) -> list[int]:
+        """Ids of the deals this release created or changed: the ones whose matches may have changed."""
+        return [*self.touched, *(row["id"] for row, _, _ in self.new_deals if "id" in row)]
 
     def write(self, progress) -> None:
         steps = 4

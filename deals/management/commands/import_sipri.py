@@ -134,6 +134,10 @@ class Command(BaseCommand):
             extras.append(f"curator edits kept {report.curated_kept}")
         if extras:
             self.stdout.write("  " + "; ".join(extras))
+        self.stdout.write(
+            f"  Matches: {report.same_transfers} possible same transfer(s), {report.contradictions} "
+            "contradiction(s) with deals from other sources (GET /api/v1/deals/{id}/matches/)."
+        )
         shown = report.skipped if verbosity > 1 else report.skipped[:SKIPPED_SHOWN]
         for line, reason in shown:
             self.stdout.write(f"  line {line}: {reason}")
