@@ -13,6 +13,7 @@ from sources.models import Citation
 from .choices import Condition, ReviewStatus
 from .matching import match_refresh
 from .models import DELIVERY_VALUES, Deal, DealMerge, Delivery
+from .signals import deal_merged
 
 EVIDENCE_NEEDED = "A reviewed deal needs at least one supporting citation; add one or keep it as a draft."
 # How many offending deals an error names; the count covers the rest.
@@ -289,6 +290,7 @@ def deal_merge(*, deal: Deal, into: Deal, stance: str | None = None, user=None) 
     for delivery in deal.deliveries.all():  # one by one, so their history says why they went
         delivery._change_reason, delivery._history_user = reason_out, user
         delivery.delete()
+    deal_merged.send(sender=Deal, deal=deal, into=into, user=user)
     deal._change_reason, deal._history_user = reason_out, user
     deal.delete()
     match_refresh([into.pk])

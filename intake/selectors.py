@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from deals.models import DealMatch
 from sources.models import Citation
 
 from .models import Proposal
@@ -15,4 +16,5 @@ def proposal_list() -> QuerySet[Proposal]:
         "deal__system__category",
     ).prefetch_related(
         Prefetch("deal__citations", queryset=Citation.objects.order_by("id")),
+        Prefetch("deal__matches", queryset=DealMatch.objects.order_by("relation", "other_id")),
     )

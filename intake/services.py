@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.services import record_delete, unique_slug, validated_save
 from deals.choices import DealStatus, ReviewStatus
+from deals.matching import match_refresh
 from deals.models import Deal
 from deals.services import deal_create, deals_set_review_status
 from sources.choices import SourceKind, Stance
@@ -73,8 +74,11 @@ def intake_article(
     intake = validated_save(Intake(source=source, text_digest=text_digest(text), submitted_by=user))
     vocabulary = vocab.current()
     writer = _Writer(vocabulary, source)
-    for position, finding in enumerate(read_article(vocabulary, text, published_on), start=1):
+    proposals = [
         writer.propose(intake, position, finding)
+        for position, finding in enumerate(read_article(vocabulary, text, published_on), start=1)
+    ]
+    match_refresh([proposal.deal_id for proposal in proposals])
     return intake, True
 
 

@@ -3,6 +3,7 @@
 import re
 
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from actors.api.brief import ActorBriefSerializer
 from deals.models import Deal
@@ -122,9 +123,18 @@ class ProposalSerializer(serializers.ModelSerializer):
         }
 
     def get_matches(self, proposal) -> list[dict]:
-        if proposal.deal is None or not hasattr(proposal.deal, "matches"):  # TEMP until matching lands
+        if proposal.deal is None:
             return []
-        return [{"deal": m.other_id, "relation": m.relation, "reason": m.reason} for m in proposal.deal.matches.all()]
+        request = self.context.get("request")
+        return [
+            {
+                "deal": match.other_id,
+                "url": reverse("deal-detail", args=[match.other_id], request=request),
+                "relation": match.relation,
+                "reason": match.reason,
+            }
+            for match in proposal.deal.matches.all()
+        ]
 
 
 class IntakeResponseSerializer(serializers.Serializer):

@@ -61,7 +61,10 @@ class Command(BaseCommand):
                 with transaction.atomic(), CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     intake, _ = intake_article(
-                        title="Benchmark article", text=text, url=f"https://example.org/bench/{n}", published_on=published
+                        title="Benchmark article",
+                        text=text,
+                        url=f"https://example.org/bench/{n}",
+                        published_on=published,
                     )
                     full.append(time.perf_counter() - started)
                     proposals = intake.proposals.count()
