@@ -13,4 +13,4 @@ class IntakeConfig(AppConfig):
         def record(sender, deal, into, user, **kwargs):
             proposal_merged(deal=deal, into=into, user=user)
 
-        deal_merged.connect(record, dispatch_uid="intake-proposal-merged")
+        deal_merged.connect(record, weak=False, dispatch_uid="intake-proposal-merged")

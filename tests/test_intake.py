@@ -318,3 +318,22 @@ def test_a_system_intake_adds_is_a_draft_until_its_deal_is_accepted(curator_clie
     curator_client.post(f"/api/v1/deals/{proposal['deal']['id']}/accept/")
     shown = anonymous.get(f"/api/v1/systems/{slug}/")
     assert shown.status_code == 200 and shown.json()["review_status"] == "reviewed"
+
+
+def test_merging_a_draft_into_its_match_moves_the_quote_and_records_the_decision(curator_client, seed_body):
+    mig = next(p for p in seed_body["proposals"] if p["system"]["designation"] == "MiG-29")
+    sipri = next(m for m in mig["matches"] if m["relation"] == "contradicts")
+    draft = mig["deal"]["id"]
+    etag = curator_client.get(f"/api/v1/deals/{draft}/").headers["ETag"]
+    response = curator_client.post(
+        f"/api/v1/deals/{draft}/merge/",
+        {"into": sipri["deal"], "stance": "contradicts"},
+        "application/json",
+        headers={"If-Match": etag},
+    )
+    assert response.status_code == 200, response.content
+    kept = Deal.objects.get(pk=sipri["deal"])
+    moved = kept.citations.get(quote=mig["citation"]["quote"])
+    assert moved.stance == "contradicts" and moved.source_id == seed_body["source"]
+    stored = Proposal.objects.get(pk=mig["id"])
+    assert stored.decision == Decision.MERGED and stored.merged_into_id == kept.pk and stored.deal is None
