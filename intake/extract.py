@@ -543,6 +543,43 @@ NOT_A_SUBJECT = {
     "among",
     "with",
     "as",
+    "through",
+    "via",
+    "during",
+    "after",
+    "before",
+    "since",
+    "within",
+    "across",
+    "inside",
+    "outside",
+}
+# Words before a list of states that make them users of a weapon, not parties to a transfer.
+IN_SERVICE = {"service with", "operated by", "used by", "flown by", "operators include", "users include"}
+# Words before "to" that make its object a destination, not a recipient ("a visit to Belgrade", "flew to Doha").
+TRAVEL = {
+    "visit",
+    "visits",
+    "trip",
+    "trips",
+    "tour",
+    "him",
+    "her",
+    "them",
+    "travelled",
+    "traveled",
+    "flew",
+    "went",
+    "returned",
+    "ambassador",
+    "envoy",
+    "relations",
+    "ties",
+    "threat",
+    "threats",
+    "close",
+    "next",
+    "border",
 }
 ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|produced|origin|supplied|developed|manufactured)$", re.I)
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
@@ -673,6 +710,8 @@ class Reader:
         self.last_named: dict[str, Kit] = {}  # the last weapon named by designation, by category
         self.last_supplier: Party | None = None
         self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
+        self.recipient_counts: dict[int, int] = {}
+        self.recipient_named: dict[int, Party] = {}
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
 
     # -- mentions --
@@ -1002,9 +1041,17 @@ class Reader:
         clause_kits = [(a, b, k) for a, b, k in kits if lo <= a < hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
-        suppliers, recipients, subjects = [], [], []
+        suppliers, recipients, subjects, destinations = [], [], [], []
         for a, b, party in clause_parties:
-            before_word = tokens[a - 1].lower if a > lo else ""
+            first = _coordination_head(tokens, lo, a, clause_parties)
+            before_word = tokens[first - 1].lower if first > lo else ""
+            if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
+                continue  # the source of a report, not a party to the deal
+            if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in TRAVEL:
+                destinations.append(party)  # "a visit to Belgrade", "took him to Qatar": a recipient only if no other
+                continue
+            if first - 2 >= lo and " ".join(t.lower for t in tokens[first - 2 : first]) in IN_SERVICE:
+                continue  # "in service with Turkey, Poland and India": users, not parties
             adjacent_kit = any(
                 ka == b or (ka == b + 1 and tokens[b].lower in ("'s",)) for ka, kb, k in clause_kits
             ) or any(a <= ka <= b + 2 and ka >= b for ka, kb, k in clause_kits)
@@ -1032,7 +1079,9 @@ class Reader:
         if not subjects:
             head = lowered[: max(cue_start, lowered.find(" ", cue_start + 12))]
             for word in sorted(PRONOUNS, key=len, reverse=True):
-                if re.search(rf"\b{re.escape(word)}\b", head) or re.search(r"\b\w+['’]s country\b", head):
+                # "the state", but not "the State Department": a pronoun is not the start of a name.
+                said = re.search(rf"\b{re.escape(word)}\b", head)
+                if (said and not clause[said.end() : said.end() + 2][1:].isupper()) or re.search(r"\b\w+['’]s country\b", head):
                     pronoun = word
                     break
             if not pronoun and previous_subject and not head.strip(" ,"):
@@ -1059,6 +1108,8 @@ class Reader:
             late_suppliers = [self.last_supplier]  # only where the kit says nothing of where it comes from
         else:
             late_suppliers = []
+        if not recipients and destinations and suppliers:
+            recipients = destinations[:1]
         if not recipients and suppliers and direction == SELL and self.last_recipient is not None:
             # "Germany delivered eighteen Leopard 2A6 tanks" in a report on what Ukraine received.
             recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
@@ -1070,9 +1121,13 @@ class Reader:
         if (
             not clause_kits
             and self.last_kit is not None
-            and re.search(r"\b(?:deal|order|contract|agreement|programme|program|them|purchase|package)\b", lowered)
+            and (
+                re.search(r"\b(?:deal|order|contract|agreement|programme|program|purchase|package)\b", lowered)
+                or re.match(r" (?:them|it)\b", lowered[cue_end:])
+            )
         ):
             clause_kits = [(hi, hi, _copy_kit(self.last_kit))]
+        clause_kits = [(a, b, k) for a, b, k in clause_kits if not _context_kit(text, tokens, lo, a, b, k)]
         if not clause_kits:
             return [], subjects
         self._attach_origins(tokens, clause_parties, clause_kits)
@@ -1110,7 +1165,8 @@ class Reader:
                         continue  # a deal needs both sides named or implied
                     confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
                     self.suppliers_of.setdefault(_kit_key(kit), supplier)
-                    self.last_recipient, self.last_supplier = recipient, supplier
+                    self.last_supplier = supplier
+                    self._count_recipient(recipient, pronoun)
                     found.append(
                         Finding(
                             supplier,
@@ -1130,6 +1186,18 @@ class Reader:
                         )
                     )
         return found, subjects
+
+    def _count_recipient(self, recipient: Party, pronoun: str) -> None:
+        """The recipient a report is about: the one named most often so far, and none while two are named as often."""
+        if pronoun or recipient.party is None:
+            return
+        self.recipient_counts[recipient.party] = self.recipient_counts.get(recipient.party, 0) + 1
+        self.recipient_named[recipient.party] = recipient
+        ranked = sorted(self.recipient_counts.items(), key=lambda item: -item[1])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            self.last_recipient = self.recipient_named[ranked[0][0]]
+        else:
+            self.last_recipient = None  # no one recipient the report is about
 
     def _is_company(self, actor: int) -> bool:
         return self.vocabulary.actor_info.get(actor, ("", "", ""))[2] == "company"
@@ -1301,6 +1369,41 @@ def _cue(lowered: str):
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
     return None if best is None else best[2:]
+
+
+# Words before a kit that make it the context of a transfer, not its object: what it replaces, what it flies
+# beside, what a new design is a version of, an alias a user gives it.
+CONTEXT_BEFORE = re.compile(
+    r"\b(?:replacements? for|replac(?:e|es|ed|ing)|instead of|rather than|alongside|in place of|in addition to|"
+    r"successors? to|together with|than|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"known(?: \w+)? as|dubbed|renamed|designated)"
+    r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
+    r"\w+-made|\d+|some|of|more))*\s*$"
+)
+# Words right after a designation that make it a standard or variant of the kit around it ("the F4 standard").
+CONTEXT_AFTER = {"standard", "variant", "version", "derivative", "configuration", "upgrade", "family"}
+
+
+def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: Kit) -> bool:
+    if a >= len(tokens):
+        return False  # kit carried from an earlier sentence
+    before = text[tokens[max(lo, a - 8)].start : tokens[a].start].lower() if a > lo else ""
+    if CONTEXT_BEFORE.search(before):
+        return True
+    following = tokens[b].lower if b < len(tokens) else ""
+    return following in CONTEXT_AFTER and not kit.generic
+
+
+def _coordination_head(tokens: list[Token], lo: int, a: int, parties) -> int:
+    """The first token of the list a party ends ("in Poland and Slovakia": Poland), so the list shares the word
+    before it."""
+    starts = {pb: pa for pa, pb, _ in parties}
+    while a > lo and tokens[a - 1].lower in ("and", ",", "or"):
+        previous = starts.get(a - 1)
+        if previous is None or previous < lo:
+            break
+        a = previous
+    return a
 
 
 def _nearest_group(tokens: list[Token], subjects: list[tuple[int, int, Party]]) -> list[Party]:
