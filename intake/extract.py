@@ -550,7 +550,6 @@ NOT_A_SUBJECT = {
     "before",
     "since",
     "within",
-    "across",
     "inside",
     "outside",
 }
@@ -1081,7 +1080,9 @@ class Reader:
             for word in sorted(PRONOUNS, key=len, reverse=True):
                 # "the state", but not "the State Department": a pronoun is not the start of a name.
                 said = re.search(rf"\b{re.escape(word)}\b", head)
-                if (said and not clause[said.end() : said.end() + 2][1:].isupper()) or re.search(r"\b\w+['’]s country\b", head):
+                if (said and not clause[said.end() : said.end() + 2][1:].isupper()) or re.search(
+                    r"\b\w+['’]s country\b", head
+                ):
                     pronoun = word
                     break
             if not pronoun and previous_subject and not head.strip(" ,"):
