@@ -781,7 +781,10 @@ class Reader:
                 shaped, j = True, j + 1
                 continue
             number = ROMAN.match(plain) or (plain.isdigit() and len(plain) <= 3)
-            if j > i and number and not _is_year(plain):
+            if j > i and _is_year(plain) and j + 1 < len(tokens) and tokens[j - 1].text[:1].isupper():
+                following = tokens[j + 1].lower
+                number = following in MODIFIERS or bool(self.kit_at(tokens, j + 1))  # "PzH 2000 howitzers"
+            if j > i and number and (not _is_year(plain) or tokens[j - 1].lower not in COMMON_CAPITALS):
                 shaped, j = True, j + 1
                 continue
             if (
@@ -1138,7 +1141,9 @@ class Reader:
                 (a, b, k) for a, b, k in clause_kits if k.system or k.designation or k.generic not in VAGUE_KIT
             ]
         self._attach_quantities(tokens, lo, clause_kits)
-        year, year_text = self._year(text, tokens, lo, hi, cue_at)
+        year, year_text = self._year(
+            text, tokens, lo, hi, cue_at, cue_text, [(a, b) for a, b, k in clause_kits if a < b]
+        )
         hedge, hedge_text = _hedge(text, sentence)
         kind = _kind(lowered, direction, stage)
         found = []
@@ -1240,10 +1245,12 @@ class Reader:
                 j -= 1
             taken_until = b
 
-    def _year(self, text, tokens, lo, hi, cue_at) -> tuple[int | None, str]:
+    def _year(self, text, tokens, lo, hi, cue_at, cue_text="", kit_spans=()) -> tuple[int | None, str]:
         best = None
         for k in range(lo, hi):
             token = tokens[k]
+            if any(a <= k < b for a, b in kit_spans):
+                continue  # part of a name: "PzH 2000"
             if _is_year(token.text) and not (k > lo and tokens[k - 1].lower in ("by", "until", "through", "till")):
                 distance = abs(token.start - cue_at) + (0 if token.start < cue_at else 5)
                 if best is None or distance < best[0]:
@@ -1251,8 +1258,19 @@ class Reader:
         if best is not None:
             return best[1], best[2]
         clause = text[tokens[lo].start : tokens[hi - 1].end]
-        relative = RELATIVE.search(clause)
+        # A date that belongs to a statement ("said on Tuesday", "acknowledged on Saturday") dates the statement,
+        # not the transfer it reports.
+        relative = next(
+            (m for m in RELATIVE.finditer(clause) if not REPORTING_BEFORE.search(clause[: m.start()].lower())), None
+        )
         if relative is None:
+            before = text[max(tokens[lo].start, cue_at - 30) : cue_at].lower()
+            if (
+                self.published_on is not None
+                and not re.search(r"\bto have\s*$", before)
+                and (PRESENT_BEFORE.search(before) or PRESENT_CUE.match(cue_text.lower()))
+            ):
+                return self.published_on.year, ""  # a present-tense statement: the year it was published
             return None, ""
         written = relative.group()
         if self.published_on is None:
@@ -1350,6 +1368,16 @@ MODIFIERS = {
     "sam",
 }
 
+# A reporting verb right before a date: the date of the statement.
+REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told|announced|confirmed|acknowledged|admitted|reported|stated|added|wrote|denied|claimed|"
+    r"insisted|warned|revealed|disclosed)(?: \w+)?\s*$"
+)
+# A present-tense statement ("is in talks", "has promised", "wants to buy"): it is dated by its publication.
+PRESENT_BEFORE = re.compile(r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*\s*$")
+PRESENT_CUE = re.compile(
+    r"(?:is|are|has|have|wants|plans|intends|seeks|aims|considers|hopes|eyes|offers|continues|negotiates)\b"
+)
 RELATIVE = re.compile(
     r"\b(?:last|previous|next|this) year\b|\ba year ago\b|\btwo years ago\b|\bearlier this (?:year|month|week)\b|"
     r"\blater this year\b|\bthis (?:month|week|spring|summer|autumn|fall|winter)\b|\b(?:last|this|next) month\b|"
