@@ -555,6 +555,25 @@ NOT_A_SUBJECT = {
 }
 # Words before a list of states that make them users of a weapon, not parties to a transfer.
 IN_SERVICE = {"service with", "operated by", "used by", "flown by", "operators include", "users include"}
+# Words that open a contrast or concession after a comma.
+CONTRAST = {"but", "although", "though", "whereas", "while", "yet"}
+# Participles before "by" that name a maker or a user, not a seller.
+MADE = {
+    "designed",
+    "built",
+    "made",
+    "developed",
+    "produced",
+    "manufactured",
+    "assembled",
+    "operated",
+    "used",
+    "flown",
+    "fired",
+    "launched",
+    "destroyed",
+    "captured",
+}
 # Words before "to" that make its object a destination, not a recipient ("a visit to Belgrade", "flew to Doha").
 TRAVEL = {
     "visit",
@@ -1001,8 +1020,8 @@ class Reader:
         if specific:
             self.last_kit = specific[-1]
         for _, _, kit in kits:
-            if kit.system and not kit.generic or kit.designation:
-                self.last_named[kit.category] = kit
+            if (kit.system and not kit.generic or kit.designation) and kit.category != "other":
+                self.last_named[kit.category] = kit  # only kit whose kind is known: "the jets" after "F-16 jets"
         return findings
 
     def clauses(self, text: str, tokens: list[Token]) -> list[tuple[int, int]]:
@@ -1039,8 +1058,17 @@ class Reader:
         ):
             intent = re.search(r"\b(?:hopes?|plans?|wants?|seeks?|aims?|would|could|may|might)\b", before)
             stage = "interest" if intent and direction != SELL else ("offer" if intent else "agreement")
-        clause_parties = [(a, b, p) for a, b, p in parties if lo <= a < hi]
-        clause_kits = [(a, b, k) for a, b, k in kits if lo <= a < hi]
+        # A contrast or concession with no transfer verb of its own ("..., but their use has been limited by
+        # shortages of ammunition") is no part of the transfer: mentions past it are left out.
+        inner_lo, inner_hi = lo, hi
+        for k in range(lo, hi):
+            if tokens[k].lower in CONTRAST and k > lo and tokens[k - 1].text in (",", ";"):
+                if tokens[k].start < cue_at:
+                    inner_lo = k
+                else:
+                    inner_hi = min(inner_hi, k)
+        clause_parties = [(a, b, p) for a, b, p in parties if inner_lo <= a < inner_hi]
+        clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
         suppliers, recipients, subjects, destinations = [], [], [], []
@@ -1052,6 +1080,8 @@ class Reader:
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in TRAVEL:
                 destinations.append(party)  # "a visit to Belgrade", "took him to Qatar": a recipient only if no other
                 continue
+            if before_word == "by" and first - 2 >= lo and tokens[first - 2].lower in MADE:
+                continue  # "designed by Brazil's Embraer": who made it, not who sold it
             if first - 2 >= lo and " ".join(t.lower for t in tokens[first - 2 : first]) in IN_SERVICE:
                 continue  # "in service with Turkey, Poland and India": users, not parties
             adjacent_kit = any(
@@ -1132,6 +1162,7 @@ class Reader:
         ):
             clause_kits = [(hi, hi, _copy_kit(self.last_kit))]
         clause_kits = [(a, b, k) for a, b, k in clause_kits if not _context_kit(text, tokens, lo, a, b, k)]
+        clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_vague(k) and _vague_context(tokens, lo, a, b))]
         if not clause_kits:
             return [], subjects
         self._attach_origins(tokens, clause_parties, clause_kits)
@@ -1421,6 +1452,24 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
         return True
     following = tokens[b].lower if b < len(tokens) else ""
     return following in CONTEXT_AFTER and not kit.generic
+
+
+def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:
+    """Vague kit that is no object of a transfer: a word qualifying another ("an arms deal", "arms exports") or a
+    share of a whole ("much of its modern equipment")."""
+    following = tokens[b].lower if b < len(tokens) else ""
+    before = " ".join(t.lower for t in tokens[max(lo, a - 3) : a])
+    return following in {
+        "deal",
+        "deals",
+        "trade",
+        "sale",
+        "sales",
+        "exports",
+        "imports",
+        "embargo",
+        "industry",
+    } or bool(re.search(r"\b(?:much|most|some|all|part|share|half) of\b", before))
 
 
 def _coordination_head(tokens: list[Token], lo: int, a: int, parties) -> int:
