@@ -34,8 +34,9 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
-        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,60}?\b(?:arrived|were delivered|"
-        r"was delivered|have been delivered|has been delivered|were handed over|landed)\b",
+        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,120}?\b(?P<verb>arrived|were delivered|"
+        r"was delivered|have been delivered|has been delivered|were handed over|landed|were unloaded|was unloaded|"
+        r"were received|was received)\b",
         "delivery_in_progress",
         NEUTRAL,
     ),
@@ -54,8 +55,9 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (
-        r"\b(?:pledged|promised|committed|has committed|have committed|agreed to send|will send|decided to send|"
-        r"approved the (?:transfer|delivery|donation))\b",
+        r"\b(?:pledged|promised|committed|has committed|have committed|agreed to send|will send|"
+        r"decided to (?:send|give|donate|transfer|supply|provide|hand over)|"
+        r"approved (?:\w+ ){0,3}the (?:transfer|delivery|donation))\b",
         "agreement",
         SELL,
     ),
@@ -76,10 +78,12 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "delivered",
         SELL,
     ),
-    (r"\b(?:arrived in|arrived at|landed in)\b", "delivered", NEUTRAL),
+    (r"\b(?:arrived in|arrived at|landed in|were unloaded|was unloaded)\b", "delivered", NEUTRAL),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
-        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|contract (?:was |has been |had been )?"
+        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
+        r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
+        r"contract (?:was |has been |had been )?"
         r"(?:signed|awarded|concluded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
         r"(?:order|purchase|contract))\b",
         "order",
@@ -96,7 +100,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\bagreed to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
-        r"\bis (?:set|due) to (?:supply|deliver|provide)\b",
+        r"\bis (?:set|due) to (?:supply|deliver|provide)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
+        r"\b(?:would|will) hand (?:over|them over|it over)\b",
         "agreement",
         SELL,
     ),
@@ -109,7 +114,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:offered|offers|has offered|proposed|pitched|would be (?:willing|ready|prepared) to (?:support|supply|"
         r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"
-        r"deliver|transfer)|approved (?:a |the )?(?:possible |potential )?(?:sale|transfer|export))\b",
+        r"deliver|transfer)|approved (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer|export)|"
+        r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer))\b",
         "offer",
         SELL,
     ),
@@ -661,7 +667,14 @@ class Finding:
     def same_deal(self, other: "Finding") -> bool:
         """Two statements of one deal: the same parties, kit and kind, and no two different years stated (an
         order of 2015 and another of 2021 are two deals)."""
-        return self.key == other.key and (self.year is None or other.year is None or self.year == other.year)
+        if self.key[:3] != other.key[:3] or (self.kind != other.kind and "unspecified" not in (self.kind, other.kind)):
+            return False
+        return (
+            self.year is None
+            or other.year is None
+            or self.year == other.year
+            or not (self.year_text and other.year_text)
+        )
 
 
 # ---- Reading ----------------------------------------------------------------------------------------------------
@@ -832,7 +845,12 @@ class Reader:
         if j == i or j - i > 3:
             return 0
         k = j
-        while k < len(tokens) and tokens[k].is_word and tokens[k].lower in MODIFIERS and not self.kit_at(tokens, k):
+        while (
+            k < len(tokens)
+            and tokens[k].is_word
+            and (tokens[k].lower in MODIFIERS or _compound_modifier(tokens[k].text))
+            and not self.kit_at(tokens, k)
+        ):
             k += 1
         after = self.kit_at(tokens, k) if k < len(tokens) else None
         if after and after[1] not in VAGUE_KIT:
@@ -984,7 +1002,7 @@ class Reader:
         j, found = end, None
         while j < len(tokens) and tokens[j].is_word:
             found = self.kit_at(tokens, j)
-            if found or tokens[j].lower not in MODIFIERS:
+            if found or (tokens[j].lower not in MODIFIERS and not _compound_modifier(tokens[j].text)):
                 break
             j += 1
         if found:
@@ -1007,6 +1025,8 @@ class Reader:
         findings = []
         previous_subject: list[Party] = []
         for lo, hi in self.clauses(text, tokens):
+            if findings and self._later_step(text, tokens, lo, hi, parties, kits, findings):
+                continue
             found, subjects = self.read_clause(text, tokens, lo, hi, parties, kits, (start, end), previous_subject)
             findings.extend(found)
             previous_subject = subjects or previous_subject
@@ -1224,6 +1244,30 @@ class Reader:
                     )
         return found, subjects
 
+    def _later_step(self, text, tokens, lo, hi, parties, kits, findings) -> bool:
+        """A later clause that names no one and no new kit and reports a further step of the deal just stated
+        ("ordered sixteen JF-17s in 2015, and the first of them were handed over in 2018", "..., and the contract
+        was cancelled"): the deal is coded once, at its furthest step, with its order year."""
+        clause = text[tokens[lo].start : tokens[hi - 1].end].lower()
+        cue = _cue(clause)
+        if cue is None or cue[0] not in ("delivery_in_progress", "delivered", "cancelled"):
+            return False
+        if any(lo <= a < hi and not p.weak for a, b, p in parties):
+            return False
+        if any(lo <= a < hi and (k.system and not k.generic or k.designation) for a, b, k in kits):
+            return False
+        before = clause[max(0, cue[2] - 40) : cue[2]]
+        if NEGATION.search(before) or FUTURE.search(before):
+            return False
+        if not re.search(
+            r"\b(?:them|it|the (?:contract|deal|order|agreement|first|last|remaining|rest)|all)\b", clause
+        ):
+            return False
+        for finding in findings:
+            if CUE_RANK.index(cue[0]) > CUE_RANK.index(finding.stage):
+                finding.stage = cue[0]
+        return True
+
     def _count_recipient(self, recipient: Party, pronoun: str) -> None:
         """The recipient a report is about: the one named most often so far, and none while two are named as often."""
         if pronoun or recipient.party is None:
@@ -1332,6 +1376,7 @@ class Reader:
 
 
 MODIFIERS = {
+    "multiple",
     "armed",
     "combat",
     "attack",
@@ -1425,7 +1470,10 @@ def _cue(lowered: str):
     for pattern, stage, direction in STAGE_CUES:
         for match in re.finditer(pattern, lowered):
             rank = CUE_RANK.index(stage)
-            candidate = (rank, -match.start(), stage, direction, match.start(), match.end())
+            # Where a cue spans a subject ("the first 38 ... that Taiwan ordered ... were unloaded"), its verb is
+            # where the clause's grammar turns.
+            start = match.start("verb") if "verb" in match.re.groupindex else match.start()
+            candidate = (rank, -start, stage, direction, start, match.end())
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
     return None if best is None else best[2:]
@@ -1649,10 +1697,38 @@ def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = 
         first = next((f for f in kept if f.same_deal(finding)), None)
         if first is None:
             kept.append(finding)
-        elif first.year is None and finding.year is not None:
-            first.year, first.year_text = finding.year, finding.year_text  # a later sentence dates it
+        else:
+            # One deal stated twice is coded at its furthest step, dated by its order or agreement when written.
+            dated = finding.year is not None and (
+                first.year is None
+                or (not first.year_text and finding.year_text)
+                or (
+                    finding.year_text
+                    and finding.stage in ("order", "agreement")
+                    and first.stage not in ("order", "agreement")
+                )
+            )
+            if dated:
+                first.year, first.year_text = finding.year, finding.year_text
+            if CUE_RANK.index(finding.stage) > CUE_RANK.index(first.stage):
+                first.stage = finding.stage
+            if first.kind == "unspecified":
+                first.kind = finding.kind
     precise = {(*f.key[:2], f.stage) for f in kept if not _vague(f.kit)}
-    return [f for f in kept if not (_vague(f.kit) and (*f.key[:2], f.stage) in precise)]
+    kept = [f for f in kept if not (_vague(f.kit) and (*f.key[:2], f.stage) in precise)]
+    # Unnamed kit of a kind that a named system of the same deal already is ("twelve Rafale fighter jets" and
+    # "aircraft", "MiG-29 fighters ... combat aircraft") is that system again, not a second deal.
+    named = {(*f.key[:2], f.kit.category) for f in kept if f.kit.designation or (f.kit.system and not f.kit.generic)}
+    return [f for f in kept if not (_unnamed(f.kit) and (*f.key[:2], f.kit.category) in named)]
+
+
+def _compound_modifier(word: str) -> bool:
+    """A lower-case compound before a kind of weapon: "carrier-based", "weapon-locating", "shore-based"."""
+    return "-" in word and word.islower() and word.replace("-", "").isalpha()
+
+
+def _unnamed(kit: Kit) -> bool:
+    return kit.system is None and not kit.designation
 
 
 def _vague(kit: Kit) -> bool:
