@@ -32,6 +32,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "cancelled",
         BUY,
     ),
+    (r"\b(?:is|are) (?:now |still )?taking delivery\b", "delivery_in_progress", BUY),
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
         r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,120}?\b(?P<verb>arrived|were delivered|"
@@ -561,6 +562,7 @@ NOT_A_SUBJECT = {
 }
 # Words before a list of states that make them users of a weapon, not parties to a transfer.
 IN_SERVICE = {"service with", "operated by", "used by", "flown by", "operators include", "users include"}
+DEAL_NOUNS = {"purchase", "deal", "order", "contract", "sale", "buy", "acquisition"}
 # Words that open a contrast or concession after a comma.
 CONTRAST = {"but", "although", "though", "whereas", "while", "yet"}
 # Participles before "by" that name a maker or a user, not a seller.
@@ -855,6 +857,15 @@ class Reader:
         after = self.kit_at(tokens, k) if k < len(tokens) else None
         if after and after[1] not in VAGUE_KIT:
             return j - i
+        # A name before the word for a deal is the weapon dealt in: "a BrahMos purchase", "the Rafale deal".
+        if (
+            j - i == 1
+            and k == j < len(tokens)
+            and tokens[j].lower in DEAL_NOUNS
+            and i > 0
+            and tokens[i - 1].lower in ("a", "an", "the", "its", "their")
+        ):
+            return 1
         # A counted name is a weapon too: "ordered 24 Rafales", "twelve Gripens".
         counted = i > 0 and _number(tokens, i - 1, 0) is not None and tokens[i - 1].lower not in VAGUE_NUMBERS
         return j - i if counted and j - i == 1 else 0
@@ -976,7 +987,16 @@ class Reader:
     def _new_kit(self, tokens, i, width) -> Kit:
         text = _span_text(tokens, i, i + width)
         designation = re.sub(r"(?<=\d)s$", "", text.rstrip(".")) if text[-1:] == "s" and text[-2:-1].isdigit() else text
-        if width == 1 and designation.endswith("s") and not designation[-2:-1].isdigit() and len(designation) > 4:
+        singular = (i > 0 and tokens[i - 1].lower in ("a", "an")) or (
+            i + width < len(tokens) and tokens[i + width].lower in DEAL_NOUNS
+        )
+        if (
+            width == 1
+            and designation.endswith("s")
+            and not designation[-2:-1].isdigit()
+            and len(designation) > 4
+            and not singular  # "a BrahMos purchase" is one name, not a plural
+        ):
             designation = designation[:-1]  # "Rafales"
         key = system_key([designation])
         related = self.related_designations(key)
@@ -1036,7 +1056,8 @@ class Reader:
             self.last_subject = previous_subject[0]
         elif named_parties:
             self.last_subject = named_parties[0]
-        specific = [k for a, b, k in kits if k.generic not in VAGUE_KIT]
+        # Only kit that a deal was found for: not the coast guard vessels of a clash named in passing.
+        specific = [f.kit for f in findings if f.kit.generic not in VAGUE_KIT]
         if specific:
             self.last_kit = specific[-1]
         for _, _, kit in kits:
@@ -1109,7 +1130,12 @@ class Reader:
             ) or any(a <= ka <= b + 2 and ka >= b for ka, kb, k in clause_kits)
             if party.weak or (adjacent_kit and party.actor is not None and self._is_company(party.actor)):
                 continue  # where the kit comes from or who made it, not a party in its role
-            if party.text.endswith(("'s", "’s")) and b < hi and tokens[b].lower in STATE_NOUNS | {"country"}:
+            if (
+                party.text.endswith(("'s", "’s"))
+                and b < hi
+                and tokens[b].lower in STATE_NOUNS | {"country"}
+                and (a < cue_token or tokens[b].lower == "country")
+            ):
                 subjects.append((a, b, party))  # "Aleksandar Vučić's country", "Egypt's navy"
             elif before_word == "from" or (before_word == "by" and direction == SELL):
                 suppliers.append(party)
@@ -1142,7 +1168,8 @@ class Reader:
                 subjects = list(previous_subject)
             elif pronoun and self.last_subject is not None:
                 subjects = [self.last_subject]
-        passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or PASSIVE.search(lowered[:cue_start]))
+        participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
+        passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
         if passive:
             # "HIMARS supplied by the United States", "India's S-400s are being delivered": the subject receives.
             if direction == SELL:
@@ -1450,14 +1477,16 @@ REPORTING_BEFORE = re.compile(
     r"insisted|warned|revealed|disclosed)(?: \w+)?\s*$"
 )
 # A present-tense statement ("is in talks", "has promised", "wants to buy"): it is dated by its publication.
-PRESENT_BEFORE = re.compile(r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*\s*$")
+PRESENT_BEFORE = re.compile(
+    r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*(?: been)?\s*$"
+)
 PRESENT_CUE = re.compile(
     r"(?:is|are|has|have|wants|plans|intends|seeks|aims|considers|hopes|eyes|offers|continues|negotiates)\b"
 )
 RELATIVE = re.compile(
     r"\b(?:last|previous|next|this) year\b|\ba year ago\b|\btwo years ago\b|\bearlier this (?:year|month|week)\b|"
     r"\blater this year\b|\bthis (?:month|week|spring|summer|autumn|fall|winter)\b|\b(?:last|this|next) month\b|"
-    r"\b(?:in|since|during|from|by|last|this|next|early|late|mid-|until) (?:january|february|march|april|may|june|july|"
+    r"\b(?:in|since|during|from|by|last|this|next|early|late|mid-|until|(?:end|beginning|start|middle) of) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december)\b|\b(?:on )?(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b|\byesterday\b|\btoday\b",
     re.IGNORECASE,
@@ -1483,7 +1512,7 @@ def _cue(lowered: str):
 # beside, what a new design is a version of, an alias a user gives it.
 CONTEXT_BEFORE = re.compile(
     r"\b(?:replacements? for|replac(?:e|es|ed|ing)|instead of|rather than|alongside|in place of|in addition to|"
-    r"successors? to|together with|than|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\d+|some|of|more))*\s*$"
