@@ -32,10 +32,12 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "cancelled",
         BUY,
     ),
+    (r"\b(?:is|are) (?:now |still )?taking delivery\b", "delivery_in_progress", BUY),
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
-        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,60}?\b(?:arrived|were delivered|"
-        r"was delivered|have been delivered|has been delivered|were handed over|landed)\b",
+        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,120}?\b(?P<verb>arrived|were delivered|"
+        r"was delivered|have been delivered|has been delivered|were handed over|landed|were unloaded|was unloaded|"
+        r"were received|was received)\b",
         "delivery_in_progress",
         NEUTRAL,
     ),
@@ -54,8 +56,9 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (
-        r"\b(?:pledged|promised|committed|has committed|have committed|agreed to send|will send|decided to send|"
-        r"approved the (?:transfer|delivery|donation))\b",
+        r"\b(?:pledged|promised|committed|has committed|have committed|agreed to send|will send|"
+        r"decided to (?:send|give|donate|transfer|supply|provide|hand over)|"
+        r"approved (?:\w+ ){0,3}the (?:transfer|delivery|donation))\b",
         "agreement",
         SELL,
     ),
@@ -76,10 +79,12 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "delivered",
         SELL,
     ),
-    (r"\b(?:arrived in|arrived at|landed in)\b", "delivered", NEUTRAL),
+    (r"\b(?:arrived in|arrived at|landed in|were unloaded|was unloaded)\b", "delivered", NEUTRAL),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
-        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|contract (?:was |has been |had been )?"
+        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
+        r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
+        r"contract (?:was |has been |had been )?"
         r"(?:signed|awarded|concluded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
         r"(?:order|purchase|contract))\b",
         "order",
@@ -96,7 +101,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\bagreed to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
-        r"\bis (?:set|due) to (?:supply|deliver|provide)\b",
+        r"\bis (?:set|due) to (?:supply|deliver|provide)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
+        r"\b(?:would|will) hand (?:over|them over|it over)\b",
         "agreement",
         SELL,
     ),
@@ -109,7 +115,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:offered|offers|has offered|proposed|pitched|would be (?:willing|ready|prepared) to (?:support|supply|"
         r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"
-        r"deliver|transfer)|approved (?:a |the )?(?:possible |potential )?(?:sale|transfer|export))\b",
+        r"deliver|transfer)|approved (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer|export)|"
+        r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer))\b",
         "offer",
         SELL,
     ),
@@ -543,6 +550,62 @@ NOT_A_SUBJECT = {
     "among",
     "with",
     "as",
+    "through",
+    "via",
+    "during",
+    "after",
+    "before",
+    "since",
+    "within",
+    "inside",
+    "outside",
+}
+# Words before a list of states that make them users of a weapon, not parties to a transfer.
+IN_SERVICE = {"service with", "operated by", "used by", "flown by", "operators include", "users include"}
+DEAL_NOUNS = {"purchase", "deal", "order", "contract", "sale", "buy", "acquisition"}
+# Words that open a contrast or concession after a comma.
+CONTRAST = {"but", "although", "though", "whereas", "while", "yet"}
+# Participles before "by" that name a maker or a user, not a seller.
+MADE = {
+    "designed",
+    "built",
+    "made",
+    "developed",
+    "produced",
+    "manufactured",
+    "assembled",
+    "operated",
+    "used",
+    "flown",
+    "fired",
+    "launched",
+    "destroyed",
+    "captured",
+}
+# Words before "to" that make its object a destination, not a recipient ("a visit to Belgrade", "flew to Doha").
+TRAVEL = {
+    "visit",
+    "visits",
+    "trip",
+    "trips",
+    "tour",
+    "him",
+    "her",
+    "them",
+    "travelled",
+    "traveled",
+    "flew",
+    "went",
+    "returned",
+    "ambassador",
+    "envoy",
+    "relations",
+    "ties",
+    "threat",
+    "threats",
+    "close",
+    "next",
+    "border",
 }
 ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|produced|origin|supplied|developed|manufactured)$", re.I)
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
@@ -606,7 +669,14 @@ class Finding:
     def same_deal(self, other: "Finding") -> bool:
         """Two statements of one deal: the same parties, kit and kind, and no two different years stated (an
         order of 2015 and another of 2021 are two deals)."""
-        return self.key == other.key and (self.year is None or other.year is None or self.year == other.year)
+        if self.key[:3] != other.key[:3] or (self.kind != other.kind and "unspecified" not in (self.kind, other.kind)):
+            return False
+        return (
+            self.year is None
+            or other.year is None
+            or self.year == other.year
+            or not (self.year_text and other.year_text)
+        )
 
 
 # ---- Reading ----------------------------------------------------------------------------------------------------
@@ -673,6 +743,8 @@ class Reader:
         self.last_named: dict[str, Kit] = {}  # the last weapon named by designation, by category
         self.last_supplier: Party | None = None
         self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
+        self.recipient_counts: dict[int, int] = {}
+        self.recipient_named: dict[int, Party] = {}
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
 
     # -- mentions --
@@ -743,7 +815,10 @@ class Reader:
                 shaped, j = True, j + 1
                 continue
             number = ROMAN.match(plain) or (plain.isdigit() and len(plain) <= 3)
-            if j > i and number and not _is_year(plain):
+            if j > i and _is_year(plain) and j + 1 < len(tokens) and tokens[j - 1].text[:1].isupper():
+                following = tokens[j + 1].lower
+                number = following in MODIFIERS or bool(self.kit_at(tokens, j + 1))  # "PzH 2000 howitzers"
+            if j > i and number and (not _is_year(plain) or tokens[j - 1].lower not in COMMON_CAPITALS):
                 shaped, j = True, j + 1
                 continue
             if (
@@ -772,11 +847,25 @@ class Reader:
         if j == i or j - i > 3:
             return 0
         k = j
-        while k < len(tokens) and tokens[k].is_word and tokens[k].lower in MODIFIERS and not self.kit_at(tokens, k):
+        while (
+            k < len(tokens)
+            and tokens[k].is_word
+            and (tokens[k].lower in MODIFIERS or _compound_modifier(tokens[k].text))
+            and not self.kit_at(tokens, k)
+        ):
             k += 1
         after = self.kit_at(tokens, k) if k < len(tokens) else None
         if after and after[1] not in VAGUE_KIT:
             return j - i
+        # A name before the word for a deal is the weapon dealt in: "a BrahMos purchase", "the Rafale deal".
+        if (
+            j - i == 1
+            and k == j < len(tokens)
+            and tokens[j].lower in DEAL_NOUNS
+            and i > 0
+            and tokens[i - 1].lower in ("a", "an", "the", "its", "their")
+        ):
+            return 1
         # A counted name is a weapon too: "ordered 24 Rafales", "twelve Gripens".
         counted = i > 0 and _number(tokens, i - 1, 0) is not None and tokens[i - 1].lower not in VAGUE_NUMBERS
         return j - i if counted and j - i == 1 else 0
@@ -898,7 +987,16 @@ class Reader:
     def _new_kit(self, tokens, i, width) -> Kit:
         text = _span_text(tokens, i, i + width)
         designation = re.sub(r"(?<=\d)s$", "", text.rstrip(".")) if text[-1:] == "s" and text[-2:-1].isdigit() else text
-        if width == 1 and designation.endswith("s") and not designation[-2:-1].isdigit() and len(designation) > 4:
+        singular = (i > 0 and tokens[i - 1].lower in ("a", "an")) or (
+            i + width < len(tokens) and tokens[i + width].lower in DEAL_NOUNS
+        )
+        if (
+            width == 1
+            and designation.endswith("s")
+            and not designation[-2:-1].isdigit()
+            and len(designation) > 4
+            and not singular  # "a BrahMos purchase" is one name, not a plural
+        ):
             designation = designation[:-1]  # "Rafales"
         key = system_key([designation])
         related = self.related_designations(key)
@@ -924,7 +1022,7 @@ class Reader:
         j, found = end, None
         while j < len(tokens) and tokens[j].is_word:
             found = self.kit_at(tokens, j)
-            if found or tokens[j].lower not in MODIFIERS:
+            if found or (tokens[j].lower not in MODIFIERS and not _compound_modifier(tokens[j].text)):
                 break
             j += 1
         if found:
@@ -947,6 +1045,8 @@ class Reader:
         findings = []
         previous_subject: list[Party] = []
         for lo, hi in self.clauses(text, tokens):
+            if findings and self._later_step(text, tokens, lo, hi, parties, kits, findings):
+                continue
             found, subjects = self.read_clause(text, tokens, lo, hi, parties, kits, (start, end), previous_subject)
             findings.extend(found)
             previous_subject = subjects or previous_subject
@@ -956,12 +1056,13 @@ class Reader:
             self.last_subject = previous_subject[0]
         elif named_parties:
             self.last_subject = named_parties[0]
-        specific = [k for a, b, k in kits if k.generic not in VAGUE_KIT]
+        # Only kit that a deal was found for: not the coast guard vessels of a clash named in passing.
+        specific = [f.kit for f in findings if f.kit.generic not in VAGUE_KIT]
         if specific:
             self.last_kit = specific[-1]
         for _, _, kit in kits:
-            if kit.system and not kit.generic or kit.designation:
-                self.last_named[kit.category] = kit
+            if (kit.system and not kit.generic or kit.designation) and kit.category != "other":
+                self.last_named[kit.category] = kit  # only kit whose kind is known: "the jets" after "F-16 jets"
         return findings
 
     def clauses(self, text: str, tokens: list[Token]) -> list[tuple[int, int]]:
@@ -998,19 +1099,43 @@ class Reader:
         ):
             intent = re.search(r"\b(?:hopes?|plans?|wants?|seeks?|aims?|would|could|may|might)\b", before)
             stage = "interest" if intent and direction != SELL else ("offer" if intent else "agreement")
-        clause_parties = [(a, b, p) for a, b, p in parties if lo <= a < hi]
-        clause_kits = [(a, b, k) for a, b, k in kits if lo <= a < hi]
+        # A contrast or concession with no transfer verb of its own ("..., but their use has been limited by
+        # shortages of ammunition") is no part of the transfer: mentions past it are left out.
+        inner_lo, inner_hi = lo, hi
+        for k in range(lo, hi):
+            if tokens[k].lower in CONTRAST and k > lo and tokens[k - 1].text in (",", ";"):
+                if tokens[k].start < cue_at:
+                    inner_lo = k
+                else:
+                    inner_hi = min(inner_hi, k)
+        clause_parties = [(a, b, p) for a, b, p in parties if inner_lo <= a < inner_hi]
+        clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
-        suppliers, recipients, subjects = [], [], []
+        suppliers, recipients, subjects, destinations = [], [], [], []
         for a, b, party in clause_parties:
-            before_word = tokens[a - 1].lower if a > lo else ""
+            first = _coordination_head(tokens, lo, a, clause_parties)
+            before_word = tokens[first - 1].lower if first > lo else ""
+            if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
+                continue  # the source of a report, not a party to the deal
+            if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in TRAVEL:
+                destinations.append(party)  # "a visit to Belgrade", "took him to Qatar": a recipient only if no other
+                continue
+            if before_word == "by" and first - 2 >= lo and tokens[first - 2].lower in MADE:
+                continue  # "designed by Brazil's Embraer": who made it, not who sold it
+            if first - 2 >= lo and " ".join(t.lower for t in tokens[first - 2 : first]) in IN_SERVICE:
+                continue  # "in service with Turkey, Poland and India": users, not parties
             adjacent_kit = any(
                 ka == b or (ka == b + 1 and tokens[b].lower in ("'s",)) for ka, kb, k in clause_kits
             ) or any(a <= ka <= b + 2 and ka >= b for ka, kb, k in clause_kits)
             if party.weak or (adjacent_kit and party.actor is not None and self._is_company(party.actor)):
                 continue  # where the kit comes from or who made it, not a party in its role
-            if party.text.endswith(("'s", "’s")) and b < hi and tokens[b].lower in STATE_NOUNS | {"country"}:
+            if (
+                party.text.endswith(("'s", "’s"))
+                and b < hi
+                and tokens[b].lower in STATE_NOUNS | {"country"}
+                and (a < cue_token or tokens[b].lower == "country")
+            ):
                 subjects.append((a, b, party))  # "Aleksandar Vučić's country", "Egypt's navy"
             elif before_word == "from" or (before_word == "by" and direction == SELL):
                 suppliers.append(party)
@@ -1032,14 +1157,19 @@ class Reader:
         if not subjects:
             head = lowered[: max(cue_start, lowered.find(" ", cue_start + 12))]
             for word in sorted(PRONOUNS, key=len, reverse=True):
-                if re.search(rf"\b{re.escape(word)}\b", head) or re.search(r"\b\w+['’]s country\b", head):
+                # "the state", but not "the State Department": a pronoun is not the start of a name.
+                said = re.search(rf"\b{re.escape(word)}\b", head)
+                if (said and not clause[said.end() : said.end() + 2][1:].isupper()) or re.search(
+                    r"\b\w+['’]s country\b", head
+                ):
                     pronoun = word
                     break
             if not pronoun and previous_subject and not head.strip(" ,"):
                 subjects = list(previous_subject)
             elif pronoun and self.last_subject is not None:
                 subjects = [self.last_subject]
-        passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or PASSIVE.search(lowered[:cue_start]))
+        participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
+        passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
         if passive:
             # "HIMARS supplied by the United States", "India's S-400s are being delivered": the subject receives.
             if direction == SELL:
@@ -1059,6 +1189,8 @@ class Reader:
             late_suppliers = [self.last_supplier]  # only where the kit says nothing of where it comes from
         else:
             late_suppliers = []
+        if not recipients and destinations and suppliers:
+            recipients = destinations[:1]
         if not recipients and suppliers and direction == SELL and self.last_recipient is not None:
             # "Germany delivered eighteen Leopard 2A6 tanks" in a report on what Ukraine received.
             recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
@@ -1070,9 +1202,14 @@ class Reader:
         if (
             not clause_kits
             and self.last_kit is not None
-            and re.search(r"\b(?:deal|order|contract|agreement|programme|program|them|purchase|package)\b", lowered)
+            and (
+                re.search(r"\b(?:deal|order|contract|agreement|programme|program|purchase|package)\b", lowered)
+                or re.match(r" (?:them|it)\b", lowered[cue_end:])
+            )
         ):
             clause_kits = [(hi, hi, _copy_kit(self.last_kit))]
+        clause_kits = [(a, b, k) for a, b, k in clause_kits if not _context_kit(text, tokens, lo, a, b, k)]
+        clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_vague(k) and _vague_context(tokens, lo, a, b))]
         if not clause_kits:
             return [], subjects
         self._attach_origins(tokens, clause_parties, clause_kits)
@@ -1082,7 +1219,9 @@ class Reader:
                 (a, b, k) for a, b, k in clause_kits if k.system or k.designation or k.generic not in VAGUE_KIT
             ]
         self._attach_quantities(tokens, lo, clause_kits)
-        year, year_text = self._year(text, tokens, lo, hi, cue_at)
+        year, year_text = self._year(
+            text, tokens, lo, hi, cue_at, cue_text, [(a, b) for a, b, k in clause_kits if a < b]
+        )
         hedge, hedge_text = _hedge(text, sentence)
         kind = _kind(lowered, direction, stage)
         found = []
@@ -1110,7 +1249,8 @@ class Reader:
                         continue  # a deal needs both sides named or implied
                     confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
                     self.suppliers_of.setdefault(_kit_key(kit), supplier)
-                    self.last_recipient, self.last_supplier = recipient, supplier
+                    self.last_supplier = supplier
+                    self._count_recipient(recipient, pronoun)
                     found.append(
                         Finding(
                             supplier,
@@ -1130,6 +1270,42 @@ class Reader:
                         )
                     )
         return found, subjects
+
+    def _later_step(self, text, tokens, lo, hi, parties, kits, findings) -> bool:
+        """A later clause that names no one and no new kit and reports a further step of the deal just stated
+        ("ordered sixteen JF-17s in 2015, and the first of them were handed over in 2018", "..., and the contract
+        was cancelled"): the deal is coded once, at its furthest step, with its order year."""
+        clause = text[tokens[lo].start : tokens[hi - 1].end].lower()
+        cue = _cue(clause)
+        if cue is None or cue[0] not in ("delivery_in_progress", "delivered", "cancelled"):
+            return False
+        if any(lo <= a < hi and not p.weak for a, b, p in parties):
+            return False
+        if any(lo <= a < hi and (k.system and not k.generic or k.designation) for a, b, k in kits):
+            return False
+        before = clause[max(0, cue[2] - 40) : cue[2]]
+        if NEGATION.search(before) or FUTURE.search(before):
+            return False
+        if not re.search(
+            r"\b(?:them|it|the (?:contract|deal|order|agreement|first|last|remaining|rest)|all)\b", clause
+        ):
+            return False
+        for finding in findings:
+            if CUE_RANK.index(cue[0]) > CUE_RANK.index(finding.stage):
+                finding.stage = cue[0]
+        return True
+
+    def _count_recipient(self, recipient: Party, pronoun: str) -> None:
+        """The recipient a report is about: the one named most often so far, and none while two are named as often."""
+        if pronoun or recipient.party is None:
+            return
+        self.recipient_counts[recipient.party] = self.recipient_counts.get(recipient.party, 0) + 1
+        self.recipient_named[recipient.party] = recipient
+        ranked = sorted(self.recipient_counts.items(), key=lambda item: -item[1])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            self.last_recipient = self.recipient_named[ranked[0][0]]
+        else:
+            self.last_recipient = None  # no one recipient the report is about
 
     def _is_company(self, actor: int) -> bool:
         return self.vocabulary.actor_info.get(actor, ("", "", ""))[2] == "company"
@@ -1171,10 +1347,12 @@ class Reader:
                 j -= 1
             taken_until = b
 
-    def _year(self, text, tokens, lo, hi, cue_at) -> tuple[int | None, str]:
+    def _year(self, text, tokens, lo, hi, cue_at, cue_text="", kit_spans=()) -> tuple[int | None, str]:
         best = None
         for k in range(lo, hi):
             token = tokens[k]
+            if any(a <= k < b for a, b in kit_spans):
+                continue  # part of a name: "PzH 2000"
             if _is_year(token.text) and not (k > lo and tokens[k - 1].lower in ("by", "until", "through", "till")):
                 distance = abs(token.start - cue_at) + (0 if token.start < cue_at else 5)
                 if best is None or distance < best[0]:
@@ -1182,8 +1360,19 @@ class Reader:
         if best is not None:
             return best[1], best[2]
         clause = text[tokens[lo].start : tokens[hi - 1].end]
-        relative = RELATIVE.search(clause)
+        # A date that belongs to a statement ("said on Tuesday", "acknowledged on Saturday") dates the statement,
+        # not the transfer it reports.
+        relative = next(
+            (m for m in RELATIVE.finditer(clause) if not REPORTING_BEFORE.search(clause[: m.start()].lower())), None
+        )
         if relative is None:
+            before = text[max(tokens[lo].start, cue_at - 30) : cue_at].lower()
+            if (
+                self.published_on is not None
+                and not re.search(r"\bto have\s*$", before)
+                and (PRESENT_BEFORE.search(before) or PRESENT_CUE.match(cue_text.lower()))
+            ):
+                return self.published_on.year, ""  # a present-tense statement: the year it was published
             return None, ""
         written = relative.group()
         if self.published_on is None:
@@ -1214,6 +1403,7 @@ class Reader:
 
 
 MODIFIERS = {
+    "multiple",
     "armed",
     "combat",
     "attack",
@@ -1281,10 +1471,22 @@ MODIFIERS = {
     "sam",
 }
 
+# A reporting verb right before a date: the date of the statement.
+REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told|announced|confirmed|acknowledged|admitted|reported|stated|added|wrote|denied|claimed|"
+    r"insisted|warned|revealed|disclosed)(?: \w+)?\s*$"
+)
+# A present-tense statement ("is in talks", "has promised", "wants to buy"): it is dated by its publication.
+PRESENT_BEFORE = re.compile(
+    r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*(?: been)?\s*$"
+)
+PRESENT_CUE = re.compile(
+    r"(?:is|are|has|have|wants|plans|intends|seeks|aims|considers|hopes|eyes|offers|continues|negotiates)\b"
+)
 RELATIVE = re.compile(
     r"\b(?:last|previous|next|this) year\b|\ba year ago\b|\btwo years ago\b|\bearlier this (?:year|month|week)\b|"
     r"\blater this year\b|\bthis (?:month|week|spring|summer|autumn|fall|winter)\b|\b(?:last|this|next) month\b|"
-    r"\b(?:in|since|during|from|by|last|this|next|early|late|mid-|until) (?:january|february|march|april|may|june|july|"
+    r"\b(?:in|since|during|from|by|last|this|next|early|late|mid-|until|(?:end|beginning|start|middle) of) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december)\b|\b(?:on )?(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b|\byesterday\b|\btoday\b",
     re.IGNORECASE,
@@ -1297,10 +1499,66 @@ def _cue(lowered: str):
     for pattern, stage, direction in STAGE_CUES:
         for match in re.finditer(pattern, lowered):
             rank = CUE_RANK.index(stage)
-            candidate = (rank, -match.start(), stage, direction, match.start(), match.end())
+            # Where a cue spans a subject ("the first 38 ... that Taiwan ordered ... were unloaded"), its verb is
+            # where the clause's grammar turns.
+            start = match.start("verb") if "verb" in match.re.groupindex else match.start()
+            candidate = (rank, -start, stage, direction, start, match.end())
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
     return None if best is None else best[2:]
+
+
+# Words before a kit that make it the context of a transfer, not its object: what it replaces, what it flies
+# beside, what a new design is a version of, an alias a user gives it.
+CONTEXT_BEFORE = re.compile(
+    r"\b(?:replacements? for|replac(?:e|es|ed|ing)|instead of|rather than|alongside|in place of|in addition to|"
+    r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"known(?: \w+)? as|dubbed|renamed|designated)"
+    r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
+    r"\w+-made|\d+|some|of|more))*\s*$"
+)
+# Words right after a designation that make it a standard or variant of the kit around it ("the F4 standard").
+CONTEXT_AFTER = {"standard", "variant", "version", "derivative", "configuration", "upgrade", "family"}
+
+
+def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: Kit) -> bool:
+    if a >= len(tokens):
+        return False  # kit carried from an earlier sentence
+    before = text[tokens[max(lo, a - 8)].start : tokens[a].start].lower() if a > lo else ""
+    if CONTEXT_BEFORE.search(before):
+        return True
+    following = tokens[b].lower if b < len(tokens) else ""
+    return following in CONTEXT_AFTER and not kit.generic
+
+
+def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:
+    """Vague kit that is no object of a transfer: a word qualifying another ("an arms deal", "arms exports") or a
+    share of a whole ("much of its modern equipment")."""
+    following = tokens[b].lower if b < len(tokens) else ""
+    before = " ".join(t.lower for t in tokens[max(lo, a - 3) : a])
+    return following in {
+        "deal",
+        "deals",
+        "trade",
+        "sale",
+        "sales",
+        "exports",
+        "imports",
+        "embargo",
+        "industry",
+    } or bool(re.search(r"\b(?:much|most|some|all|part|share|half) of\b", before))
+
+
+def _coordination_head(tokens: list[Token], lo: int, a: int, parties) -> int:
+    """The first token of the list a party ends ("in Poland and Slovakia": Poland), so the list shares the word
+    before it."""
+    starts = {pb: pa for pa, pb, _ in parties}
+    while a > lo and tokens[a - 1].lower in ("and", ",", "or"):
+        previous = starts.get(a - 1)
+        if previous is None or previous < lo:
+            break
+        a = previous
+    return a
 
 
 def _nearest_group(tokens: list[Token], subjects: list[tuple[int, int, Party]]) -> list[Party]:
@@ -1468,10 +1726,38 @@ def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = 
         first = next((f for f in kept if f.same_deal(finding)), None)
         if first is None:
             kept.append(finding)
-        elif first.year is None and finding.year is not None:
-            first.year, first.year_text = finding.year, finding.year_text  # a later sentence dates it
+        else:
+            # One deal stated twice is coded at its furthest step, dated by its order or agreement when written.
+            dated = finding.year is not None and (
+                first.year is None
+                or (not first.year_text and finding.year_text)
+                or (
+                    finding.year_text
+                    and finding.stage in ("order", "agreement")
+                    and first.stage not in ("order", "agreement")
+                )
+            )
+            if dated:
+                first.year, first.year_text = finding.year, finding.year_text
+            if CUE_RANK.index(finding.stage) > CUE_RANK.index(first.stage):
+                first.stage = finding.stage
+            if first.kind == "unspecified":
+                first.kind = finding.kind
     precise = {(*f.key[:2], f.stage) for f in kept if not _vague(f.kit)}
-    return [f for f in kept if not (_vague(f.kit) and (*f.key[:2], f.stage) in precise)]
+    kept = [f for f in kept if not (_vague(f.kit) and (*f.key[:2], f.stage) in precise)]
+    # Unnamed kit of a kind that a named system of the same deal already is ("twelve Rafale fighter jets" and
+    # "aircraft", "MiG-29 fighters ... combat aircraft") is that system again, not a second deal.
+    named = {(*f.key[:2], f.kit.category) for f in kept if f.kit.designation or (f.kit.system and not f.kit.generic)}
+    return [f for f in kept if not (_unnamed(f.kit) and (*f.key[:2], f.kit.category) in named)]
+
+
+def _compound_modifier(word: str) -> bool:
+    """A lower-case compound before a kind of weapon: "carrier-based", "weapon-locating", "shore-based"."""
+    return "-" in word and word.islower() and word.replace("-", "").isalpha()
+
+
+def _unnamed(kit: Kit) -> bool:
+    return kit.system is None and not kit.designation
 
 
 def _vague(kit: Kit) -> bool:
