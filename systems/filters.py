@@ -8,8 +8,10 @@ from core.api.filters import (
     RangeForm,
     RecordFilterSet,
     SearchFilter,
+    choice_list_filter,
     lookup_resolver,
 )
+from core.choices import ReviewStatus
 
 from . import selectors
 from .models import System
@@ -42,6 +44,12 @@ class SystemFilterSet(RecordFilterSet):
     variant_of = system_ref_filter("variant_of_id", "Variants of these systems.")
     is_generic = BooleanFilter(
         help_text="`true` for generic entries (kit a source names without a designation), `false` for named systems."
+    )
+    review_status = choice_list_filter(
+        ReviewStatus.choices,
+        field_name="review_status",
+        help_text="Review state: `draft` for systems intake added that await a curator. Callers without curator "
+        "rights only ever see `reviewed` systems.",
     )
     q = SearchFilter(method="search", help_text="Text in the designation, name, description, slug or any alias.")
     ordering = OrderingFilter(fields=["designation", "name", "id", "updated"])

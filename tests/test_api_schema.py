@@ -83,6 +83,8 @@ def test_public_reads_say_authentication_is_optional_and_writes_require_it(schem
         seen.add((method, optional))
         if path.startswith("/api/v1/tokens/"):
             assert not optional, f"{method} {path}: one's own tokens need credentials"
+        elif path.startswith("/api/v1/intake/"):
+            assert not optional, f"{method} {path}: intake's proposals are drafts, for curators only"
         else:
             assert optional == (method == "get"), f"{method} {path}: {operation['security']}"
         assert {"tokenAuth": []} in operation["security"], path

@@ -43,6 +43,7 @@ class IntakeView(ListAPIView):
     """Read an article into draft deals (POST), or list the proposals intake has made (GET), newest first."""
 
     permission_classes = [IsCurator]
+    refuses_bad_parameters = True
     serializer_class = ProposalSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = ProposalFilterSet
@@ -79,6 +80,7 @@ class DraftDecisionView(GenericAPIView):
     """A curator's decision on one draft deal."""
 
     permission_classes = [IsCurator]
+    refuses_bad_parameters = True
     serializer_class = DealSerializer
 
     def draft(self) -> Deal:
