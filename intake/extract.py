@@ -742,6 +742,7 @@ class Reader:
         self.named: dict[str, Kit] = {}  # systems this article named that the registry lacks, by key
         self.last_named: dict[str, Kit] = {}  # the last weapon named by designation, by category
         self.last_supplier: Party | None = None
+        self.text = ""  # the whole article, for what one sentence cannot tell ("Rafales" is the plural of "Rafale")
         self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
         self.recipient_counts: dict[int, int] = {}
         self.recipient_named: dict[int, Party] = {}
@@ -996,6 +997,7 @@ class Reader:
             and not designation[-2:-1].isdigit()
             and len(designation) > 4
             and not singular  # "a BrahMos purchase" is one name, not a plural
+            and re.search(rf"\b{re.escape(designation[:-1])}\b", self.text)  # "Rafales" where "Rafale" is written
         ):
             designation = designation[:-1]  # "Rafales"
         key = system_key([designation])
@@ -1718,6 +1720,7 @@ def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = 
     same deal keeps the first's quote, and vague kit ("Iranian weaponry") folds into precise kit for the same
     parties ("Iranian drones")."""
     reader = Reader(vocabulary, published_on)
+    reader.text = text
     findings: list[Finding] = []
     for start, end in sentences(text):
         findings.extend(reader.read(text, start, end))
