@@ -1,5 +1,5 @@
 """The registry's names, compiled for reading articles: every actor name and alias, every system designation and
-alias, keyed the way the extractor looks them up. Built from the database in six queries and kept per process
+alias, keyed the way the extractor looks them up. Built from the database in five queries and kept per process
 until a name changes (the stamp below), so an article costs lookups in dictionaries, not queries."""
 
 import re
@@ -148,7 +148,7 @@ def build() -> Vocabulary:
 
 def stamp() -> tuple:
     """What changes whenever a name is added, edited or removed: counts and latest ids and edit times of the four
-    tables the vocabulary reads (one query). A bulk `update()` that touches no `updated` is the one thing it
+    tables the vocabulary reads (four one-row queries). A bulk `update()` that touches no `updated` is the one thing it
     misses; every write path here saves through the models."""
     parts = []
     for model in (Actor, ActorAlias, System, SystemAlias):
