@@ -997,7 +997,13 @@ class Reader:
             and not designation[-2:-1].isdigit()
             and len(designation) > 4
             and not singular  # "a BrahMos purchase" is one name, not a plural
-            and re.search(rf"\b{re.escape(designation[:-1])}\b", self.text)  # "Rafales" where "Rafale" is written
+            and not designation.endswith("ss")
+            and (
+                re.search(rf"\b{re.escape(designation[:-1])}\b", self.text)  # "Rafales" where "Rafale" is written
+                or (
+                    counted_plural(tokens, i) and not self.kit_at(tokens, i + width)
+                )  # "24 Rafales", not "31 Abrams tanks"
+            )
         ):
             designation = designation[:-1]  # "Rafales"
         key = system_key([designation])
@@ -1236,7 +1242,12 @@ class Reader:
                 or self._origin_of(kit)
                 or late_suppliers
             )
-            for recipient in recipients or [None]:
+            kit_recipients = recipients
+            if not suppliers and len(recipients) > 1:
+                # "India and Russia signed a contract for AK-203 rifles": the side the kit comes from sells.
+                sellers = {p.party for p in kit_suppliers}
+                kit_recipients = [r for r in recipients if r.party not in sellers] or recipients
+            for recipient in kit_recipients or [None]:
                 for supplier in kit_suppliers or [None]:
                     if recipient is None and supplier is None:
                         continue
@@ -1249,6 +1260,8 @@ class Reader:
                         continue
                     if recipient is None or supplier is None:
                         continue  # a deal needs both sides named or implied
+                    if recipient.party is None and supplier.party is None:
+                        continue  # two mentions that name no record: nothing to propose between them
                     confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
                     self.suppliers_of.setdefault(_kit_key(kit), supplier)
                     self.last_supplier = supplier
@@ -1694,6 +1707,14 @@ def _span_text(tokens: list[Token], a: int, b: int) -> str:
 def _has_origin_word(tokens: list[Token], start: int, reader: "Reader") -> bool:
     """Whether a demonym or a maker stands just before kit at `start` ("French jets"): then it is its own kit."""
     return start > 0 and reader.actor_at(tokens, start - 1) is not None
+
+
+def counted_plural(tokens: list[Token], i: int) -> bool:
+    """Whether a number above one stands just before token i."""
+    if i == 0:
+        return False
+    number = _number(tokens, i - 1, 0)
+    return number is not None and (number[0] or 0) > 1
 
 
 def _kit_key(kit: Kit):

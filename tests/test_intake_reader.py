@@ -103,3 +103,13 @@ def test_refusals_and_statistics_stay_out():
     assert deals("Washington has so far refused to send ZX-5 jets to Chile.") == set()
     assert deals("Chile has bought much of its modern equipment from Israel and Peru.") == set()
     assert deals("Chile and Peru signed an arms deal with France in 2020.") == set()
+
+
+def test_two_mentions_that_name_no_record_make_no_deal(curator_client):
+    # Neither "the Congolese" nor "the Guinean" names one state: nothing is proposed between two unknown parties,
+    # and the article is still stored.
+    text = "The Guinean army bought ten ZX-5 armoured vehicles from the Congolese army in 2020."
+    findings = read_article(vocabulary.current(), text)
+    assert all(f.supplier.party is not None or f.recipient.party is not None for f in findings)
+    response = curator_client.post("/api/v1/intake/", {"title": "T", "text": text}, "application/json")
+    assert response.status_code == 201
