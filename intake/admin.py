@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -116,9 +117,14 @@ class IntakeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="open proposals")
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(open=Count("proposals", filter=Q(proposals__decision=Decision.OPEN)))
+        )
+
+    @admin.display(description="open proposals", ordering="open")
     def open_count(self, intake):
-        return intake.proposals.filter(decision=Decision.OPEN).count()
+        return intake.open
 
     @admin.display(description="proposals")
     def proposal_links(self, intake):

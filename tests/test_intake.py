@@ -337,3 +337,9 @@ def test_merging_a_draft_into_its_match_moves_the_quote_and_records_the_decision
     assert moved.stance == "contradicts" and moved.source_id == seed_body["source"]
     stored = Proposal.objects.get(pk=mig["id"])
     assert stored.decision == Decision.MERGED and stored.merged_into_id == kept.pk and stored.deal is None
+
+
+def test_the_admin_lists_intakes_with_their_open_proposals(admin_client, seed_body):
+    page = admin_client.get("/admin/intake/intake/")
+    assert page.status_code == 200
+    assert admin_client.get(f"/admin/intake/intake/{Intake.objects.get().pk}/change/").status_code == 200
