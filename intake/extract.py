@@ -91,24 +91,33 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         BUY,
     ),
     (r"\b(?:sold|will sell|is selling)\b", "order", SELL),
+    # A maker or seller winning the buyer's order: "Saab won a contract from Thailand" (the buyer follows "from").
+    (
+        r"\b(?:won|wins|secured|secures|landed|clinched|(?:was|has been|had been) awarded|received|bagged) "
+        r"(?:a |an |the )?(?:\S+ ){0,3}(?:order|contract|deal)s? from\b",
+        "order",
+        SELL,
+    ),
     (
         r"\b(?:reached|signed|concluded|struck|inked|sealed|clinched|finali[sz]ed) (?:an?|the) (?:\w+ ){0,3}"
         r"(?:agreements?|deal|accord|memorandum|framework)\b|\bagreed (?:to (?:buy|purchase|acquire|procure)|on)\b|"
         r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b|\bagreed (?:a|an|the) (?:\S+ ){0,2}"
-        r"(?:package|deal|contract)\b",
+        r"(?:package|deal|contract)\b|"
+        rf"\b(?:will|is to|are to|is set to|are set to|is due to) {GETTING}\b",
         "agreement",
         BUY,
     ),
     (
         r"\bagreed to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
         r"\bis (?:set|due) to (?:supply|deliver|provide)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
-        r"\b(?:would|will) hand (?:over|them over|it over)\b",
+        r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b",
         "agreement",
         SELL,
     ),
     (
         r"\b(?:negotiat(?:e|es|ed|ing|ions?)|in talks|holding talks|held talks|talks (?:with|on|over|about)|"
-        r"discuss(?:ed|ing)? (?:the )?(?:purchase|sale|acquisition|supply|deal))\b",
+        r"discuss(?:ed|ing)? (?:the )?(?:purchase|sale|acquisition|supply|deal)|(?:expected|set|poised|close|due) to "
+        r"(?:sign|signing|finali[sz]e|conclude))\b",
         "negotiation",
         BUY,
     ),
@@ -126,7 +135,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
         rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|asked about {GETTING}|"
-        r"(?:enquired|inquired|expressed interest)|letter of intent|"
+        r"(?:enquired|inquired|expressed interest)|letter of intent|asked (?:\S+ ){1,3}for|"
         r"requested|request(?:ed)? (?:for|to buy))\b",
         "interest",
         BUY,
@@ -1116,6 +1125,7 @@ class Reader:
                     inner_lo = k
                 else:
                     inner_hi = min(inner_hi, k)
+        buyer_follows_from = bool(re.search(r"(?:order|contract|deal)s? from$", lowered[cue_start:cue_end]))
         clause_parties = [(a, b, p) for a, b, p in parties if inner_lo <= a < inner_hi]
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
@@ -1145,8 +1155,10 @@ class Reader:
                 and (a < cue_token or tokens[b].lower == "country")
             ):
                 subjects.append((a, b, party))  # "Aleksandar Vučić's country", "Egypt's navy"
-            elif before_word == "from" or (before_word == "by" and direction == SELL):
-                suppliers.append(party)
+            elif before_word == "from" and buyer_follows_from and a >= cue_token:
+                recipients.append(party)  # "Saab won a contract from Thailand"
+            elif before_word == "from" or (before_word == "by" and direction == SELL) or before_word == "asked":
+                suppliers.append(party)  # "from Moscow", "supplied by the United States", "asked Washington for"
             elif (
                 before_word in ("to", "for")
                 or (before_word == "by" and direction == BUY)
@@ -1368,7 +1380,11 @@ class Reader:
             token = tokens[k]
             if any(a <= k < b for a, b in kit_spans):
                 continue  # part of a name: "PzH 2000"
-            if _is_year(token.text) and not (k > lo and tokens[k - 1].lower in ("by", "until", "through", "till")):
+            deadline = k > lo and (
+                tokens[k - 1].lower in ("by", "until", "through", "till")
+                or (tokens[k - 1].lower == "in" and k - 1 > lo and tokens[k - 2].lower in ("starting", "beginning"))
+            )
+            if _is_year(token.text) and not deadline:
                 distance = abs(token.start - cue_at) + (0 if token.start < cue_at else 5)
                 if best is None or distance < best[0]:
                     best = (distance, int(token.text), token.text)
