@@ -113,3 +113,20 @@ def test_two_mentions_that_name_no_record_make_no_deal(curator_client):
     assert all(f.supplier.party is not None or f.recipient.party is not None for f in findings)
     response = curator_client.post("/api/v1/intake/", {"title": "T", "text": text}, "application/json")
     assert response.status_code == 201
+
+
+def test_a_seller_winning_an_order_takes_the_buyer_after_from():
+    found = deals("Saab has won a contract from Chile for four ZX-7 jets.", date(2023, 6, 1))
+    assert {(s, r, stage) for s, r, k, stage, y in found} == {("Saab", "Chile", "order")}
+
+
+def test_future_purchases_and_gifts_are_agreements_and_requests_are_interest():
+    assert {st for *_, st, y in deals("Chile will buy 26 ZX-7 jets from France.")} == {"agreement"}
+    assert {st for *_, st, y in deals("Norway will donate 14 ZX-8 howitzers to Chile.")} == {"agreement"}
+    found = deals("Kyiv has asked Washington for ZX-9 missiles.")
+    assert {(s, r, st) for s, r, k, st, y in found} == {("Washington", "Kyiv", "interest")}
+
+
+def test_a_year_deliveries_start_is_not_the_order_year():
+    found = deals("Lockheed Martin will deliver 32 ZX-35 fighters to Chile starting in 2026.")
+    assert {y for *_, y in found} == {None}
