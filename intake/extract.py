@@ -10,7 +10,7 @@ forecast), yield nothing. docs/intake.md states every rule; nothing here reads t
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from actors.choices import AliasKind
@@ -912,14 +912,8 @@ class Reader:
                 system_key([token.text.removesuffix("s")])
             )
             if local is not None and token.text[:1].isupper():
-                kit = Kit(
-                    local.system,
-                    token.text,
-                    token.start,
-                    token.end,
-                    designation=local.designation,
-                    category=local.category,
-                    description=local.description,
+                kit = replace(
+                    _copy_kit(local), text=token.text, start=token.start, end=token.end, candidates=[], origin=None
                 )
                 end = self._absorb_kit_noun(tokens, i + 1, kit)
                 kits.append((i, end, kit))
@@ -1738,18 +1732,8 @@ def _kit_key(kit: Kit):
 
 
 def _copy_kit(kit: Kit) -> Kit:
-    return Kit(
-        kit.system,
-        kit.text,
-        kit.start,
-        kit.end,
-        designation=kit.designation,
-        generic=kit.generic,
-        category=kit.category,
-        description=kit.description,
-        candidates=kit.candidates,
-        origin=kit.origin,
-    )
+    """The same kit mentioned again: its identity, not the count written beside the first mention."""
+    return replace(kit, quantity=None, quantity_text="", quantity_is_estimate=False)
 
 
 def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = None) -> list[Finding]:

@@ -128,6 +128,18 @@ def history_entries(records) -> list[dict]:
     return entries
 
 
+def page_parameters(items: str) -> list[OpenApiParameter]:
+    """`page` and `page_size` as a paged action (a record's history, a deal's matches) documents them."""
+    return [
+        OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number, from 1."),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            description=f"{items} per page, 1 to {MAX_PAGE_SIZE}.",
+        ),
+    ]
+
+
 class CurationViewSet(viewsets.ModelViewSet):
     """Reads for everyone; writes for users with the model permission, always through the app's services,
     guarded by If-Match so two curators never overwrite each other silently.
@@ -286,14 +298,7 @@ class CurationViewSet(viewsets.ModelViewSet):
     @extend_schema(
         summary="Change history of one record, newest first",
         responses=HISTORY_PAGE,
-        parameters=[
-            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number, from 1."),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-                description=f"Entries per page, 1 to {MAX_PAGE_SIZE}.",
-            ),
-        ],
+        parameters=page_parameters("Entries"),
         filters=False,
     )
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])

@@ -8,23 +8,14 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
-from core.api.pagination import MAX_PAGE_SIZE, CountedPaginator
+from core.api.pagination import CountedPaginator
 from core.api.permissions import ReadOrModelPermission
 from core.api.renderers import CSVRenderer
-from core.api.views import CurationViewSet, HistoryPagination
+from core.api.views import CurationViewSet, HistoryPagination, page_parameters
 
 from .. import export, export_copy, selectors, services
 from ..filters import DealFilterSet
 from .serializers import DealMatchSerializer, DealMergeSerializer, DealSerializer, DealWriteSerializer
-
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number, from 1."),
-    OpenApiParameter(
-        "page_size",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        description=f"Matches per page, 1 to {MAX_PAGE_SIZE}.",
-    ),
-]
 
 
 class MatchPagination(HistoryPagination):
@@ -72,7 +63,7 @@ class DealViewSet(CurationViewSet):
         "Candidates are deals that no source supports together, e.g. an article's and SIPRI's. Callers who cannot "
         "see drafts see only reviewed deals, here as everywhere.",
         responses=DealMatchSerializer(many=True),
-        parameters=PAGE_PARAMETERS,
+        parameters=page_parameters("Matches"),
         filters=False,
     )
     @action(detail=True, methods=["get"], pagination_class=MatchPagination, filter_backends=[])
