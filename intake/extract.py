@@ -573,7 +573,20 @@ NOT_A_SUBJECT = {
 IN_SERVICE = {"service with", "operated by", "used by", "flown by", "operators include", "users include"}
 DEAL_NOUNS = {"purchase", "deal", "order", "contract", "sale", "buy", "acquisition"}
 # Words that open a contrast or concession after a comma.
-CONTRAST = {"but", "although", "though", "whereas", "while", "yet"}
+CONTRAST = {
+    "but",
+    "although",
+    "though",
+    "whereas",
+    "while",
+    "yet",
+    "as",
+    "after",
+    "because",
+    "prompting",
+    "amid",
+    "despite",
+}
 # Participles before "by" that name a maker or a user, not a seller.
 MADE = {
     "designed",
@@ -1542,6 +1555,8 @@ CONTEXT_BEFORE = re.compile(
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\d+|some|of|more))*\s*$"
 )
+# Words right before kit that make it the carrier of a delivery, not what was delivered.
+CARRIERS = {"cargo", "freight", "freighter"}
 # Words right after a designation that make it a standard or variant of the kit around it ("the F4 standard").
 CONTEXT_AFTER = {"standard", "variant", "version", "derivative", "configuration", "upgrade", "family"}
 
@@ -1553,6 +1568,8 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
     if CONTEXT_BEFORE.search(before):
         return True
     following = tokens[b].lower if b < len(tokens) else ""
+    if a > lo and tokens[a - 1].lower in CARRIERS:
+        return True  # "Russian cargo aircraft kept landing … carrying parts of the S-400": what carried the kit
     return following in CONTEXT_AFTER and not kit.generic
 
 
