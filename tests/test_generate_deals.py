@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from bench.synthetic import MARKER, generate, register_title
-from deals.models import Deal
+from deals.models import Deal, Delivery
 from sources.models import Citation, Source
+from stats import triggers
+from stats.models import DeliveryFact
 
 pytestmark = pytest.mark.django_db
 COUNT = 1500
@@ -77,3 +79,11 @@ def test_same_count_and_seed_give_the_same_deals_and_a_second_run_changes_nothin
 def test_every_generated_citation_belongs_to_a_generated_deal():
     generate(count=200, seed=5, log=lambda message: None)
     assert Citation.objects.filter(source__notes=MARKER, deal__isnull=True).count() == 0
+
+
+def test_the_delivery_statistics_are_whole_after_generating_and_their_triggers_back():
+    with transaction.atomic():
+        generate(count=COUNT, seed=7, log=lambda message: None)
+        assert DeliveryFact.objects.count() == Delivery.objects.count()
+        assert triggers.expected() <= triggers.installed()
+        transaction.set_rollback(True)
