@@ -852,7 +852,8 @@ class Reader:
             ):
                 shaped, j = True, j + 2
                 continue
-            if _name_word(token) and not self.actor_at(tokens, j) and not self.system_at(tokens, j):
+            if _name_word(token) and not self.actor_at(tokens, j) and (shaped or not self.system_at(tokens, j)):
+                # After a designation even a known name belongs to it: "M1A2 SEPv3 Abrams" is one weapon.
                 j += 1
                 continue
             if (
@@ -909,6 +910,10 @@ class Reader:
             ):
                 width, entries = found_system
                 kit = self._known_kit(tokens, i, width, entries)
+                # Two names of one weapon side by side ("M1A2 SEPv3 Abrams", "K2 Black Panther"): the first, the
+                # more exact, stands for both.
+                while i + width < len(tokens) and (also := self.system_at(tokens, i + width)):
+                    width += also[0]
                 width = self._absorb_kit_noun(tokens, i + width, kit) - i
                 kits.append((i, i + width, kit))
                 i += width
@@ -1252,12 +1257,23 @@ class Reader:
         hedge, hedge_text = _hedge(text, sentence)
         kind = _kind(lowered, direction, stage)
         found = []
+        # What the article itself says of where any of the clause's kit comes from covers the rest of its list
+        # ("a package of 24 Rafales, a FREMM frigate and missiles"), before the registry's origin of each system.
+        stated = next(
+            (
+                k.origin or self.suppliers_of.get(_kit_key(k))
+                for _, _, k in clause_kits
+                if k.origin or self.suppliers_of.get(_kit_key(k))
+            ),
+            None,
+        )
         for _, _, kit in clause_kits:
             earlier = self.suppliers_of.get(_kit_key(kit))
             kit_suppliers = (
                 suppliers
                 or ([kit.origin] if kit.origin else [])
                 or ([earlier] if earlier else [])
+                or ([stated] if stated else [])
                 or self._origin_of(kit)
                 or late_suppliers
             )
