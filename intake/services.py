@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actors.models import Actor
 from core.services import record_delete, unique_slug, validated_save
 from deals.choices import DealStatus, ReviewStatus
 from deals.matching import match_refresh
@@ -88,6 +89,7 @@ class _Writer:
     def __init__(self, vocabulary: vocab.Vocabulary, source: Source):
         self.vocabulary, self.source = vocabulary, source
         self.created: dict[tuple, System] = {}
+        self.records: dict[tuple, object] = {}
 
     def propose(self, intake: Intake, position: int, finding: Finding) -> Proposal:
         supplier = self._actor(finding.supplier)
@@ -96,8 +98,8 @@ class _Writer:
         kit = finding.kit
         ordered = finding.stage in ORDERED and kit.quantity is not None
         deal = deal_create(
-            supplier_id=supplier,
-            recipient_id=recipient,
+            supplier=self._record(Actor, supplier),
+            recipient=self._record(Actor, recipient),
             system=system,
             kind=finding.kind,
             status=finding.stage,
@@ -119,28 +121,37 @@ class _Writer:
                 }
             ],
         )
-        return validated_save(
-            Proposal(
-                intake=intake,
-                position=position,
-                deal=deal,
-                supplier_text=_written(finding.supplier),
-                recipient_text=_written(finding.recipient),
-                system_text=kit.text[:300],
-                candidates={
-                    "supplier": self._actor_candidates(finding.supplier),
-                    "recipient": self._actor_candidates(finding.recipient),
-                    "system": self._system_candidates(kit),
-                },
-                new_system=system if new_system else None,
-                year_text=finding.year_text[:100],
-                start=finding.quote_start,
-                end=finding.quote_end,
-                confidence=finding.confidence,
-                cue=finding.cue[:200],
-                summary=str(deal)[:500],
-            )
+        # The proposal is intake's own bookkeeping, every value computed above: saved without full_clean's
+        # per-constraint queries (a third of an article's), its database constraints still refuse a bad row.
+        proposal = Proposal(
+            intake=intake,
+            position=position,
+            deal=deal,
+            supplier_text=_written(finding.supplier),
+            recipient_text=_written(finding.recipient),
+            system_text=kit.text[:300],
+            candidates={
+                "supplier": self._actor_candidates(finding.supplier),
+                "recipient": self._actor_candidates(finding.recipient),
+                "system": self._system_candidates(kit),
+            },
+            new_system=system if new_system else None,
+            year_text=finding.year_text[:100],
+            start=finding.quote_start,
+            end=finding.quote_end,
+            confidence=finding.confidence,
+            cue=finding.cue[:200],
+            summary=str(deal)[:500],
         )
+        proposal.save()
+        return proposal
+
+    def _record(self, model, pk: int):
+        """A record read once per article: the same states and systems recur in one article's deals."""
+        key = (model, pk)
+        if key not in self.records:
+            self.records[key] = model.objects.get(pk=pk)
+        return self.records[key]
 
     def _actor(self, party: Party | None) -> int:
         if party is not None and party.party is not None:
@@ -174,7 +185,7 @@ class _Writer:
         """The registry's system for the kit, or a new one: a designation the registry lacks, or unnamed kit of
         the supplier's (one generic entry per kind of kit and origin)."""
         if kit.system is not None:
-            return System.objects.get(pk=kit.system), False
+            return self._record(System, kit.system), False
         origin = supplier.party if supplier is not None and supplier.party is not None else None
         if origin is not None and self.vocabulary.actor_info[origin][2] != "state":
             origin = None
@@ -224,10 +235,10 @@ class _Writer:
             if not info["is_generic"] or stem not in info["name"].lower():
                 continue
             if info["origin_id"] == origin and origin is not None:
-                return System.objects.get(pk=pk)
+                return self._record(System, pk)
             if info["origin_id"] is None and origin is None and best is None:
                 best = pk
-        return System.objects.get(pk=best) if best is not None else None
+        return self._record(System, best) if best is not None else None
 
 
 def _written(party: Party | None) -> str:
