@@ -205,7 +205,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 SERIALIZATION_MODULES = {"json": "core.serialization"}
 
 # The seed fixtures loaded by `manage.py seed`, in the order they depend on each other.
-SEED_FIXTURES = ["categories", "states", "seed_article", "groups", "state_names", "companies"]
+SEED_FIXTURES = ["categories", "states", "seed_article", "groups", "state_names", "companies", "systems"]
 
 # --- Running in public: client addresses, tokens, password guessing (docs/deploy.md) ---
 # How many proxies in front append to X-Forwarded-For. 0: the socket's address is the client, and the header is

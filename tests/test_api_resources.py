@@ -1,5 +1,8 @@
 """Every resource meets the shared read contract; each declares only its data and shape."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from actors.models import Actor
@@ -15,6 +18,25 @@ SYSTEM_BRIEF = {"id", "url", "slug", "name", "designation", "category"}
 SOURCE_BRIEF = {"id", "url", "title", "publisher", "published_on"}
 
 pytestmark = pytest.mark.django_db
+
+REFERENCE_SYSTEMS = [
+    record["fields"]
+    for record in json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "systems.json").read_text("utf-8"))
+    if record["model"] == "systems.system"
+]
+
+
+def reference(category=None, producer=None, origin=None, variant_of=None, description=None):
+    """Slugs of the reference systems (fixtures/systems.json) a filter selects besides the seed article's."""
+    return {
+        f["slug"]
+        for f in REFERENCE_SYSTEMS
+        if (category is None or f["category"] == [category])
+        and (producer is None or f["producer"] == [producer])
+        and (origin is None or f["origin"] == [origin])
+        and (variant_of is None or f["variant_of"] == [variant_of])
+        and (description is None or description in f["description"])
+    }
 
 
 class TestActorEndpoint(ReadEndpointContract):
@@ -97,20 +119,32 @@ class TestSystemEndpoint(ReadEndpointContract):
         assert body["category"] == {"slug": "air-defence-systems", "name": "Air-defence systems"}
         assert {"name": "96K9 Pantsyr-S1", "kind": "index"} in body["aliases"]
         t72 = client.get(f"{BASE}/systems/t-72/").json()
-        assert [v["slug"] for v in t72["variants"]] == ["t-72ms"]
+        # By designation: the seed article's T-72MS among the reference list's variants.
+        assert [v["slug"] for v in t72["variants"]] == ["m-84", "pt-91", "t-72b3", "t-72ea", "t-72m1", "t-72ms"]
         assert client.get(f"{BASE}/systems/mig-29/").json()["producer"]["slug"] == "mikoyan"
 
     @pytest.mark.parametrize(
         "params, expected",
         [
-            ({"category": "armoured-vehicles"}, {"t-72", "t-72ms"}),
-            ({"category": "missiles,other"}, {"anti-aircraft-missiles", "chinese-military-technology"}),
-            ({"producer": "mikoyan"}, {"mig-29"}),
-            ({"origin": "CN", "is_generic": "false"}, {"ch-92", "ch-95"}),
+            # The seed article's systems, and those of the reference list (fixtures/systems.json) that qualify.
+            ({"category": "armoured-vehicles"}, {"t-72", "t-72ms", *reference(category="armoured-vehicles")}),
+            (
+                {"category": "missiles,other"},
+                {
+                    *("anti-aircraft-missiles", "chinese-military-technology"),
+                    *reference(category="missiles"),
+                    *reference(category="other"),
+                },
+            ),
+            ({"producer": "mikoyan"}, {"mig-29", *reference(producer="mikoyan")}),
+            ({"origin": "CN", "is_generic": "false"}, {"ch-92", "ch-95", *reference(origin="china")}),
             ({"is_generic": "true", "origin": ["IR", "RS"]}, {"iranian-combat-drones", "serbian-combat-drones"}),
-            ({"variant_of": "mi-24,mi-8,t-72"}, {"mi-35", "mi-17", "t-72ms"}),
+            (
+                {"variant_of": "mi-24,mi-8,t-72"},
+                {"mi-35", "mi-17", "t-72ms", *reference(variant_of="mi-24"), *reference(variant_of="t-72")},
+            ),
             ({"q": "greyhound"}, {"pantsir-s1"}),
-            ({"q": "transport helicopter"}, {"mi-8", "mi-17"}),
+            ({"q": "transport helicopter"}, {"mi-8", "mi-17", *reference(description="transport helicopter")}),
         ],
     )
     def test_filters(self, client, params, expected):

@@ -11,9 +11,15 @@ pytestmark = pytest.mark.django_db
 
 
 def deals(text, published_on=None) -> set[tuple]:
+    """(supplier, recipient, kit, stage, year) of each deal read; a registry system is named by its designation."""
+    names = vocabulary.current()
+
+    def kit(k):
+        return k.designation or (names.system_info[k.system]["designation"] if k.system else "") or k.generic or k.text
+
     return {
-        (f.supplier.text, f.recipient.text, f.kit.designation or f.kit.generic or f.kit.text, f.stage, f.year)
-        for f in read_article(vocabulary.current(), text, published_on)
+        (f.supplier.text, f.recipient.text, kit(f.kit), f.stage, f.year)
+        for f in read_article(names, text, published_on)
     }
 
 

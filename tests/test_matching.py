@@ -206,7 +206,7 @@ def test_a_sipri_release_matches_the_seed_articles_deals(serbia_release):
     assert matches_of(mig) == {belarus.pk: "contradicts"}
     reason = DealMatch.objects.get(deal=article_deal("mi-35")).reason
     assert reason == (
-        "Same supplier, recipient and system family (Mi-35M extends the designation Mi-35); years within 2 "
+        "Same supplier, recipient and system family (Mi-35M is a variant of Mi-35); years within 2 "
         "(ordered 2021; the other ordered 2019, delivered 2021)."
     )
     # Nothing else is the same transfer: not the CH-95 for the CH-92, not Hungary's Mi-35M, not the Kornet.
