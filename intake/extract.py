@@ -80,6 +80,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (r"\b(?:arrived in|arrived at|landed in|were unloaded|was unloaded)\b", "delivered", NEUTRAL),
+    (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
         r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
@@ -586,6 +587,26 @@ CONTRAST = {
     "prompting",
     "amid",
     "despite",
+}
+# Words that open, after a comma, a clause about the transfer's consequences (never "including").
+CONSEQUENCE = {
+    "which",
+    "turning",
+    "making",
+    "bringing",
+    "leaving",
+    "prompting",
+    "raising",
+    "ending",
+    "giving",
+    "allowing",
+    "marking",
+    "putting",
+    "adding",
+    "taking",
+    "boosting",
+    "underscoring",
+    "highlighting",
 }
 # Participles before "by" that name a maker or a user, not a seller.
 MADE = {
@@ -1132,11 +1153,16 @@ class Reader:
         # shortages of ammunition") is no part of the transfer: mentions past it are left out.
         inner_lo, inner_hi = lo, hi
         for k in range(lo, hi):
-            if tokens[k].lower in CONTRAST and k > lo and tokens[k - 1].text in (",", ";"):
+            after_comma = k > lo and tokens[k - 1].text in (",", ";")
+            if tokens[k].lower in CONTRAST and after_comma:
                 if tokens[k].start < cue_at:
                     inner_lo = k
                 else:
                     inner_hi = min(inner_hi, k)
+            elif tokens[k].lower in CONSEQUENCE and after_comma and tokens[k].start > cue_at:
+                # "..., which would make it the first foreign customer for Russia's newest jet", "..., turning the
+                # list into business for South Korean industry": what follows the transfer, not part of it.
+                inner_hi = min(inner_hi, k)
         buyer_follows_from = bool(re.search(r"(?:order|contract|deal)s? from$", lowered[cue_start:cue_end]))
         clause_parties = [(a, b, p) for a, b, p in parties if inner_lo <= a < inner_hi]
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]

@@ -136,3 +136,20 @@ def test_future_purchases_and_gifts_are_agreements_and_requests_are_interest():
 def test_a_year_deliveries_start_is_not_the_order_year():
     found = deals("Lockheed Martin will deliver 32 ZX-35 fighters to Chile starting in 2026.")
     assert {y for *_, y in found} == {None}
+
+
+def test_what_follows_the_transfer_after_a_comma_is_not_part_of_it():
+    text = (
+        "Chile on Friday signed contracts for 180 ZX-2 tanks from Peru, turning a shopping list into business "
+        "for Bolivian industry."
+    )
+    assert {(s, r) for s, r, *_ in deals(text)} == {("Peru", "Chile")}
+    text = (
+        "Chile signed a contract for ten ZX-3 jets from Peru, which would make it the first customer for Brazil's jet."
+    )
+    assert {(s, r) for s, r, *_ in deals(text)} == {("Peru", "Chile")}
+
+
+def test_kit_leased_from_a_state_is_delivered():
+    found = deals("Chile's air force already flies fourteen ZX-4 fighters leased from Sweden.")
+    assert {(s, r, st) for s, r, k, st, y in found} == {("Sweden", "Chile's", "delivered")}
