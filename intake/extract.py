@@ -1243,6 +1243,18 @@ class Reader:
                 suppliers = suppliers or subjects
             else:
                 recipients = recipients or subjects
+            owner = recipients[0] if len(recipients) == 1 and not suppliers else None
+            if (
+                owner is not None
+                and owner.text.endswith(("'s", "’s"))
+                and any(o.party == owner.party for _, _, k in clause_kits for o in self._origin_of(k))
+                and self.last_recipient is not None
+                and self.last_recipient.party != owner.party
+            ):
+                # "Britain's fourteen Challenger 2 tanks arrived": a state's own make arriving is what it gave the
+                # recipient the report is about (where "India's S-400s" arrive, India receives them).
+                suppliers, recipients = [owner], [self.last_recipient]
+                pronoun = pronoun or "(the article's recipient)"
         if not suppliers and recipients and direction == BUY and self.last_supplier is not None:
             late_suppliers = [self.last_supplier]  # only where the kit says nothing of where it comes from
         else:

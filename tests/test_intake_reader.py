@@ -153,3 +153,10 @@ def test_what_follows_the_transfer_after_a_comma_is_not_part_of_it():
 def test_kit_leased_from_a_state_is_delivered():
     found = deals("Chile's air force already flies fourteen ZX-4 fighters leased from Sweden.")
     assert {(s, r, st) for s, r, k, st, y in found} == {("Sweden", "Chile's", "delivered")}
+
+
+def test_a_states_own_make_arriving_is_what_it_gave_the_reports_recipient():
+    text = (
+        "Germany delivered eighteen ZX-6 guns to Chile in March. Britain's fourteen Challenger 2 tanks arrived in May."
+    )
+    assert ("Britain's", "Chile", "Challenger 2", "delivered", None) in deals(text)
