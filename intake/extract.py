@@ -983,7 +983,11 @@ class Reader:
                     category=KIT[phrase],
                     description=phrase,
                 )
-                last = self.last_named.get(KIT[phrase])
+                # A system this sentence has already named comes before one an earlier sentence named.
+                here = [
+                    k for _, _, k in kits if (k.system and not k.generic or k.designation) and k.category == KIT[phrase]
+                ]
+                last = here[-1] if here else self.last_named.get(KIT[phrase])
                 if last is not None and phrase not in VAGUE_KIT and not _has_origin_word(tokens, start, self):
                     # "bought 24 aircraft", "the jets" after "Rafale fighter jets": the kit already named, not
                     # new unnamed kit.
