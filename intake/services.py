@@ -211,7 +211,8 @@ class _Writer:
         key = ("generic", kit.generic, origin)
         if key not in self.created:
             demonym = self.vocabulary.demonyms.get(origin, "") if origin else ""
-            name = f"{demonym} {kit.generic}".strip()
+            written = kit.text if kit.text.lower().endswith(kit.generic) else kit.generic
+            name = f"{demonym} {written.lower()}".strip()  # "Indian anti-tank rockets", as the article has it
             system = System(
                 slug=unique_slug(System, name),
                 name=name[:200],
