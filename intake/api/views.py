@@ -1,19 +1,20 @@
 """Intake endpoints: post an article, list the proposals awaiting review, and decide on a draft."""
 
-import django_filters
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from core.api.filters import StrictFilterBackend
 from deals.api.serializers import DealSerializer
 from deals.models import Deal
 
 from .. import selectors, services
-from ..models import Decision, Proposal
+from ..filters import ProposalFilterSet
+from ..models import Decision
 from .serializers import IntakeRequestSerializer, IntakeResponseSerializer, ProposalSerializer
 
 CURATOR_PERMISSIONS = ("sources.add_source", "deals.add_deal", "deals.change_deal", "deals.delete_deal")
@@ -26,17 +27,6 @@ class IsCurator(permissions.IsAuthenticated):
 
     def has_permission(self, request, view):
         return super().has_permission(request, view) and request.user.has_perms(CURATOR_PERMISSIONS)
-
-
-class ProposalFilterSet(django_filters.FilterSet):
-    decision = django_filters.ChoiceFilter(
-        choices=Decision.choices, help_text="Only proposals with this decision, e.g. `open` for the review queue."
-    )
-    source = django_filters.NumberFilter(field_name="intake__source", help_text="Only proposals from this source (id).")
-
-    class Meta:
-        model = Proposal
-        fields = ["decision", "source"]
 
 
 class IntakeView(ListAPIView):
@@ -69,7 +59,7 @@ class IntakeView(ListAPIView):
         proposals = self.get_queryset().filter(intake=intake).order_by("position")
         data = {
             "source": intake.source_id,
-            "source_url": request.build_absolute_uri(f"/api/v1/sources/{intake.source_id}/"),
+            "source_url": reverse("source-detail", args=[intake.source_id], request=request),
             "created": created,
             "proposals": ProposalSerializer(proposals, many=True, context=self.get_serializer_context()).data,
         }
