@@ -103,7 +103,8 @@ def score_article(entry: dict, text: str, proposals: list) -> Score:
             row["found"] = {"stage": proposal.deal.status, "year": proposal.deal.year, "quote": quote}
         score.rows.append(row)
     for proposal in unmatched:
-        score.rows.append({"file": entry["file"], "gold": None, "found": {"summary": str(proposal.deal)}})
+        found = {"summary": str(proposal.deal), "quote": text[proposal.start : proposal.end]}
+        score.rows.append({"file": entry["file"], "gold": None, "found": found})
     return score
 
 

@@ -63,7 +63,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (
-        r"\b(?:deliveries|delivery) (?:began|started|have begun|has begun|are under way|are underway|continue[sd]?)\b",
+        r"\b(?:deliveries|delivery)(?: of [^.;,]{1,80}?)? (?:began|started|have begun|has begun|have started|"
+        r"has started|are under way|are underway|continue[sd]?)\b",
         "delivery_in_progress",
         NEUTRAL,
     ),
@@ -75,11 +76,11 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (r"\b(?:received|receives|has received|have received|got|obtained|welcomed)\b", "delivered", BUY),
     (
-        r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave)\b",
+        r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave|(?:has|have|had) given)\b",
         "delivered",
         SELL,
     ),
-    (r"\b(?:arrived in|arrived at|landed in|were unloaded|was unloaded)\b", "delivered", NEUTRAL),
+    (r"\b(?:arrived|landed in|were unloaded|was unloaded|(?:were|was) inducted)\b", "delivered", NEUTRAL),
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
@@ -110,7 +111,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\bagreed to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
-        r"\bis (?:set|due) to (?:supply|deliver|provide)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
+        r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
         r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b",
         "agreement",
         SELL,
@@ -150,8 +151,11 @@ CUE_RANK = ["interest", "offer", "negotiation", "agreement", "order", "delivered
 # A cue under these words is not a transfer: a refusal, a denial, a negation, a forecast.
 NEGATION = re.compile(
     r"\b(?:not|n't|never|no longer|ruled out|rule out|rules out|rejected|rejects|refused|refuses|declined|declines|"
-    r"denied|denies|dismissed|vetoed|blocked|turned down|opted against|decided against|instead of)\b"
+    r"denied|denies|dismissed|vetoed|blocked|turned down|opted against|decided against|instead of|rather than)\b"
 )
+# A refusal anywhere in the clause of the cue drops it; past one of these words it belongs to another clause.
+REFUSAL = re.compile(r"\b(?:ruled out|rejected|refused|turned down|denied|vetoed|blocked|declined|declines)\b")
+SUBORDINATE = re.compile(r", (?:and|but|while|whereas)\b|;|\b(?:which|who|whom|whose|after|where|when|since)\b")
 # A delivery cue in the future or the conditional is no delivery yet.
 FUTURE = re.compile(
     r"\b(?:will|would|could|should|may|might|to be|expected to|scheduled to|due to|set to|plans? to)"
@@ -244,7 +248,7 @@ KIT: dict[str, str] = {
     "technology": "other",
     "hardware": "other",
 }
-VAGUE_KIT = {"weapons", "weaponry", "arms", "equipment", "technology", "hardware"}
+VAGUE_KIT = {"weapons", "weaponry", "arms", "equipment", "technology", "hardware", "ammunition", "munitions"}
 SINGULAR = {
     "aircraft": "aircraft",
     "artillery": "artillery",
@@ -588,6 +592,8 @@ CONTRAST = {
     "amid",
     "despite",
 }
+# Words that open a subordinate clause, which may state a transfer of its own.
+SUBORDINATORS = {"after", "before", "whereby", "which", "when"}
 # Words that open, after a comma, a clause about the transfer's consequences (never "including").
 CONSEQUENCE = {
     "which",
@@ -607,6 +613,28 @@ CONSEQUENCE = {
     "boosting",
     "underscoring",
     "highlighting",
+}
+# Nouns before "from" that make what follows no seller of the clause's kit.
+NOT_FROM_SELLER = {
+    "alternative",
+    "alternatives",
+    "rival",
+    "rivals",
+    "competitors",
+    "competition",
+    "bids",
+    "objections",
+    "opposition",
+    "pressure",
+    "criticism",
+    "warnings",
+    "warning",
+    "sanctions",
+    "threats",
+    "protests",
+    "visit",
+    "delegation",
+    "officials",
 }
 # Participles before "by" that name a maker or a user, not a seller.
 MADE = {
@@ -1098,7 +1126,7 @@ class Reader:
         parties, kits = self.mentions(tokens)
         findings = []
         previous_subject: list[Party] = []
-        for lo, hi in self.clauses(text, tokens):
+        for lo, hi in self.clauses(text, tokens, parties):
             if findings and self._later_step(text, tokens, lo, hi, parties, kits, findings):
                 continue
             found, subjects = self.read_clause(text, tokens, lo, hi, parties, kits, (start, end), previous_subject)
@@ -1119,16 +1147,34 @@ class Reader:
                 self.last_named[kit.category] = kit  # only kit whose kind is known: "the jets" after "F-16 jets"
         return findings
 
-    def clauses(self, text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    def clauses(self, text: str, tokens: list[Token], parties=()) -> list[tuple[int, int]]:
         """Token ranges of the sentence's clauses: split at ";", "while", "whereas", "but" and "and" only where both
-        sides hold a transfer verb, so "Serbia and Armenia would be willing" stays one clause."""
+        sides hold a transfer verb, so "Serbia and Armenia would be willing" stays one clause, and never inside a
+        list of states ("supplied by Germany and the Netherlands, arrived"). A subordinate clause set off by a comma
+        ("..., a day after Poland said it would hand over", "..., under which Croatia is to send") is a clause of
+        its own where it names its own subject before its own transfer verb."""
+        ends = {b for a, b, p in parties}
+        starts = {a for a, b, p in parties} | {a + 1 for a, b, p in parties if tokens[a].lower == "the"}
         cuts = [0]
         for i, token in enumerate(tokens):
+            if i <= cuts[-1]:
+                continue
+            left = text[tokens[cuts[-1]].start : token.start].lower()
+            right = text[token.end : tokens[-1].end].lower()
             if token.text in (";",) or token.lower in ("while", "whereas", "but", "and", "meanwhile"):
-                left = text[tokens[cuts[-1]].start : token.start].lower()
-                right = text[token.end : tokens[-1].end].lower()
-                if _cue(left) and _cue(right) and i > cuts[-1]:
+                if token.lower == "and" and i in ends and (i + 1 in starts or i + 2 in starts):
+                    continue  # "Germany and the Netherlands": one list of parties
+                if _cue(left) and _cue(right):
                     cuts.append(i)
+            elif token.lower in SUBORDINATORS and any(t.text == "," for t in tokens[max(cuts[-1], i - 5) : i]):
+                cue = _cue(right)
+                if cue is None or not _cue(left):
+                    continue
+                cue_at = token.end + cue[2]
+                # The subordinator stays with the clause before, so that it is no preposition before the subject.
+                cut = i - 1 if token.lower == "which" and tokens[i - 1].lower in ("under", "by", "in") else i + 1
+                if any(i < a and tokens[a].start < cue_at for a in starts):
+                    cuts.append(cut)
         cuts.append(len(tokens))
         return [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
 
@@ -1146,7 +1192,10 @@ class Reader:
         before = lowered[max(0, cue_start - 40) : cue_start]
         if NEGATION.search(before) or NEGATION.search(lowered[cue_start:cue_end]):
             return [], []
-        if re.search(r"\b(?:ruled out|rejected|refused|turned down|denied|vetoed|blocked)\b", lowered):
+        refusal = REFUSAL.search(lowered)
+        if refusal and (refusal.start() < cue_start or not SUBORDINATE.search(lowered[cue_end : refusal.start()])):
+            # "refused to sell", "the sale was blocked", but not "..., and Belgrade has refused to join sanctions"
+            # or "negotiating to buy F-16s after years in which objections blocked the sale": another clause's.
             return [], []
         if stage in ("delivered", "delivery_in_progress") and FUTURE.search(
             lowered[max(0, cue_start - 40) : cue_start]
@@ -1181,6 +1230,8 @@ class Reader:
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in TRAVEL:
                 destinations.append(party)  # "a visit to Belgrade", "took him to Qatar": a recipient only if no other
                 continue
+            if before_word == "from" and first - 2 >= lo and tokens[first - 2].lower in NOT_FROM_SELLER:
+                continue  # "alternatives from France", "warnings of sanctions from Washington": no seller
             if before_word == "by" and first - 2 >= lo and tokens[first - 2].lower in MADE:
                 continue  # "designed by Brazil's Embraer": who made it, not who sold it
             if first - 2 >= lo and " ".join(t.lower for t in tokens[first - 2 : first]) in IN_SERVICE:
@@ -1339,6 +1390,8 @@ class Reader:
                         continue  # a deal needs both sides named or implied
                     if recipient.party is None and supplier.party is None:
                         continue  # two mentions that name no record: nothing to propose between them
+                    if recipient.actor is not None and self._is_company(recipient.actor):
+                        continue  # "sold its retired F-16s to Lockheed Martin": a company buys for itself
                     confidence = self._confidence(supplier, recipient, kit, stage, hedge, pronoun, suppliers)
                     self.suppliers_of.setdefault(_kit_key(kit), supplier)
                     self.last_supplier = supplier
@@ -1591,7 +1644,7 @@ RELATIVE = re.compile(
 
 def _cue(lowered: str):
     """The furthest stage a clause states: (stage, direction, start, end) of its cue, or None."""
-    best = None
+    best, sided = None, None
     for pattern, stage, direction in STAGE_CUES:
         for match in re.finditer(pattern, lowered):
             rank = CUE_RANK.index(stage)
@@ -1601,13 +1654,22 @@ def _cue(lowered: str):
             candidate = (rank, -start, stage, direction, start, match.end())
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
-    return None if best is None else best[2:]
+            if direction != NEUTRAL and (sided is None or start < sided[0]):
+                sided = (start, direction)
+    if best is None:
+        return None
+    if best[3] == NEUTRAL and sided is not None:
+        # "The United States has committed a hundred Bradleys, the first of which have been delivered": the stage
+        # is the furthest step, the sides are those of the verb that has them.
+        return (best[2], sided[1], best[4], best[5])
+    return best[2:]
 
 
 # Words before a kit that make it the context of a transfer, not its object: what it replaces, what it flies
 # beside, what a new design is a version of, an alias a user gives it.
 CONTEXT_BEFORE = re.compile(
     r"\b(?:replacements? for|replac(?:e|es|ed|ing)|instead of|rather than|alongside|in place of|in addition to|"
+    r"along with|arrived with|came with|against|alternatives? to|"
     r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
@@ -1790,8 +1852,13 @@ def _span_text(tokens: list[Token], a: int, b: int) -> str:
 
 
 def _has_origin_word(tokens: list[Token], start: int, reader: "Reader") -> bool:
-    """Whether a demonym or a maker stands just before kit at `start` ("French jets"): then it is its own kit."""
-    return start > 0 and reader.actor_at(tokens, start - 1) is not None
+    """Whether a demonym or a maker stands just before kit at `start` ("French jets"): then it is its own kit, unless
+    an article makes it one already named ("four of the Soviet-designed jets")."""
+    return (
+        start > 0
+        and reader.actor_at(tokens, start - 1) is not None
+        and not (start > 1 and tokens[start - 2].lower in ("the", "these", "those"))
+    )
 
 
 def counted_plural(tokens: list[Token], i: int) -> bool:

@@ -16,7 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--misses", action="store_true", help="List every missed and every extra deal.")
+        parser.add_argument(
+            "--misses",
+            action="store_true",
+            help="List every missed and every extra deal, with the gold evidence or the proposal's quote.",
+        )
 
     def handle(self, *args, directory: Path, misses: bool, **options):
         if not (directory / "gold.json").is_file():
@@ -42,11 +46,13 @@ class Command(BaseCommand):
             for row in total.rows:
                 if row["gold"] is None:
                     out(f"EXTRA  {row['file']}: {row['found']['summary']}")
+                    out(f"         quote: {row['found']['quote']}")
                 elif row["found"] is None:
                     g = row["gold"]
                     out(
                         f"MISSED {row['file']}: {g['supplier']} -> {g['recipient']} {g['system']} {g['stage']} {g.get('year')}"
                     )
+                    out(f"         evidence: {g['evidence']}")
                 elif row["found"]["stage"] != row["gold"]["stage"] or row["found"]["year"] != row["gold"].get("year"):
                     g, f = row["gold"], row["found"]
                     out(
