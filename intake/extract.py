@@ -86,7 +86,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
         r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
         r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
-        r"contract (?:was |has been |had been )?"
+        r"(?:contract|deal),? (?:was |has been |had been )?"
         r"(?:signed|awarded|concluded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
         r"(?:order|purchase|contract))\b",
         "order",
@@ -112,7 +112,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\bagreed to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
         r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
-        r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b",
+        r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b|"
+        r"\b(?:said|says|announced) (?:it|they|that it|that they) would (?:send|supply|provide|deliver|donate|give)\b",
         "agreement",
         SELL,
     ),
@@ -1914,7 +1915,59 @@ def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = 
     # Unnamed kit of a kind that a named system of the same deal already is ("twelve Rafale fighter jets" and
     # "aircraft", "MiG-29 fighters ... combat aircraft") is that system again, not a second deal.
     named = {(*f.key[:2], f.kit.category) for f in kept if f.kit.designation or (f.kit.system and not f.kit.generic)}
-    return [f for f in kept if not (_unnamed(f.kit) and (*f.key[:2], f.kit.category) in named)]
+    kept = [f for f in kept if not (_unnamed(f.kit) and (*f.key[:2], f.kit.category) in named)]
+    return _fold_variants(vocabulary, kept)
+
+
+def _fold_variants(vocabulary: Vocabulary, findings: list[Finding]) -> list[Finding]:
+    """One deal named by its family and by its variant ("31 Abrams" and later "M1A1 Abrams", "K9 howitzers" and
+    "the K9A1EGY"): the deal is the variant, coded at the furthest step stated."""
+    kept: list[Finding] = []
+    for finding in findings:
+        other = next(
+            (
+                f
+                for f in kept
+                if f.key[:2] == finding.key[:2]
+                and (f.kind == finding.kind or "unspecified" in (f.kind, finding.kind))
+                and (f.year is None or finding.year is None or f.year == finding.year)
+                and (_variant_of(vocabulary, finding.kit, f.kit) or _variant_of(vocabulary, f.kit, finding.kit))
+            ),
+            None,
+        )
+        if other is None:
+            kept.append(finding)
+            continue
+        if _variant_of(vocabulary, finding.kit, other.kit):
+            quantity = other.kit.quantity, other.kit.quantity_text, other.kit.quantity_is_estimate
+            other.kit = finding.kit
+            if other.kit.quantity is None and not other.kit.quantity_text:
+                other.kit.quantity, other.kit.quantity_text, other.kit.quantity_is_estimate = quantity
+        if CUE_RANK.index(finding.stage) > CUE_RANK.index(other.stage):
+            other.stage = finding.stage
+        if other.year is None:
+            other.year, other.year_text = finding.year, finding.year_text
+    return kept
+
+
+def _variant_of(vocabulary: Vocabulary, kit: Kit, family: Kit) -> bool:
+    """Whether `kit` is a variant of `family`: by the registry's variant links, or, for a designation the registry
+    lacks, by its name ("K9A1EGY" of "K9")."""
+    if family.system is None or kit is family:
+        return False
+    if kit.system is not None:
+        current = vocabulary.system_info[kit.system]["variant_of_id"]
+    elif kit.designation and kit.candidates:
+        current = kit.candidates[0][0]  # the registry designation a new one is most likely a variant of
+    else:
+        return False
+    seen = set()
+    while current is not None and current not in seen:
+        if current == family.system:
+            return True
+        seen.add(current)
+        current = vocabulary.system_info[current]["variant_of_id"]
+    return False
 
 
 def _compound_modifier(word: str) -> bool:
