@@ -59,7 +59,8 @@ def _system_names(deal: Deal) -> set[str]:
 
 def _same_system(gold, deal: Deal) -> bool:
     """The gold system names the proposal's: the same designation or alias, or one written with a word more or
-    less around it ("Mikoyan MiG-29" and "MiG-29", "M1A2 SEPv3" and "M1A2 SEPv3 Abrams")."""
+    less around it ("Mikoyan MiG-29" and "MiG-29", "M1A2 SEPv3" and "M1A2 SEPv3 Abrams", an alias "JF-17C" and
+    "JF-17C Block III")."""
     if isinstance(gold, dict):
         kit = gold.get("generic", "").lower().rstrip("s")
         return deal.system.is_generic and kit in f"{deal.system.name} {deal.system.description}".lower()
@@ -68,7 +69,10 @@ def _same_system(gold, deal: Deal) -> bool:
         if name == system_key(wanted):
             return True
     named = [system_key([w]) for w in words(deal.system.designation)]
-    return bool(named) and (_within(wanted, named) or _within(named, wanted))
+    if named and (_within(wanted, named) or _within(named, wanted)):
+        return True
+    # "JF-17C Block III" where the registry knows "JF-17C" as a name of its JF-17 Block III.
+    return any(_within([system_key([w]) for w in words(alias.name)], wanted) for alias in deal.system.aliases.all())
 
 
 def _within(part: list[str], whole: list[str]) -> bool:

@@ -74,7 +74,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "delivery_in_progress",
         NEUTRAL,
     ),
-    (r"\b(?:received|receives|has received|have received|got|obtained|welcomed)\b", "delivered", BUY),
+    (r"\b(?:received|receives|has received|have received|got|obtained)\b", "delivered", BUY),
     (
         r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave|(?:has|have|had) given)\b",
         "delivered",
@@ -810,6 +810,7 @@ class Reader:
         self.vocabulary = vocabulary
         self.published_on = published_on
         self.last_subject: Party | None = None  # for "they", "the country"
+        self.last_subjects: list[Party] = []  # all of a coordinated subject ("Israel and Morocco signed")
         self.last_kit: Kit | None = None  # for "the deal" with no kit named
         self.named: dict[str, Kit] = {}  # systems this article named that the registry lacks, by key
         self.last_named: dict[str, Kit] = {}  # the last weapon named by designation, by category
@@ -962,8 +963,7 @@ class Reader:
                 kit = self._known_kit(tokens, i, width, entries)
                 # Two names of one weapon side by side ("M1A2 SEPv3 Abrams", "K2 Black Panther"): the first, the
                 # more exact, stands for both.
-                while i + width < len(tokens) and (also := self.system_at(tokens, i + width)):
-                    width += also[0]
+                width += self._second_name(tokens, i + width)
                 width = self._absorb_kit_noun(tokens, i + width, kit) - i
                 kits.append((i, i + width, kit))
                 i += width
@@ -990,6 +990,7 @@ class Reader:
             width = self.designation_at(tokens, i)
             if width:
                 kit = self._new_kit(tokens, i, width)
+                width += self._second_name(tokens, i + width)
                 end = self._absorb_kit_noun(tokens, i + width, kit)
                 kits.append((i, end, kit))
                 i = end
@@ -1026,6 +1027,23 @@ class Reader:
                 continue
             i += 1
         return parties, kits
+
+    def _second_name(self, tokens, i) -> int:
+        """Tokens of a weapon's second name right after its first ("M1A2 SEPv3 Abrams", "K2 Black Panther", "AH-1Z
+        Viper attack helicopters"): the first, the more exact, stands for both."""
+        width = 0
+        while i + width < len(tokens) and tokens[i + width].text[:1].isupper():
+            also = self.system_at(tokens, i + width)
+            if also:
+                width += also[0]
+            elif tokens[i + width].text.isalpha() and not self.actor_at(tokens, i + width):
+                named = self.designation_at(tokens, i + width)
+                if not named:
+                    break
+                width += named
+            else:
+                break
+        return width
 
     def _party(self, tokens, i, width, entries) -> Party | None:
         parties = {e.party for e in entries if e.party is not None}
@@ -1136,9 +1154,9 @@ class Reader:
         # What this sentence names is what "they" and "the deal" refer to next.
         named_parties = [p for a, b, p in parties if not p.weak and p.party is not None]
         if previous_subject:
-            self.last_subject = previous_subject[0]
+            self.last_subject, self.last_subjects = previous_subject[0], list(previous_subject)
         elif named_parties:
-            self.last_subject = named_parties[0]
+            self.last_subject, self.last_subjects = named_parties[0], [named_parties[0]]
         # Only kit that a deal was found for: not the coast guard vessels of a clash named in passing.
         specific = [f.kit for f in findings if f.kit.generic not in VAGUE_KIT]
         if specific:
@@ -1282,6 +1300,11 @@ class Reader:
                 subjects = list(previous_subject)
             elif pronoun and self.last_subject is not None:
                 subjects = [self.last_subject]
+                # "Israel and Morocco signed a memorandum ... It took delivery": of two subjects, a receiving "it"
+                # is the one the report is about.
+                about = self.last_recipient
+                if direction == BUY and about is not None and len(self.last_subjects) > 1:
+                    subjects = [p for p in self.last_subjects if p.party == about.party][:1] or subjects
         participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
         passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
         if passive:
