@@ -35,9 +35,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:is|are) (?:now |still )?taking delivery\b", "delivery_in_progress", BUY),
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
-        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,120}?\b(?P<verb>arrived|were delivered|"
-        r"was delivered|have been delivered|has been delivered|were handed over|landed|were unloaded|was unloaded|"
-        r"were received|was received)\b",
+        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,120}?\b(?P<verb>arrived|landed|"
+        r"(?:were|was|have|has|had)(?: already| now)?(?: been)? (?:delivered|handed over|unloaded|received))\b",
         "delivery_in_progress",
         NEUTRAL,
     ),
@@ -81,6 +80,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (r"\b(?:arrived|landed in|were unloaded|was unloaded|(?:were|was) inducted)\b", "delivered", NEUTRAL),
+    # "aircraft landed at Belgrade's airport to deliver the FK-3": the carrier's side is the supplier's.
+    (r"\b(?:landed|arrived|docked)(?: [^.;,]{1,40}?)? to (?:deliver|bring|hand over)\b", "delivered", SELL),
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
@@ -102,7 +103,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\b(?:reached|signed|concluded|struck|inked|sealed|clinched|finali[sz]ed) (?:an?|the) (?:\w+ ){0,3}"
-        r"(?:agreements?|deal|accord|memorandum|framework)\b|\bagreed (?:to (?:buy|purchase|acquire|procure)|on)\b|"
+        r"(?:agreements?|deal|accord|memorandum|framework)\b|\bagreed (?:(?:in|on|last|this) \w+ )?(?:to (?:buy|purchase|"
+        r"acquire|procure)|on)\b|"
         r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b|\bagreed (?:a|an|the) (?:\S+ ){0,2}"
         r"(?:package|deal|contract)\b|"
         rf"\b(?:will|is to|are to|is set to|are set to|is due to) {GETTING}\b",
@@ -110,7 +112,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         BUY,
     ),
     (
-        r"\bagreed to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
+        r"\bagreed (?:(?:in|on|last|this) \w+ )?to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
         r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
         r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b|"
         r"\b(?:said|says|announced) (?:it|they|that it|that they) would (?:send|supply|provide|deliver|donate|give)\b",
@@ -138,7 +140,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
         rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|asked about {GETTING}|"
-        r"(?:enquired|inquired|expressed interest)|letter of intent|asked (?:\S+ ){1,3}for|"
+        r"(?:enquired|inquired|expressed interest)|letter of intent|(?:looking|looked|look) (?:closely )?at|asked (?:\S+ ){1,3}for|"
         r"requested|request(?:ed)? (?:for|to buy))\b",
         "interest",
         BUY,
@@ -817,6 +819,8 @@ class Reader:
         self.last_supplier: Party | None = None
         self.text = ""  # the whole article, for what one sentence cannot tell ("Rafales" is the plural of "Rafale")
         self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
+        self.recent_supplier: Party | None = None  # the sides of the deal last stated
+        self.recent_recipient: Party | None = None
         self.recipient_counts: dict[int, int] = {}
         self.recipient_named: dict[int, Party] = {}
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
@@ -1180,7 +1184,15 @@ class Reader:
                 continue
             left = text[tokens[cuts[-1]].start : token.start].lower()
             right = text[token.end : tokens[-1].end].lower()
-            if token.text in (";",) or token.lower in ("while", "whereas", "but", "and", "meanwhile"):
+            if token.text in (";",) or token.lower in (
+                "while",
+                "whereas",
+                "but",
+                "and",
+                "meanwhile",
+                "although",
+                "though",
+            ):
                 if token.lower == "and" and i in ends and (i + 1 in starts or i + 2 in starts):
                     continue  # "Germany and the Netherlands": one list of parties
                 if _cue(left) and _cue(right):
@@ -1208,7 +1220,7 @@ class Reader:
         cue_at = clause_start + cue_start
         cue_text = clause[cue_start:cue_end]
         # A negation or refusal just before the verb, or anywhere for a refusal word, drops the clause.
-        before = lowered[max(0, cue_start - 40) : cue_start]
+        before = re.sub(r"\bnot (?:for )?the first time\b", "", lowered[max(0, cue_start - 40) : cue_start])
         if NEGATION.search(before) or NEGATION.search(lowered[cue_start:cue_end]):
             return [], []
         refusal = REFUSAL.search(lowered)
@@ -1340,9 +1352,18 @@ class Reader:
             late_suppliers = []
         if not recipients and destinations and suppliers:
             recipients = destinations[:1]
-        if not recipients and suppliers and direction == SELL and self.last_recipient is not None:
-            # "Germany delivered eighteen Leopard 2A6 tanks" in a report on what Ukraine received.
-            recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
+        if not recipients and suppliers and direction == SELL:
+            # "Germany delivered eighteen Leopard 2A6 tanks" in a report on what Ukraine received; where that is
+            # the supplier itself ("Last April it sent its S-300"), the recipient of the deal just stated.
+            # "Bratislava has given Ukraine weapons. Last April it sent its S-300": the same supplier again, to the
+            # recipient it was just said to give to.
+            sellers = {p.party for p in suppliers}
+            same_story = bool(pronoun) and self.recent_supplier is not None and self.recent_supplier.party in sellers
+            about = self.recent_recipient if same_story else self.last_recipient
+            if about is not None and about.party in sellers:
+                about = None
+            if about is not None:
+                recipients, pronoun = [about], pronoun or "(the article's recipient)"
         # The possessive in "Aleksandar Vučić's country", "Poland's order": the state it names.
         if not recipients and direction in (BUY, NEUTRAL):
             owners = [p for a, b, p in clause_parties if text[p.end : p.end + 2] in ("'s", "’s") and not p.weak]
@@ -1420,6 +1441,7 @@ class Reader:
                     self.suppliers_of.setdefault(_kit_key(kit), supplier)
                     self.last_supplier = supplier
                     self._count_recipient(recipient, pronoun)
+                    self.recent_supplier, self.recent_recipient = supplier, recipient
                     found.append(
                         Finding(
                             supplier,
@@ -1651,7 +1673,8 @@ REPORTING_BEFORE = re.compile(
 )
 # A present-tense statement ("is in talks", "has promised", "wants to buy"): it is dated by its publication.
 PRESENT_BEFORE = re.compile(
-    r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*(?: been)?\s*$"
+    r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*(?: been)?"
+    r"(?: (?:said|reported|believed|understood|thought) to be)?\s*$"
 )
 PRESENT_CUE = re.compile(
     r"(?:is|are|has|have|wants|plans|intends|seeks|aims|considers|hopes|eyes|offers|continues|negotiates)\b"
@@ -1701,6 +1724,8 @@ CONTEXT_BEFORE = re.compile(
 )
 # Words right before kit that make it the carrier of a delivery, not what was delivered.
 CARRIERS = {"cargo", "freight", "freighter"}
+# Verbs right after transport kit that make it the carrier ("Y-20 transport aircraft landed ... to deliver").
+CARRYING = {"landed", "carrying", "carried", "flew", "touched", "arrived", "brought"}
 # Words right after a designation that make it a standard or variant of the kit around it ("the F4 standard").
 CONTEXT_AFTER = {"standard", "variant", "version", "derivative", "configuration", "upgrade", "family"}
 
@@ -1714,6 +1739,8 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
     following = tokens[b].lower if b < len(tokens) else ""
     if a > lo and tokens[a - 1].lower in CARRIERS:
         return True  # "Russian cargo aircraft kept landing … carrying parts of the S-400": what carried the kit
+    if following in CARRYING and any(t.lower in CARRIERS | {"transport"} for t in tokens[a:b]):
+        return True  # "C-17 transport aircraft landed at Clark air base carrying the BrahMos"
     return following in CONTEXT_AFTER and not kit.generic
 
 
