@@ -28,7 +28,7 @@ GETTING = r"(?:buy(?:ing|s)?|acquir(?:e|es|ing)|purchas(?:e|es|ing)|procur(?:e|e
 STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off|abandoned|walked away from|"
-        r"pulled out of)\b",
+        r"pulled out of|suspend(?:ed|s|ing)? (?:the )?(?:talks|discussions|negotiations))\b",
         "cancelled",
         BUY,
     ),
@@ -75,16 +75,24 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (r"\b(?:received|receives|has received|have received|got|obtained)\b", "delivered", BUY),
     (
-        r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave|(?:has|have|had) given)\b",
+        r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave|"
+        r"(?:has|have|had) given)\b(?! (?:to \w+ )?(?:the |a |an |its |their )?(?:letters?|requests?|proposals?|"
+        r"documents?|messages?|notes?|delegations?|teams?|envoys?|invitations?|signals?)\b)",
         "delivered",
         SELL,
     ),
-    (r"\b(?:arrived|landed in|were unloaded|was unloaded|(?:were|was) inducted)\b", "delivered", NEUTRAL),
+    (
+        r"\b(?:arrived|landed in|were unloaded|was unloaded|(?:were|was) (?:inducted|commissioned))\b",
+        "delivered",
+        NEUTRAL,
+    ),
     # "aircraft landed at Belgrade's airport to deliver the FK-3": the carrier's side is the supplier's.
     (r"\b(?:landed|arrived|docked)(?: [^.;,]{1,40}?)? to (?:deliver|bring|hand over)\b", "delivered", SELL),
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
+        r"(?:signed|sent|returned) (?:\w+ ){0,4}letters? of (?:offer and )?acceptance|"
+        r"announced (?:the |a |an )?(?:\S+ ){0,2}(?:purchase|acquisition|order)|paid (?:\S+ ){1,5}for|"
         r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
         r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
         r"(?:contract|deal),? (?:was |has been |had been )?"
@@ -115,6 +123,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\bagreed (?:(?:in|on|last|this) \w+ )?to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
         r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
         r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b|"
+        r"\b(?:is|are|was|were) going to (?:provide|supply|sell|deliver|send|give)\b|"
         r"\b(?:said|says|announced) (?:it|they|that it|that they) would (?:send|supply|provide|deliver|donate|give)\b",
         "agreement",
         SELL,
@@ -130,13 +139,15 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:offered|offers|has offered|proposed|pitched|would be (?:willing|ready|prepared) to (?:support|supply|"
         r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"
         r"deliver|transfer)|approved (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer|export)|"
-        r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer))\b",
+        r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer)|"
+        rf"(?:cleared|approved|authori[sz]ed) (?:\S+ ){{1,3}}to {GETTING})\b",
         "offer",
         SELL,
     ),
     (
         r"\b(?:(?:is|are|was|were|would be|became|remains?) (?:\w+ )?interested in|interest in (?:buying|acquiring|"
         rf"purchasing|procuring)|would be (?:willing|keen|ready) to {GETTING}|"
+        rf"\bwants\b|(?:would|'d) like to (?:\w+ )?{GETTING}|"
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
         rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|asked about {GETTING}|"
@@ -250,6 +261,49 @@ KIT: dict[str, str] = {
     "equipment": "other",
     "technology": "other",
     "hardware": "other",
+}
+# A kind of kit in the singular after "the", "this": the one already named ("the system": whatever it was).
+ANAPHORA = {
+    "drone": "aircraft",
+    "jet": "aircraft",
+    "fighter": "aircraft",
+    "helicopter": "aircraft",
+    "missile": "missiles",
+    "tank": "armoured-vehicles",
+    "howitzer": "artillery",
+    "launcher": "artillery",
+    "submarine": "ships",
+    "frigate": "ships",
+    "corvette": "ships",
+    "system": None,
+}
+# Words after such a singular that make it a modifier of something else ("the drone maker", "the tank fleet").
+NOT_ANAPHORA = {
+    "maker",
+    "makers",
+    "manufacturer",
+    "industry",
+    "programme",
+    "program",
+    "market",
+    "deal",
+    "sale",
+    "sales",
+    "strike",
+    "strikes",
+    "attack",
+    "attacks",
+    "war",
+    "fleet",
+    "factory",
+    "plant",
+    "base",
+    "crews",
+    "pilots",
+    "force",
+    "forces",
+    "unit",
+    "units",
 }
 VAGUE_KIT = {"weapons", "weaponry", "arms", "equipment", "technology", "hardware", "ammunition", "munitions"}
 SINGULAR = {
@@ -576,6 +630,13 @@ NOT_A_SUBJECT = {
     "within",
     "inside",
     "outside",
+    "once",
+    "when",
+    "if",
+    "unless",
+    "because",
+    "until",
+    "whether",
 }
 # Words before a list of states that make them users of a weapon, not parties to a transfer.
 IN_SERVICE = {"service with", "operated by", "used by", "flown by", "operators include", "users include"}
@@ -680,7 +741,11 @@ TRAVEL = {
     "close",
     "next",
     "border",
+    "belonged",
+    "belonging",
+    "belongs",
 }
+DESIGNED = re.compile(r"-(?:designed|developed)$", re.I)
 ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|produced|origin|supplied|developed|manufactured)$", re.I)
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
 
@@ -816,6 +881,7 @@ class Reader:
         self.last_kit: Kit | None = None  # for "the deal" with no kit named
         self.named: dict[str, Kit] = {}  # systems this article named that the registry lacks, by key
         self.last_named: dict[str, Kit] = {}  # the last weapon named by designation, by category
+        self.times_named: dict[object, tuple[int, Kit]] = {}  # how often each weapon is named: the report's topic
         self.last_supplier: Party | None = None
         self.text = ""  # the whole article, for what one sentence cannot tell ("Rafales" is the plural of "Rafale")
         self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
@@ -999,6 +1065,20 @@ class Reader:
                 kits.append((i, end, kit))
                 i = end
                 continue
+            if i > 0 and tokens[i - 1].lower in ("the", "this", "that") and tokens[i].lower in ANAPHORA:
+                # "Kuwait ordered the drone", "Latvia wants the system": the kit already named, if any.
+                following = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+                category = ANAPHORA[tokens[i].lower]
+                here = [
+                    k
+                    for _, _, k in kits
+                    if (k.system and not k.generic or k.designation) and category in (None, k.category)
+                ]
+                last = here[-1] if here else (self.last_named.get(category) if category else self.topic_kit())
+                if last is not None and following not in NOT_ANAPHORA and not self.kit_at(tokens, i + 1):
+                    kits.append((i, i + 1, replace(_copy_kit(last), text=tokens[i].text, origin=None)))
+                    i += 1
+                    continue
             found_kit = self.kit_at(tokens, i)
             if found_kit:
                 width, phrase = found_kit
@@ -1168,7 +1248,15 @@ class Reader:
         for _, _, kit in kits:
             if (kit.system and not kit.generic or kit.designation) and kit.category != "other":
                 self.last_named[kit.category] = kit  # only kit whose kind is known: "the jets" after "F-16 jets"
+            if kit.system and not kit.generic or kit.designation:
+                count = self.times_named.get(_kit_key(kit), (0, kit))[0]
+                self.times_named[_kit_key(kit)] = (count + 1, kit)
         return findings
+
+    def topic_kit(self) -> Kit | None:
+        """The weapon the report names most ("the system" with no kind said and none named in its sentence)."""
+        ranked = sorted(self.times_named.values(), key=lambda pair: -pair[0])
+        return ranked[0][1] if ranked else None
 
     def clauses(self, text: str, tokens: list[Token], parties=()) -> list[tuple[int, int]]:
         """Token ranges of the sentence's clauses: split at ";", "while", "whereas", "but" and "and" only where both
@@ -1195,8 +1283,15 @@ class Reader:
             ):
                 if token.lower == "and" and i in ends and (i + 1 in starts or i + 2 in starts):
                     continue  # "Germany and the Netherlands": one list of parties
-                if _cue(left) and _cue(right):
+                cue = _cue(right)
+                if cue is not None and _cue(left):
                     cuts.append(i)
+                elif cue is not None and tokens[i - 1].text == "," and token.lower == "and":
+                    # "Emirati forces intercepted several with THAAD interceptors, and the United States has since
+                    # sent F-22s": kit before the comma is no object of the verb after it, which has its own subject.
+                    cue_at = token.end + cue[2]
+                    if any(i < a and tokens[a].start < cue_at for a in starts):
+                        cuts.append(i)
             elif token.lower in SUBORDINATORS and any(t.text == "," for t in tokens[max(cuts[-1], i - 5) : i]):
                 cue = _cue(right)
                 if cue is None or not _cue(left):
@@ -1223,6 +1318,8 @@ class Reader:
         before = re.sub(r"\bnot (?:for )?the first time\b", "", lowered[max(0, cue_start - 40) : cue_start])
         if NEGATION.search(before) or NEGATION.search(lowered[cue_start:cue_end]):
             return [], []
+        if re.search(r"\bwithout (?:buying|ordering|signing|placing|a (?:deal|contract|purchase)|an order)\b", lowered):
+            return [], []  # "looked at the fighter over the years without buying it": came to nothing
         refusal = REFUSAL.search(lowered)
         if refusal and (refusal.start() < cue_start or not SUBORDINATE.search(lowered[cue_end : refusal.start()])):
             # "refused to sell", "the sale was blocked", but not "..., and Belgrade has refused to join sanctions"
@@ -1310,6 +1407,8 @@ class Reader:
                     break
             if not pronoun and previous_subject and not head.strip(" ,"):
                 subjects = list(previous_subject)
+            elif pronoun in ("it", "they") and previous_subject:
+                subjects = list(previous_subject[:1])  # "Berlin is negotiating ..., and it plans to buy"
             elif pronoun and self.last_subject is not None:
                 subjects = [self.last_subject]
                 # "Israel and Morocco signed a memorandum ... It took delivery": of two subjects, a receiving "it"
@@ -1405,16 +1504,17 @@ class Reader:
             ),
             None,
         )
-        for _, _, kit in clause_kits:
+        for k, (_, _, kit) in enumerate(clause_kits):
             earlier = self.suppliers_of.get(_kit_key(kit))
             kit_suppliers = (
-                suppliers
+                self._own_suppliers(suppliers, clause_kits, k)
                 or ([kit.origin] if kit.origin else [])
                 or ([earlier] if earlier else [])
                 or ([stated] if stated else [])
                 or self._origin_of(kit)
                 or late_suppliers
             )
+            kit_suppliers = [self._maker_state(supplier, kit) for supplier in kit_suppliers]
             kit_recipients = recipients
             if not suppliers and len(recipients) > 1:
                 # "India and Russia signed a contract for AK-203 rifles": the side the kit comes from sells.
@@ -1486,6 +1586,27 @@ class Reader:
                 finding.stage = cue[0]
         return True
 
+    @staticmethod
+    def _own_suppliers(suppliers: list[Party], clause_kits, k: int) -> list[Party]:
+        """Of several sellers each written after its own kit ("80 Rafale F4 fighters from Dassault and twelve
+        Caracal helicopters from Airbus"), the one after this kit and before the next; otherwise all of them."""
+        if len(suppliers) < 2 or len(clause_kits) < 2:
+            return suppliers
+        kit = clause_kits[k][2]
+        following = clause_kits[k + 1][2].start if k + 1 < len(clause_kits) else None
+        own = [p for p in suppliers if p.start >= kit.end and (following is None or p.start < following)]
+        return own or suppliers
+
+    def _maker_state(self, supplier: Party, kit: Kit) -> Party:
+        """A company sells from the state that makes the kit: where the registry knows the system's origin and the
+        company's seat is elsewhere (Airbus is seated in the Netherlands, its Caracal is French), the origin."""
+        if supplier.actor is None or not self._is_company(supplier.actor):
+            return supplier
+        origin = self._origin_of(kit)
+        if not origin or origin[0].party == supplier.party:
+            return supplier
+        return replace(supplier, party=origin[0].party)
+
     def _count_recipient(self, recipient: Party, pronoun: str) -> None:
         """The recipient a report is about: the one named most often so far, and none while two are named as often."""
         if pronoun or recipient.party is None:
@@ -1512,13 +1633,17 @@ class Reader:
     def _attach_origins(self, tokens, clause_parties, clause_kits) -> None:
         """A demonym or maker right before a kit ("Iranian drones", "Russian Mikoyan MiG-29") says where it comes
         from; in a list, the first item's origin covers the rest ("Russian MiG-29 aircraft, Mi-35 ...")."""
-        origin = None
-        for a, _, kit in clause_kits:
+        first = None
+        for k, (a, _, kit) in enumerate(clause_kits):
             for _, pb, party in clause_parties:
-                if pb <= a and a - pb <= 2 and (party.weak or (party.actor and self._is_company(party.actor))):
-                    origin = party
-            if origin is not None and kit.origin is None:
-                kit.origin = origin
+                own = party.weak or (party.actor and self._is_company(party.actor))
+                # "Russian warplanes, including Su-25s, Czech-designed L-39s": who designed it, not who sells it.
+                if own and pb <= a and a - pb <= 2 and not (k > 0 and DESIGNED.search(party.text)):
+                    kit.origin = kit.origin or party
+            if k == 0:
+                first = kit.origin
+            elif kit.origin is None:
+                kit.origin = first
 
     def _attach_quantities(self, tokens, lo, clause_kits) -> None:
         taken_until = lo
@@ -1715,8 +1840,9 @@ def _cue(lowered: str):
 # Words before a kit that make it the context of a transfer, not its object: what it replaces, what it flies
 # beside, what a new design is a version of, an alias a user gives it.
 CONTEXT_BEFORE = re.compile(
-    r"\b(?:replacements? for|replac(?:e|es|ed|ing)|instead of|rather than|alongside|in place of|in addition to|"
-    r"along with|arrived with|came with|against|alternatives? to|"
+    r"\b(?:replac(?:e|es|ed|ing)(?: (?!and\b)[\w-]+){0,3}\s*$|replacements? for|instead of|rather than|alongside|in place of|in addition to|"
+    r"along with|arrived with|came with|against|alternatives? to|in return for|in exchange for|"
+    r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
     r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
