@@ -28,7 +28,8 @@ GETTING = r"(?:buy(?:ing|s)?|acquir(?:e|es|ing)|purchas(?:e|es|ing)|procur(?:e|e
 STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off|abandoned|walked away from|"
-        r"pulled out of|suspend(?:ed|s|ing)? (?:the )?(?:talks|discussions|negotiations))\b",
+        r"pulled out of|suspend(?:ed|s|ing)? (?:the )?(?:talks|discussions|negotiations)|"
+        r"(?:talks|negotiations|deal|contract)(?: [^.;,]{1,40}?)? (?:collapsed|fell through|broke down|fell apart))\b",
         "cancelled",
         BUY,
     ),
@@ -36,7 +37,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
         r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,120}?\b(?P<verb>arrived|landed|"
-        r"(?:were|was|have|has|had)(?: already| now)?(?: been)? (?:delivered|handed over|unloaded|received))\b",
+        r"(?:were|was|have|has|had)(?: already| now)?(?: been)? (?:delivered|handed over|unloaded|received|commissioned))\b",
         "delivery_in_progress",
         NEUTRAL,
     ),
@@ -113,7 +114,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:reached|signed|concluded|struck|inked|sealed|clinched|finali[sz]ed) (?:an?|the) (?:\w+ ){0,3}"
         r"(?:agreements?|deal|accord|memorandum|framework)\b|\bagreed (?:(?:in|on|last|this) \w+ )?(?:to (?:buy|purchase|"
         r"acquire|procure)|on)\b|"
-        r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b|\bagreed (?:a|an|the) (?:\S+ ){0,2}"
+        r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b|"
+        r"\bapproved (?:\S+ ){0,6}for the (?:purchase|acquisition|procurement) of\b|\bagreed (?:a|an|the) (?:\S+ ){0,2}"
         r"(?:package|deal|contract)\b|"
         rf"\b(?:will|is to|are to|is set to|are set to|is due to) {GETTING}\b",
         "agreement",
@@ -130,7 +132,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\b(?:negotiat(?:e|es|ed|ing|ions?)|in talks|holding talks|held talks|talks (?:with|on|over|about)|"
-        r"discuss(?:ed|ing)? (?:the )?(?:purchase|sale|acquisition|supply|deal)|(?:expected|set|poised|close|due) to "
+        r"discuss(?:ed|ing)? (?:the )?(?:purchase|sale|acquisition|supply|deal)|(?:intends?|plans?|hopes?|expects?) to sign|"
+        r"(?:expected|set|poised|close|due) to "
         r"(?:sign|signing|finali[sz]e|conclude))\b",
         "negotiation",
         BUY,
@@ -150,7 +153,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         rf"\bwants\b|(?:would|'d) like to (?:\w+ )?{GETTING}|"
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
-        rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|asked about {GETTING}|"
+        rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|pre-?selected|asked about {GETTING}|"
         r"(?:enquired|inquired|expressed interest)|letter of intent|(?:looking|looked|look) (?:closely )?at|asked (?:\S+ ){1,3}for|"
         r"requested|request(?:ed)? (?:for|to buy))\b",
         "interest",
@@ -251,6 +254,7 @@ KIT: dict[str, str] = {
     "patrol boats": "ships",
     "vessels": "ships",
     "ships": "ships",
+    "boats": "ships",
     "ammunition": "other",
     "shells": "other",
     "munitions": "other",
@@ -600,8 +604,24 @@ PRONOUNS = {
     "the army",
     "the navy",
     "the air force",
+    "the defence ministry",
+    "the defense ministry",
+    "the military",
+    "the armed forces",
 }
 
+# Pronouns that stand for a state, not for whatever was named last.
+STATE_PRONOUNS = {
+    "the country",
+    "the kingdom",
+    "the government",
+    "the republic",
+    "the state",
+    "the nation",
+    "the defence ministry",
+    "the defense ministry",
+    "the ministry",
+}
 # Words before a party that make it no subject of the clause's verb ("the war in Ukraine", "tension with Kosovo").
 NOT_A_SUBJECT = {
     "of",
@@ -637,6 +657,12 @@ NOT_A_SUBJECT = {
     "because",
     "until",
     "whether",
+    "told",
+    "informed",
+    "warned",
+    "urged",
+    "assured",
+    "reminded",
 }
 # Words before a list of states that make them users of a weapon, not parties to a transfer.
 IN_SERVICE = {"service with", "operated by", "used by", "flown by", "operators include", "users include"}
@@ -741,10 +767,9 @@ TRAVEL = {
     "close",
     "next",
     "border",
-    "belonged",
-    "belonging",
-    "belongs",
 }
+# Words before "to" that make its object a former owner ("howitzers that had belonged to East Germany").
+FORMER = {"belonged", "belonging", "belongs", "returned", "loaned"}
 DESIGNED = re.compile(r"-(?:designed|developed)$", re.I)
 ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|produced|origin|supplied|developed|manufactured)$", re.I)
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
@@ -885,6 +910,7 @@ class Reader:
         self.last_supplier: Party | None = None
         self.text = ""  # the whole article, for what one sentence cannot tell ("Rafales" is the plural of "Rafale")
         self.last_recipient: Party | None = None  # the recipient a report is about, when a sentence omits it
+        self.last_company: Party | None = None  # for "the company"
         self.recent_supplier: Party | None = None  # the sides of the deal last stated
         self.recent_recipient: Party | None = None
         self.recipient_counts: dict[int, int] = {}
@@ -1120,7 +1146,7 @@ class Reader:
             also = self.system_at(tokens, i + width)
             if also:
                 width += also[0]
-            elif tokens[i + width].text.isalpha() and not self.actor_at(tokens, i + width):
+            elif tokens[i + width].text.replace("-", "").isalnum() and not self.actor_at(tokens, i + width):
                 named = self.designation_at(tokens, i + width)
                 if not named:
                     break
@@ -1234,9 +1260,15 @@ class Reader:
                 continue
             found, subjects = self.read_clause(text, tokens, lo, hi, parties, kits, (start, end), previous_subject)
             findings.extend(found)
+            named = [f.kit for f in found if f.kit.generic not in VAGUE_KIT]
+            if named:
+                self.last_kit = named[-1]  # "..., and Canada is in the final stage of negotiations for 88"
             previous_subject = subjects or previous_subject
         # What this sentence names is what "they" and "the deal" refer to next.
         named_parties = [p for a, b, p in parties if not p.weak and p.party is not None]
+        companies = [p for p in named_parties if p.actor is not None and self._is_company(p.actor)]
+        if companies:
+            self.last_company = companies[-1]
         if previous_subject:
             self.last_subject, self.last_subjects = previous_subject[0], list(previous_subject)
         elif named_parties:
@@ -1311,7 +1343,7 @@ class Reader:
         cue = _cue(lowered)
         if cue is None:
             return [], []
-        stage, direction, cue_start, cue_end = cue
+        stage, direction, cue_start, cue_end, stage_start, _, role_stage = cue
         cue_at = clause_start + cue_start
         cue_text = clause[cue_start:cue_end]
         # A negation or refusal just before the verb, or anywhere for a refusal word, drops the clause.
@@ -1325,11 +1357,15 @@ class Reader:
             # "refused to sell", "the sale was blocked", but not "..., and Belgrade has refused to join sanctions"
             # or "negotiating to buy F-16s after years in which objections blocked the sale": another clause's.
             return [], []
-        if stage in ("delivered", "delivery_in_progress") and FUTURE.search(
-            lowered[max(0, cue_start - 40) : cue_start]
-        ):
-            intent = re.search(r"\b(?:hopes?|plans?|wants?|seeks?|aims?|would|could|may|might)\b", before)
-            stage = "interest" if intent and direction != SELL else ("offer" if intent else "agreement")
+        future_before = lowered[max(0, stage_start - 40) : stage_start]
+        if stage in ("delivered", "delivery_in_progress") and FUTURE.search(future_before):
+            # "will be delivered next year": no delivery yet; the main verb's step if it has one ("ordered ...
+            # that will be delivered"), else what the future form says.
+            intent = re.search(r"\b(?:hopes?|plans?|wants?|seeks?|aims?|would|could|may|might)\b", future_before)
+            said = "interest" if intent and direction != SELL else ("offer" if intent else "agreement")
+            stage = role_stage if role_stage not in ("delivered", "delivery_in_progress") else said
+            if CUE_RANK.index(said) > CUE_RANK.index(stage):
+                stage = said
         # A contrast or concession with no transfer verb of its own ("..., but their use has been limited by
         # shortages of ammunition") is no part of the transfer: mentions past it are left out.
         inner_lo, inner_hi = lo, hi
@@ -1349,12 +1385,14 @@ class Reader:
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
-        suppliers, recipients, subjects, destinations = [], [], [], []
+        suppliers, recipients, subjects, destinations, gapped = [], [], [], [], []
         for a, b, party in clause_parties:
             first = _coordination_head(tokens, lo, a, clause_parties)
             before_word = tokens[first - 1].lower if first > lo else ""
             if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
                 continue  # the source of a report, not a party to the deal
+            if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in FORMER:
+                continue
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in TRAVEL:
                 destinations.append(party)  # "a visit to Belgrade", "took him to Qatar": a recipient only if no other
                 continue
@@ -1369,6 +1407,10 @@ class Reader:
             ) or any(a <= ka <= b + 2 and ka >= b for ka, kb, k in clause_kits)
             if party.weak or (adjacent_kit and party.actor is not None and self._is_company(party.actor)):
                 continue  # where the kit comes from or who made it, not a party in its role
+            if party.text.endswith(("'s", "’s")) and any(
+                ka == b and any(o.party == party.party for o in self._origin_of(k)) for ka, kb, k in clause_kits
+            ):
+                continue  # "a contract for South Korea's Cheongung II": the maker of its own system, not a buyer
             if (
                 party.text.endswith(("'s", "’s"))
                 and b < hi
@@ -1388,6 +1430,17 @@ class Reader:
                 recipients.append(party)
             elif before_word == "with" and direction in (BUY, NEUTRAL) and a > cue_token:
                 suppliers.append(party)
+            elif before_word == "paid" and direction == BUY:
+                suppliers.append(party)  # "Bangladesh paid China $205 million for"
+            elif (
+                direction == BUY
+                and a > cue_token
+                and before_word == "and"
+                and b + 1 < hi
+                and tokens[b].lower == "for"
+                and _number(tokens, b + 1, b + 1) is not None
+            ):
+                gapped.append(party)  # "Finland signed for 64 F-35As and Switzerland for 36": the same verb again
             elif a < cue_token:
                 if before_word not in NOT_A_SUBJECT:
                     subjects.append((a, b, party))
@@ -1409,6 +1462,8 @@ class Reader:
                 subjects = list(previous_subject)
             elif pronoun in ("it", "they") and previous_subject:
                 subjects = list(previous_subject[:1])  # "Berlin is negotiating ..., and it plans to buy"
+            elif pronoun in STATE_PRONOUNS and direction == BUY and self.last_recipient is not None:
+                subjects = [self.last_recipient]  # "The government signed for 42 Rafales" in a report on Indonesia
             elif pronoun and self.last_subject is not None:
                 subjects = [self.last_subject]
                 # "Israel and Morocco signed a memorandum ... It took delivery": of two subjects, a receiving "it"
@@ -1426,7 +1481,7 @@ class Reader:
         if direction == SELL:
             suppliers = suppliers or subjects
         elif direction == BUY:
-            recipients = recipients or subjects
+            recipients = (recipients or subjects) + gapped
         else:
             # "Deliveries to Egypt began", "an agreement with China for the purchase": the prepositions decide.
             if re.search(r"\bto (?:supply|sell|deliver|provide)\b", lowered):
@@ -1445,6 +1500,12 @@ class Reader:
                 # recipient the report is about (where "India's S-400s" arrive, India receives them).
                 suppliers, recipients = [owner], [self.last_recipient]
                 pronoun = pronoun or "(the article's recipient)"
+        if (
+            not suppliers
+            and self.last_company is not None
+            and re.search(r"\b(?:from|by|with) the (?:company|firm|manufacturer|maker|group)\b", lowered)
+        ):
+            suppliers = [self.last_company]  # "bought 44 VT-5 tanks from the company": the one just named
         if not suppliers and recipients and direction == BUY and self.last_supplier is not None:
             late_suppliers = [self.last_supplier]  # only where the kit says nothing of where it comes from
         else:
@@ -1467,12 +1528,28 @@ class Reader:
         if not recipients and direction in (BUY, NEUTRAL):
             owners = [p for a, b, p in clause_parties if text[p.end : p.end + 2] in ("'s", "’s") and not p.weak]
             recipients = owners[:1]
+        kit_first = any(a < cue_token for a, b, k in clause_kits) and not any(not p.weak for *_, p in clause_parties)
+        if (
+            not recipients
+            and direction in (BUY, NEUTRAL)
+            and (suppliers or kit_first)
+            and self.last_recipient is not None
+            and self.last_recipient.party not in {p.party for p in suppliers}
+            and not re.search(r"\b(?:countries|customers|nations|buyers|operators|states|armies|air forces)\b", lowered)
+        ):
+            # "Four Mi-171 helicopters arrived", "the first of four MILGEM corvettes ordered from Ankara was
+            # commissioned": no buyer named, the one the report is about.
+            recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
 
         if (
             not clause_kits
             and self.last_kit is not None
             and (
-                re.search(r"\b(?:deal|order|contract|agreement|programme|program|purchase|package)\b", lowered)
+                re.search(
+                    r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|"
+                    r"letters? of (?:offer and )?acceptance)\b",
+                    lowered,
+                )
                 or re.match(r" (?:them|it)\b", lowered[cue_end:])
             )
         ):
@@ -1507,7 +1584,7 @@ class Reader:
         for k, (_, _, kit) in enumerate(clause_kits):
             earlier = self.suppliers_of.get(_kit_key(kit))
             kit_suppliers = (
-                self._own_suppliers(suppliers, clause_kits, k)
+                _own_suppliers(tokens, suppliers, clause_kits, k)
                 or ([kit.origin] if kit.origin else [])
                 or ([earlier] if earlier else [])
                 or ([stated] if stated else [])
@@ -1585,17 +1662,6 @@ class Reader:
             if CUE_RANK.index(cue[0]) > CUE_RANK.index(finding.stage):
                 finding.stage = cue[0]
         return True
-
-    @staticmethod
-    def _own_suppliers(suppliers: list[Party], clause_kits, k: int) -> list[Party]:
-        """Of several sellers each written after its own kit ("80 Rafale F4 fighters from Dassault and twelve
-        Caracal helicopters from Airbus"), the one after this kit and before the next; otherwise all of them."""
-        if len(suppliers) < 2 or len(clause_kits) < 2:
-            return suppliers
-        kit = clause_kits[k][2]
-        following = clause_kits[k + 1][2].start if k + 1 < len(clause_kits) else None
-        own = [p for p in suppliers if p.start >= kit.end and (following is None or p.start < following)]
-        return own or suppliers
 
     def _maker_state(self, supplier: Party, kit: Kit) -> Party:
         """A company sells from the state that makes the kit: where the registry knows the system's origin and the
@@ -1815,8 +1881,11 @@ RELATIVE = re.compile(
 
 
 def _cue(lowered: str):
-    """The furthest stage a clause states: (stage, direction, start, end) of its cue, or None."""
-    best, sided = None, None
+    """The furthest stage a clause states, and the verb that decides its sides: (stage, direction, start, end,
+    stage start, stage end, the deciding verb's own stage), or None. The sides are the main verb's, the first
+    one ("Mali is reported to have bought TB2s from Turkey's Baykar, the first of which arrived"; "the first 38
+    that Taiwan ordered were unloaded"); a verb with no sides of its own ("arrived") takes the next one that has."""
+    best, first, sided = None, None, None
     for pattern, stage, direction in STAGE_CUES:
         for match in re.finditer(pattern, lowered):
             rank = CUE_RANK.index(stage)
@@ -1826,15 +1895,14 @@ def _cue(lowered: str):
             candidate = (rank, -start, stage, direction, start, match.end())
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
-            if direction != NEUTRAL and (sided is None or start < sided[0]):
-                sided = (start, direction)
+            if first is None or start < first[4]:
+                first = candidate
+            if direction != NEUTRAL and (sided is None or start < sided[4]):
+                sided = candidate
     if best is None:
         return None
-    if best[3] == NEUTRAL and sided is not None:
-        # "The United States has committed a hundred Bradleys, the first of which have been delivered": the stage
-        # is the furthest step, the sides are those of the verb that has them.
-        return (best[2], sided[1], best[4], best[5])
-    return best[2:]
+    role = sided if first[3] == NEUTRAL and sided is not None else first
+    return (best[2], role[3], role[4], role[5], best[4], best[5], role[2])
 
 
 # Words before a kit that make it the context of a transfer, not its object: what it replaces, what it flies
@@ -1886,6 +1954,24 @@ def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:
         "embargo",
         "industry",
     } or bool(re.search(r"\b(?:much|most|some|all|part|share|half) of\b", before))
+
+
+def _own_suppliers(tokens: list[Token], suppliers: list[Party], clause_kits, k: int) -> list[Party]:
+    """Of several sellers each written after its own kit ("80 Rafale F4 fighters from Dassault and twelve Caracal
+    helicopters from Airbus"), the one after this kit and before the next; otherwise all of them."""
+    if len(suppliers) < 2 or len(clause_kits) < 2:
+        return suppliers
+    a, b, _ = clause_kits[k]
+    if a >= len(tokens):
+        return suppliers  # kit carried from an earlier sentence
+    after = tokens[b - 1].end
+    following = (
+        tokens[clause_kits[k + 1][0]].start
+        if k + 1 < len(clause_kits) and clause_kits[k + 1][0] < len(tokens)
+        else None
+    )
+    own = [p for p in suppliers if p.start >= after and (following is None or p.start < following)]
+    return own or suppliers
 
 
 def _coordination_head(tokens: list[Token], lo: int, a: int, parties) -> int:
