@@ -76,8 +76,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (r"\b(?:received|receives|has received|have received|got|obtained)\b", "delivered", BUY),
     (
-        r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave|"
-        r"(?:has|have|had) given)\b(?! (?:to \w+ )?(?:the |a |an |its |their )?(?:letters?|requests?|proposals?|"
+        r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave(?! up\b)|"
+        r"(?:has|have|had) given|(?:giving|handing over|sending) (?:\S+ ){1,8}?to)\b(?! (?:to \w+ )?(?:the |a |an |its |their )?(?:letters?|requests?|proposals?|"
         r"documents?|messages?|notes?|delegations?|teams?|envoys?|invitations?|signals?)\b)",
         "delivered",
         SELL,
@@ -92,7 +92,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
-        r"(?:signed|sent|returned) (?:\w+ ){0,4}letters? of (?:offer and )?acceptance|"
+        r"(?:signed|sent|returned) (?:\w+ ){0,4}letters? of (?:offer and )?acceptance|signed up (?:to buy|for)|"
         r"announced (?:the |a |an )?(?:\S+ ){0,2}(?:purchase|acquisition|order)|paid (?:\S+ ){1,5}for|"
         r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
         r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
@@ -117,7 +117,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:agreement|deal) (?:was|has been|had been) (?:signed|reached|concluded)\b|"
         r"\bapproved (?:\S+ ){0,6}for the (?:purchase|acquisition|procurement) of\b|\bagreed (?:a|an|the) (?:\S+ ){0,2}"
         r"(?:package|deal|contract)\b|"
-        rf"\b(?:will|is to|are to|is set to|are set to|is due to) {GETTING}\b",
+        rf"\b(?:will|is to|are to|is set to|are set to|is due to) {GETTING}\b|"
+        rf"\b(?:said|says|announced) (?:that )?(?:\w+ ){{0,3}}would {GETTING}\b",
         "agreement",
         BUY,
     ),
@@ -206,6 +207,11 @@ KIT: dict[str, str] = {
     "warplanes": "aircraft",
     "bombers": "aircraft",
     "trainers": "aircraft",
+    "jet trainers": "aircraft",
+    "trainer jets": "aircraft",
+    "turboprops": "aircraft",
+    "light attack aircraft": "aircraft",
+    "attack helicopters": "aircraft",
     "airlifters": "aircraft",
     "helicopters": "aircraft",
     "gunships": "aircraft",
@@ -266,6 +272,10 @@ KIT: dict[str, str] = {
     "technology": "other",
     "hardware": "other",
 }
+# Words before a kind of kit that leave it the one already named ("the", "its", "of the").
+DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "these", "those", "of", "and", "more", "other"}
+# Words that name a variant of a weapon, never a weapon on their own.
+VARIANT_WORDS = {"block", "batch", "flight", "tranche", "lot", "increment", "mark", "mk", "standard", "version"}
 # A kind of kit in the singular after "the", "this": the one already named ("the system": whatever it was).
 ANAPHORA = {
     "drone": "aircraft",
@@ -608,6 +618,9 @@ PRONOUNS = {
     "the defense ministry",
     "the military",
     "the armed forces",
+    "its navy",
+    "its army",
+    "its air force",
 }
 
 # Pronouns that stand for a state, not for whatever was named last.
@@ -949,6 +962,8 @@ class Reader:
                 continue
             key = system_key([t.text for t in span])
             entries = self.vocabulary.systems.get(key)
+            if entries is None and width == 1 and re.search(r"(?i)-class$", span[0].text):
+                entries = self.vocabulary.systems.get(system_key([span[0].text[:-6]]))  # "Scorpène-class"
             if entries is None and key.endswith("s") and len(key) > 3:
                 entries = self.vocabulary.systems.get(key[:-1])
             if not entries:
@@ -975,6 +990,8 @@ class Reader:
         whatever completes it ("CH-92", "F-16 Block 70", "M1A2 SEPv3 Abrams", "JF-17C Block III"); a name and a
         number ("Leopard 2A7", "Challenger 2", "Wing Loong II", "Strv 122"); or a name, one to three words, followed
         by a kind of weapon ("Storm Shadow cruise missiles", "Rafale fighter jets", "HIMARS launchers")."""
+        if tokens[i].lower in VARIANT_WORDS or ROMAN.match(tokens[i].text):
+            return 0  # "half of them older Block IV rounds": a variant of something named, not a weapon
         j, shaped = i, False
         while j < len(tokens) and j - i < 6:
             token = tokens[j]
@@ -1128,7 +1145,20 @@ class Reader:
                     k for _, _, k in kits if (k.system and not k.generic or k.designation) and k.category == KIT[phrase]
                 ]
                 last = here[-1] if here else self.last_named.get(KIT[phrase])
-                if last is not None and phrase not in VAGUE_KIT and not _has_origin_word(tokens, start, self):
+                # "two offshore patrol ships" after "Scorpène submarines": a word of its own makes it new kit.
+                described = (
+                    start > 0
+                    and tokens[start - 1].is_word
+                    and tokens[start - 1].text.islower()
+                    and tokens[start - 1].lower not in DETERMINERS | MODIFIERS | VAGUE_NUMBERS
+                    and _number(tokens, start - 1, 0) is None
+                )
+                if (
+                    last is not None
+                    and phrase not in VAGUE_KIT
+                    and not described
+                    and not _has_origin_word(tokens, start, self)
+                ):
                     # "bought 24 aircraft", "the jets" after "Rafale fighter jets": the kit already named, not
                     # new unnamed kit.
                     kit = _copy_kit(last)
@@ -1144,7 +1174,13 @@ class Reader:
         width = 0
         while i + width < len(tokens) and tokens[i + width].text[:1].isupper():
             also = self.system_at(tokens, i + width)
-            if also:
+            if (
+                tokens[i + width].lower in VARIANT_WORDS
+                and i + width + 1 < len(tokens)
+                and (tokens[i + width + 1].text.isdigit() or ROMAN.match(tokens[i + width + 1].text))
+            ):
+                width += 2  # "JF-17C Block III"
+            elif also:
                 width += also[0]
             elif tokens[i + width].text.replace("-", "").isalnum() and not self.actor_at(tokens, i + width):
                 named = self.designation_at(tokens, i + width)
@@ -1304,7 +1340,9 @@ class Reader:
                 continue
             left = text[tokens[cuts[-1]].start : token.start].lower()
             right = text[token.end : tokens[-1].end].lower()
-            if token.text in (";",) or token.lower in (
+            if token.text == ";":
+                cuts.append(i)  # a semicolon joins clauses that stand alone
+            elif token.lower in (
                 "while",
                 "whereas",
                 "but",
@@ -1396,6 +1434,15 @@ class Reader:
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in TRAVEL:
                 destinations.append(party)  # "a visit to Belgrade", "took him to Qatar": a recipient only if no other
                 continue
+            if (
+                b + 1 < hi
+                and tokens[b].lower == "as"
+                and re.match(
+                    r"(?:prime |main |lead |local |industrial )?(?:contractor|partner|integrator|subcontractor)",
+                    text[tokens[b + 1].start : tokens[b + 1].start + 30].lower(),
+                )
+            ):
+                continue  # "with Airbus as prime contractor": who builds for the seller, not a party
             if before_word == "from" and first - 2 >= lo and tokens[first - 2].lower in NOT_FROM_SELLER:
                 continue  # "alternatives from France", "warnings of sanctions from Washington": no seller
             if before_word == "by" and first - 2 >= lo and tokens[first - 2].lower in MADE:
@@ -1404,7 +1451,10 @@ class Reader:
                 continue  # "in service with Turkey, Poland and India": users, not parties
             adjacent_kit = any(
                 ka == b or (ka == b + 1 and tokens[b].lower in ("'s",)) for ka, kb, k in clause_kits
-            ) or any(a <= ka <= b + 2 and ka >= b for ka, kb, k in clause_kits)
+            ) or any(
+                b <= ka <= b + 2 and not any(t.lower in ("and", "or", ",") for t in tokens[b:ka])
+                for ka, kb, k in clause_kits
+            )
             if party.weak or (adjacent_kit and party.actor is not None and self._is_company(party.actor)):
                 continue  # where the kit comes from or who made it, not a party in its role
             if party.text.endswith(("'s", "’s")) and any(
@@ -1664,14 +1714,29 @@ class Reader:
         return True
 
     def _maker_state(self, supplier: Party, kit: Kit) -> Party:
-        """A company sells from the state that makes the kit: where the registry knows the system's origin and the
-        company's seat is elsewhere (Airbus is seated in the Netherlands, its Caracal is French), the origin."""
-        if supplier.actor is None or not self._is_company(supplier.actor):
+        """A company sells from the state that makes the kit: where the registry names the company (or its group)
+        as the system's producer and the system's origin is not the company's seat (KNDS is seated in the
+        Netherlands, its Leopards are German), the origin. A licensee sells from its own seat (PZL Mielec's
+        Black Hawks are Polish)."""
+        if supplier.actor is None or not self._is_company(supplier.actor) or kit.system is None:
             return supplier
         origin = self._origin_of(kit)
         if not origin or origin[0].party == supplier.party:
             return supplier
+        producer = self.vocabulary.system_info[kit.system]["producer_id"]
+        if producer is None or not (self._within(producer, supplier.actor) or self._within(supplier.actor, producer)):
+            return supplier
         return replace(supplier, party=origin[0].party)
+
+    def _within(self, actor: int, group: int) -> bool:
+        """Whether `actor` is `group` or part of it, up the registry's part-of links."""
+        seen = set()
+        while actor is not None and actor not in seen:
+            if actor == group:
+                return True
+            seen.add(actor)
+            actor = self.vocabulary.part_of.get(actor)
+        return False
 
     def _count_recipient(self, recipient: Party, pronoun: str) -> None:
         """The recipient a report is about: the one named most often so far, and none while two are named as often."""
@@ -1737,6 +1802,7 @@ class Reader:
                 continue  # part of a name: "PzH 2000"
             deadline = k > lo and (
                 tokens[k - 1].lower in ("by", "until", "through", "till")
+                or (tokens[k - 1].lower == "from" and k - 1 > lo and tokens[k - 2].lower in ("deliveries", "delivery"))
                 or (tokens[k - 1].lower == "in" and k - 1 > lo and tokens[k - 2].lower in ("starting", "beginning"))
             )
             if _is_year(token.text) and not deadline:
@@ -1910,6 +1976,7 @@ def _cue(lowered: str):
 CONTEXT_BEFORE = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)(?: (?!and\b)[\w-]+){0,3}\s*$|replacements? for|instead of|rather than|alongside|in place of|in addition to|"
     r"along with|arrived with|came with|against|alternatives? to|in return for|in exchange for|"
+    r"intercept(?:s|ed|ing)?|shoot(?:ing)? down|shot down|to counter|fired|launched|struck|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
     r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
@@ -1920,6 +1987,21 @@ CONTEXT_BEFORE = re.compile(
 CARRIERS = {"cargo", "freight", "freighter"}
 # Verbs right after transport kit that make it the carrier ("Y-20 transport aircraft landed ... to deliver").
 CARRYING = {"landed", "carrying", "carried", "flew", "touched", "arrived", "brought"}
+# Verbs right after kit that show it in use, not in transfer.
+COMBAT_AFTER = {
+    "struck",
+    "fired",
+    "hit",
+    "attacked",
+    "bombed",
+    "shelled",
+    "destroyed",
+    "intercepted",
+    "downed",
+    "killed",
+}
+# Nouns right after a kind of kit that make it a trade or its makers ("aircraft exporter", "drone maker").
+TRADE_AFTER = {"exporter", "exporters", "maker", "makers", "manufacturer", "manufacturers", "industry", "builder"}
 # Words right after a designation that make it a standard or variant of the kit around it ("the F4 standard").
 CONTEXT_AFTER = {"standard", "variant", "version", "derivative", "configuration", "upgrade", "family"}
 
@@ -1935,6 +2017,10 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
         return True  # "Russian cargo aircraft kept landing … carrying parts of the S-400": what carried the kit
     if following in CARRYING and any(t.lower in CARRIERS | {"transport"} for t in tokens[a:b]):
         return True  # "C-17 transport aircraft landed at Clark air base carrying the BrahMos"
+    if following in COMBAT_AFTER:
+        return True  # "Thai F-16s struck targets", "rocket artillery fired into": kit in use, not in transfer
+    if kit.generic and following in TRADE_AFTER:
+        return True  # "China's state-owned aircraft exporter": a trade, not a weapon
     return following in CONTEXT_AFTER and not kit.generic
 
 

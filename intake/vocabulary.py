@@ -68,6 +68,7 @@ class Vocabulary:
     actor_width: int = 1  # the most words any actor name has
     system_width: int = 1
     actor_info: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id: (slug, name, kind)
+    part_of: dict[int, int | None] = field(default_factory=dict)  # id: the actor it is part of
     system_info: dict[int, dict] = field(default_factory=dict)
     demonyms: dict[int, str] = field(default_factory=dict)  # state: its first demonym, for naming generic kit
     designations: dict[str, int] = field(default_factory=dict)  # system key of each designation: system
@@ -108,6 +109,7 @@ def build() -> Vocabulary:
 
     for actor in actors.values():
         vocabulary.actor_info[actor["id"]] = (actor["slug"], actor["name"], actor["kind"])
+        vocabulary.part_of[actor["id"]] = actor["part_of_id"]
         if actor["kind"] == ActorKind.UNKNOWN:
             vocabulary.unknown_actor = vocabulary.unknown_actor or actor["id"]
             continue
