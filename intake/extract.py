@@ -118,7 +118,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\bapproved (?:\S+ ){0,6}for the (?:purchase|acquisition|procurement) of\b|\bagreed (?:a|an|the) (?:\S+ ){0,2}"
         r"(?:package|deal|contract)\b|"
         rf"\b(?:will|is to|are to|is set to|are set to|is due to) {GETTING}\b|"
-        rf"\b(?:said|says|announced) (?:that )?(?:\w+ ){{0,3}}would {GETTING}\b",
+        rf"\b(?:said|says|announced) (?:that )?(?:\w+ ){{0,3}}(?P<verb>would {GETTING})\b",
         "agreement",
         BUY,
     ),
@@ -1446,7 +1446,13 @@ class Reader:
             if before_word == "from" and first - 2 >= lo and tokens[first - 2].lower in NOT_FROM_SELLER:
                 continue  # "alternatives from France", "warnings of sanctions from Washington": no seller
             if before_word == "by" and first - 2 >= lo and tokens[first - 2].lower in MADE:
-                continue  # "designed by Brazil's Embraer": who made it, not who sold it
+                # "designed by Brazil's Embraer": who made it, not who sold it; where the kit before it has no
+                # origin written, the maker is where it comes from ("the Arrow 3, built by IAI").
+                made = [k for ka, kb, k in clause_kits if kb <= first and k.origin is None]
+                builder = tokens[first - 2].lower in ("built", "made", "produced", "manufactured")
+                if made and builder and party.actor is not None and self._is_company(party.actor):
+                    made[-1].origin = party
+                continue
             if first - 2 >= lo and " ".join(t.lower for t in tokens[first - 2 : first]) in IN_SERVICE:
                 continue  # "in service with Turkey, Poland and India": users, not parties
             adjacent_kit = any(
@@ -1457,6 +1463,8 @@ class Reader:
             )
             if party.weak or (adjacent_kit and party.actor is not None and self._is_company(party.actor)):
                 continue  # where the kit comes from or who made it, not a party in its role
+            if before_word in ("to", "for") and b < hi and tokens[b].lower in ("arms", "weapons", "weaponry"):
+                continue  # "no stranger to Israeli weapons": whose weapons, not who receives them
             if party.text.endswith(("'s", "’s")) and any(
                 ka == b and any(o.party == party.party for o in self._origin_of(k)) for ka, kb, k in clause_kits
             ):
@@ -1738,6 +1746,25 @@ class Reader:
             actor = self.vocabulary.part_of.get(actor)
         return False
 
+    def about(self, title: str) -> None:
+        """Take the headline's buyer, or else the first state it names ("Foreign drones tilt Ethiopia's war as
+        Washington presses Ankara"), as the recipient the report is about until the text names one more often."""
+        headline = Reader(self.vocabulary, self.published_on)
+        headline.text = title
+        found = headline.read(title, 0, len(title))
+        recipients = [f.recipient for f in found if f.recipient is not None and f.recipient.party is not None]
+        if not recipients:
+            tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(title)]
+            parties, _ = headline.mentions(tokens)
+            recipients = [
+                p for _, _, p in parties if not p.weak and p.party is not None and not self._is_company(p.actor or 0)
+            ]
+        if recipients:
+            # Half a mention: any recipient the text itself names outweighs the headline's.
+            self.recipient_counts[recipients[0].party] = 0.5
+            self.recipient_named[recipients[0].party] = recipients[0]
+            self.last_recipient = recipients[0]
+
     def _count_recipient(self, recipient: Party, pronoun: str) -> None:
         """The recipient a report is about: the one named most often so far, and none while two are named as often."""
         if pronoun or recipient.party is None:
@@ -1957,7 +1984,8 @@ def _cue(lowered: str):
             rank = CUE_RANK.index(stage)
             # Where a cue spans a subject ("the first 38 ... that Taiwan ordered ... were unloaded"), its verb is
             # where the clause's grammar turns.
-            start = match.start("verb") if "verb" in match.re.groupindex else match.start()
+            start = match.start("verb") if "verb" in match.re.groupindex else -1
+            start = start if start >= 0 else match.start()
             candidate = (rank, -start, stage, direction, start, match.end())
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
@@ -2227,12 +2255,14 @@ def _copy_kit(kit: Kit) -> Kit:
     return replace(kit, quantity=None, quantity_text="", quantity_is_estimate=False)
 
 
-def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = None) -> list[Finding]:
+def read_article(vocabulary: Vocabulary, text: str, published_on: date | None = None, title: str = "") -> list[Finding]:
     """Every deal the text states, one finding per supplier, recipient and system: a second statement of the
     same deal keeps the first's quote, and vague kit ("Iranian weaponry") folds into precise kit for the same
-    parties ("Iranian drones")."""
+    parties ("Iranian drones"). The headline proposes nothing; it says which state the report is about."""
     reader = Reader(vocabulary, published_on)
     reader.text = text
+    if title.strip():
+        reader.about(title)
     findings: list[Finding] = []
     for start, end in sentences(text):
         findings.extend(reader.read(text, start, end))

@@ -77,7 +77,7 @@ def intake_article(
     writer = _Writer(vocabulary, source)
     proposals = [
         writer.propose(intake, position, finding)
-        for position, finding in enumerate(read_article(vocabulary, text, published_on), start=1)
+        for position, finding in enumerate(read_article(vocabulary, text, published_on, title), start=1)
     ]
     match_refresh([proposal.deal_id for proposal in proposals])
     return intake, True
