@@ -29,6 +29,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off|abandoned|walked away from|"
         r"pulled out of|suspend(?:ed|s|ing)? (?:the )?(?:talks|discussions|negotiations)|"
+        r"(?:was|were|has been|had been|is being) (?:removed|excluded|expelled|kicked out|suspended) from|"
         r"(?:talks|negotiations|deal|contract)(?: [^.;,]{1,40}?)? (?:collapsed|fell through|broke down|fell apart))\b",
         "cancelled",
         BUY,
@@ -78,7 +79,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave(?! up\b)|"
         r"(?:has|have|had) given|(?:giving|handing over|sending) (?:\S+ ){1,8}?to)\b(?! (?:to \w+ )?(?:the |a |an |its |their )?(?:letters?|requests?|proposals?|"
-        r"documents?|messages?|notes?|delegations?|teams?|envoys?|invitations?|signals?)\b)",
+        r"documents?|messages?|notes?|delegations?|teams?|envoys?|invitations?|signals?|consent|approval|permission|"
+        r"green light|go-ahead|assurances?|backing|support|priority|access|up)\b)",
         "delivered",
         SELL,
     ),
@@ -1108,7 +1110,10 @@ class Reader:
                 kits.append((i, end, kit))
                 i = end
                 continue
-            if i > 0 and tokens[i - 1].lower in ("the", "this", "that") and tokens[i].lower in ANAPHORA:
+            definite = i
+            while definite > 0 and tokens[definite - 1].lower in MODIFIERS:
+                definite -= 1  # "the stealth jet"
+            if definite > 0 and tokens[definite - 1].lower in ("the", "this", "that") and tokens[i].lower in ANAPHORA:
                 # "Kuwait ordered the drone", "Latvia wants the system": the kit already named, if any.
                 following = tokens[i + 1].lower if i + 1 < len(tokens) else ""
                 category = ANAPHORA[tokens[i].lower]
@@ -1505,6 +1510,8 @@ class Reader:
             elif direction == SELL and a > cue_token and before_word not in NOT_A_SUBJECT and not recipients:
                 recipients.append(party)  # "will supply Ukraine with", "offered Serbia"
         subjects = _nearest_group(tokens, subjects)
+        participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
+        passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
         pronoun = ""
         if not subjects:
             head = lowered[: max(cue_start, lowered.find(" ", cue_start + 12))]
@@ -1516,7 +1523,9 @@ class Reader:
                 ):
                     pronoun = word
                     break
-            if not pronoun and previous_subject and not head.strip(" ,"):
+            if passive and pronoun in ("it", "they"):
+                pass  # "they were delivered in the autumn": the kit, not a party
+            elif not pronoun and previous_subject and not head.strip(" ,"):
                 subjects = list(previous_subject)
             elif pronoun in ("it", "they") and previous_subject:
                 subjects = list(previous_subject[:1])  # "Berlin is negotiating ..., and it plans to buy"
@@ -1529,8 +1538,6 @@ class Reader:
                 about = self.last_recipient
                 if direction == BUY and about is not None and len(self.last_subjects) > 1:
                     subjects = [p for p in self.last_subjects if p.party == about.party][:1] or subjects
-        participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
-        passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
         if passive:
             # "HIMARS supplied by the United States", "India's S-400s are being delivered": the subject receives.
             if direction == SELL:
@@ -1586,10 +1593,13 @@ class Reader:
         if not recipients and direction in (BUY, NEUTRAL):
             owners = [p for a, b, p in clause_parties if text[p.end : p.end + 2] in ("'s", "’s") and not p.weak]
             recipients = owners[:1]
-        kit_first = any(a < cue_token for a, b, k in clause_kits) and not any(not p.weak for *_, p in clause_parties)
+        # The kit is the subject ("Four Mi-171 helicopters arrived", "six TB2 drones ... were delivered").
+        kit_first = any(a < cue_token for a, b, k in clause_kits) and (
+            passive or direction == NEUTRAL or not any(not p.weak for *_, p in clause_parties)
+        )
         if (
             not recipients
-            and direction in (BUY, NEUTRAL)
+            and (direction in (BUY, NEUTRAL) or (passive and not suppliers))
             and (suppliers or kit_first)
             and self.last_recipient is not None
             and self.last_recipient.party not in {p.party for p in suppliers}
@@ -1601,7 +1611,7 @@ class Reader:
 
         if (
             not clause_kits
-            and self.last_kit is not None
+            and (self.last_kit is not None or any(a < lo for a, b, k in kits))
             and (
                 re.search(
                     r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|"
@@ -1609,9 +1619,16 @@ class Reader:
                     lowered,
                 )
                 or re.match(r" (?:them|it)\b", lowered[cue_end:])
+                or re.match(
+                    r" (?:up to |about |some |another |a further )?\d+(?! ?(?:%|per ?cent|billion|million))\b",
+                    lowered[cue_end:],
+                )
             )
         ):
-            clause_kits = [(hi, hi, _copy_kit(self.last_kit))]
+            # "Iran is believed to have shipped them": what this sentence named before, else the last kit dealt in;
+            # "Belgium agreed to supply 30": the same.
+            earlier = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
+            clause_kits = [(hi, hi, _copy_kit(earlier[-1] if earlier else self.last_kit))]
         clause_kits = [(a, b, k) for a, b, k in clause_kits if not _context_kit(text, tokens, lo, a, b, k)]
         clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_vague(k) and _vague_context(tokens, lo, a, b))]
         if not clause_kits:
@@ -2005,6 +2022,7 @@ CONTEXT_BEFORE = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)(?: (?!and\b)[\w-]+){0,3}\s*$|replacements? for|instead of|rather than|alongside|in place of|in addition to|"
     r"along with|arrived with|came with|against|alternatives? to|in return for|in exchange for|"
     r"intercept(?:s|ed|ing)?|shoot(?:ing)? down|shot down|to counter|fired|launched|struck|"
+    r"gave up|give up|giving up|retired|retiring|decommissioned|phased out|mothballed|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
     r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
@@ -2092,6 +2110,9 @@ def _coordination_head(tokens: list[Token], lo: int, a: int, parties) -> int:
     """The first token of the list a party ends ("in Poland and Slovakia": Poland), so the list shares the word
     before it."""
     starts = {pb: pa for pa, pb, _ in parties}
+    owner = next((pa for pa, pb, p in parties if pb == a and p.text.endswith(("'s", "’s"))), None)
+    if owner is not None and owner >= lo:
+        a = owner  # "made by Turkey's Baykar": the company's state comes first
     while a > lo and tokens[a - 1].lower in ("and", ",", "or"):
         previous = starts.get(a - 1)
         if previous is None or previous < lo:
@@ -2206,6 +2227,8 @@ ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
 
 
 def _designation_shaped(plain: str) -> bool:
+    if re.match(r"^[A-Z][A-Za-zÀ-ɏ]+-class$", plain):
+        return True  # "Attack-class", "Hangor-class"
     return bool(DESIGNATION.match(plain)) and system_key([plain]) not in NOT_DESIGNATIONS and not _is_year(plain)
 
 
