@@ -30,7 +30,9 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off|abandoned|walked away from|"
         r"pulled out of|suspend(?:ed|s|ing)? (?:the )?(?:talks|discussions|negotiations)|"
         r"(?:was|were|has been|had been|is being) (?:removed|excluded|expelled|kicked out|suspended) from|"
-        r"(?:talks|negotiations|deal|contract)(?: [^.;,]{1,40}?)? (?:collapsed|fell through|broke down|fell apart))\b",
+        r"(?:talks|negotiations|deal|contract|plan|bid)(?: [^.;,]{1,60}?)? (?:collapsed|fell through|broke down|fell apart)|"
+        r"dropped (?:the |its |a |an )?(?:plan|option|bid|order|deal|purchase|talks)|"
+        r"(?:option|plan|bid|talks|deal|order) (?:[\w'’]+ ){0,3}dropped)\b",
         "cancelled",
         BUY,
     ),
@@ -43,7 +45,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         NEUTRAL,
     ),
     (
-        r"\b(?:took|taken|takes|has taken|have taken|received|receives|has received|have received) (?:delivery of )?"
+        r"\b(?:took|taken|takes|has taken|have taken|received|receives|has received|have received|welcome[sd]?) "
+        r"(?:delivery of )?"
         r"(?:the |its |their |her |his )?(?:first|initial|second|third|fourth|latest|next|another)\b",
         "delivery_in_progress",
         BUY,
@@ -78,6 +81,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:received|receives|has received|have received|got|obtained)\b", "delivered", BUY),
     (
         r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave(?! up\b)|"
+        r"hands(?: over)?|gives|delivers|supplies|"
         r"(?:has|have|had) given|(?:giving|handing over|sending) (?:\S+ ){1,8}?to)\b(?! (?:to \w+ )?(?:the |a |an |its |their )?(?:letters?|requests?|proposals?|"
         r"documents?|messages?|notes?|delegations?|teams?|envoys?|invitations?|signals?|consent|approval|permission|"
         r"green light|go-ahead|assurances?|backing|support|priority|access|up)\b)",
@@ -98,6 +102,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"announced (?:the |a |an )?(?:\S+ ){0,2}(?:purchase|acquisition|order)|paid (?:\S+ ){1,5}for|"
         r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
         r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
+        r"buys|signs for|signs up for|(?:is|are) (?:buying|purchasing|acquiring|ordering)|awaiting|awaits|"
+        r"(?:concluded|inked|sealed|finali[sz]ed) (?:a|an|the) (?:\S+ ){0,4}contracts?|"
         r"(?:contract|deal),? (?:was |has been |had been )?"
         r"(?:signed|awarded|concluded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
         r"(?:order|purchase|contract))\b",
@@ -625,6 +631,8 @@ PRONOUNS = {
     "its air force",
 }
 
+# Conjunctions before a party that open a clause of its own: it is that clause's subject, never an object.
+SUBORDINATING = {"once", "when", "if", "unless", "because", "until", "whether"}
 # Pronouns that stand for a state, not for whatever was named last.
 STATE_PRONOUNS = {
     "the country",
@@ -636,6 +644,15 @@ STATE_PRONOUNS = {
     "the defence ministry",
     "the defense ministry",
     "the ministry",
+    "the army",
+    "the navy",
+    "the air force",
+    "its military",
+    "the military",
+    "the armed forces",
+    "its navy",
+    "its army",
+    "its air force",
 }
 # Words before a party that make it no subject of the clause's verb ("the war in Ukraine", "tension with Kosovo").
 NOT_A_SUBJECT = {
@@ -697,6 +714,15 @@ CONTRAST = {
     "amid",
     "despite",
 }
+# Words that open a clause put before the main one ("After giving ..., Denmark ordered").
+FRONTED = {"after", "before", "since", "while", "when", "although", "though", "having", "despite", "following", "once"}
+# A purchase told of a weapon just named: "the Leopard 2A4s it bought second-hand from the Netherlands in 2001",
+# "the PzH 2000s acquired from the Bundeswehr in 2015".
+RELATIVE_PURCHASE = re.compile(
+    r"(?:(?:that|which) )?(?:it|they) (?:had |has |have )?(?:already |originally |earlier )?(?:bought|ordered|"
+    r"acquired|purchased|received|leased)\b|(?:acquired|bought|purchased|ordered|received|leased) (?:second-hand )?from\b",
+    re.IGNORECASE,
+)
 # Words that open a subordinate clause, which may state a transfer of its own.
 SUBORDINATORS = {"after", "before", "whereby", "which", "when"}
 # Words that open, after a comma, a clause about the transfer's consequences (never "including").
@@ -757,6 +783,11 @@ MADE = {
     "launched",
     "destroyed",
     "captured",
+    "led",
+    "headed",
+    "organised",
+    "organized",
+    "coordinated",
 }
 # Words before "to" that make its object a destination, not a recipient ("a visit to Belgrade", "flew to Doha").
 TRAVEL = {
@@ -782,6 +813,9 @@ TRAVEL = {
     "close",
     "next",
     "border",
+    "turned",
+    "turning",
+    "switched",
 }
 # Words before "to" that make its object a former owner ("howitzers that had belonged to East Germany").
 FORMER = {"belonged", "belonging", "belongs", "returned", "loaned"}
@@ -1296,10 +1330,18 @@ class Reader:
         parties, kits = self.mentions(tokens)
         findings = []
         previous_subject: list[Party] = []
-        for lo, hi in self.clauses(text, tokens, parties):
+        ranges = self.clauses(text, tokens, parties, kits)
+        cataphor = []
+        if len(ranges) > 1 and tokens[0].lower in FRONTED:
+            # "After giving all 19 of its Caesars to Kyiv, Denmark ordered ...": the subject comes after.
+            lo2, hi2 = ranges[1]
+            cataphor = [p for a, b, p in parties if lo2 <= a < hi2 and not p.weak][:1]
+        for lo, hi in ranges:
             if findings and self._later_step(text, tokens, lo, hi, parties, kits, findings):
                 continue
-            found, subjects = self.read_clause(text, tokens, lo, hi, parties, kits, (start, end), previous_subject)
+            found, subjects = self.read_clause(
+                text, tokens, lo, hi, parties, kits, (start, end), previous_subject or (cataphor if lo == 0 else [])
+            )
             findings.extend(found)
             named = [f.kit for f in found if f.kit.generic not in VAGUE_KIT]
             if named:
@@ -1331,12 +1373,15 @@ class Reader:
         ranked = sorted(self.times_named.values(), key=lambda pair: -pair[0])
         return ranked[0][1] if ranked else None
 
-    def clauses(self, text: str, tokens: list[Token], parties=()) -> list[tuple[int, int]]:
+    def clauses(self, text: str, tokens: list[Token], parties=(), kits=()) -> list[tuple[int, int]]:
         """Token ranges of the sentence's clauses: split at ";", "while", "whereas", "but" and "and" only where both
         sides hold a transfer verb, so "Serbia and Armenia would be willing" stays one clause, and never inside a
         list of states ("supplied by Germany and the Netherlands, arrived"). A subordinate clause set off by a comma
         ("..., a day after Poland said it would hand over", "..., under which Croatia is to send") is a clause of
-        its own where it names its own subject before its own transfer verb."""
+        its own where it names its own subject before its own transfer verb; so is one put first ("After giving its
+        Caesars to Kyiv, Denmark ordered ATMOS howitzers") and a purchase told of a weapon named in passing ("to
+        replace the Leopard 2A4s it bought second-hand from the Netherlands in 2001")."""
+        kit_ends = {b for a, b, k in kits}
         ends = {b for a, b, p in parties}
         starts = {a for a, b, p in parties} | {a + 1 for a, b, p in parties if tokens[a].lower == "the"}
         cuts = [0]
@@ -1347,6 +1392,24 @@ class Reader:
             right = text[token.end : tokens[-1].end].lower()
             if token.text == ";":
                 cuts.append(i)  # a semicolon joins clauses that stand alone
+            elif token.text == "," and tokens[0].lower in FRONTED and len(cuts) == 1:
+                cue = _cue(right)
+                if (
+                    cue is not None
+                    and _cue(left)
+                    and any(i < a and tokens[a].start < token.end + cue[2] for a in starts)
+                ):
+                    cuts.append(i + 1)
+            elif i in kit_ends and i + 1 < len(tokens) and RELATIVE_PURCHASE.match(text, token.start):
+                if _cue(left):
+                    cuts.append(i)
+            elif (
+                token.lower in ("after", "before", "despite")
+                and tokens[i - 1].text == ","
+                and _cue(right) is not None
+                and _cue(left) is not None
+            ):
+                cuts.append(i)  # "..., after scrapping an earlier tender": another step, with no kit of this one
             elif token.lower in (
                 "while",
                 "whereas",
@@ -1358,6 +1421,9 @@ class Reader:
             ):
                 if token.lower == "and" and i in ends and (i + 1 in starts or i + 2 in starts):
                     continue  # "Germany and the Netherlands": one list of parties
+                after = next((b for a, b, p in parties if a in (i + 1, i + 2)), None)
+                if token.lower == "and" and after is not None and _gapped(tokens, after, len(tokens)):
+                    continue  # "pledged 19 of the jets and the Dutch government 24": the same verb, gapped
                 cue = _cue(right)
                 if cue is not None and _cue(left):
                     cuts.append(i)
@@ -1495,18 +1561,13 @@ class Reader:
                 suppliers.append(party)
             elif before_word == "paid" and direction == BUY:
                 suppliers.append(party)  # "Bangladesh paid China $205 million for"
-            elif (
-                direction == BUY
-                and a > cue_token
-                and before_word == "and"
-                and b + 1 < hi
-                and tokens[b].lower == "for"
-                and _number(tokens, b + 1, b + 1) is not None
-            ):
-                gapped.append(party)  # "Finland signed for 64 F-35As and Switzerland for 36": the same verb again
+            elif a > cue_token and before_word == "and" and _gapped(tokens, b, hi):
+                # "Finland signed for 64 F-35As and Switzerland for 36", "Copenhagen has pledged 19 of the jets and
+                # the Dutch government 24": the same verb again, for another buyer or another seller.
+                gapped.append(party)
             elif a < cue_token:
-                if before_word not in NOT_A_SUBJECT:
-                    subjects.append((a, b, party))
+                if before_word not in NOT_A_SUBJECT - SUBORDINATING:
+                    subjects.append((a, b, party))  # "until Kuwait has ... taking delivery of"
             elif direction == SELL and a > cue_token and before_word not in NOT_A_SUBJECT and not recipients:
                 recipients.append(party)  # "will supply Ukraine with", "offered Serbia"
         subjects = _nearest_group(tokens, subjects)
@@ -1525,7 +1586,7 @@ class Reader:
                     break
             if passive and pronoun in ("it", "they"):
                 pass  # "they were delivered in the autumn": the kit, not a party
-            elif not pronoun and previous_subject and not head.strip(" ,"):
+            elif not pronoun and previous_subject and (not head.strip(" ,") or tokens[lo].lower in FRONTED):
                 subjects = list(previous_subject)
             elif pronoun in ("it", "they") and previous_subject:
                 subjects = list(previous_subject[:1])  # "Berlin is negotiating ..., and it plans to buy"
@@ -1544,7 +1605,7 @@ class Reader:
                 recipients = recipients or subjects
             subjects = []
         if direction == SELL:
-            suppliers = suppliers or subjects
+            suppliers = (suppliers or subjects) + gapped
         elif direction == BUY:
             recipients = (recipients or subjects) + gapped
         else:
@@ -1613,7 +1674,8 @@ class Reader:
             not clause_kits
             and (self.last_kit is not None or any(a < lo for a, b, k in kits))
             and (
-                re.search(
+                any(b == lo for a, b, k in kits)  # "the Leopard 2A4s | it bought from the Netherlands"
+                or re.search(
                     r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|"
                     r"letters? of (?:offer and )?acceptance)\b",
                     lowered,
@@ -1765,11 +1827,16 @@ class Reader:
 
     def about(self, title: str) -> None:
         """Take the headline's buyer, or else the first state it names ("Foreign drones tilt Ethiopia's war as
-        Washington presses Ankara"), as the recipient the report is about until the text names one more often."""
+        Washington presses Ankara"), as the recipient the report is about until the text names one more often; and
+        the seller it names for a weapon as where that weapon comes from."""
         headline = Reader(self.vocabulary, self.published_on)
         headline.text = title
         found = headline.read(title, 0, len(title))
         recipients = [f.recipient for f in found if f.recipient is not None and f.recipient.party is not None]
+        for finding in found:
+            if finding.supplier is not None and finding.supplier.party is not None and finding.supplier.text:
+                # "Argentina's first F-16s from Denmark": where the article's kit comes from, as stated.
+                self.suppliers_of.setdefault(_kit_key(finding.kit), finding.supplier)
         if not recipients:
             tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(title)]
             parties, _ = headline.mentions(tokens)
@@ -2086,6 +2153,16 @@ def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:
         "embargo",
         "industry",
     } or bool(re.search(r"\b(?:much|most|some|all|part|share|half) of\b", before))
+
+
+def _gapped(tokens: list[Token], b: int, hi: int) -> bool:
+    """Whether a party ending at token b stands for a gapped verb: a number follows it, or "for" and a number
+    ("and Switzerland for 36", "and the Dutch government 24")."""
+    while b < hi and tokens[b].lower in STATE_NOUNS:
+        b += 1
+    if b < hi and tokens[b].lower == "for":
+        b += 1
+    return b < hi and (tokens[b].text[:1].isdigit() or tokens[b].lower in NUMBER_WORDS)
 
 
 def _own_suppliers(tokens: list[Token], suppliers: list[Party], clause_kits, k: int) -> list[Party]:
