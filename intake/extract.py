@@ -281,7 +281,35 @@ KIT: dict[str, str] = {
     "hardware": "other",
 }
 # Words before a kind of kit that leave it the one already named ("the", "its", "of the").
-DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "these", "those", "of", "and", "more", "other"}
+DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "these",
+    "those",
+    "of",
+    "and",
+    "more",
+    "other",
+    "existing",
+    "current",
+    "remaining",
+    "same",
+    "old",
+    "older",
+    "ageing",
+    "aging",
+    "original",
+    "first",
+    "last",
+    "leased",
+    "further",
+}
 # Words that name a variant of a weapon, never a weapon on their own.
 VARIANT_WORDS = {"block", "batch", "flight", "tranche", "lot", "increment", "mark", "mk", "standard", "version"}
 # A kind of kit in the singular after "the", "this": the one already named ("the system": whatever it was).
@@ -720,7 +748,8 @@ FRONTED = {"after", "before", "since", "while", "when", "although", "though", "h
 # "the PzH 2000s acquired from the Bundeswehr in 2015".
 RELATIVE_PURCHASE = re.compile(
     r"(?:(?:that|which) )?(?:it|they) (?:had |has |have )?(?:already |originally |earlier )?(?:bought|ordered|"
-    r"acquired|purchased|received|leased)\b|(?:acquired|bought|purchased|ordered|received|leased) (?:second-hand )?from\b",
+    r"acquired|purchased|received|leased)\b|(?:that|which) (?:the )?(?:[\w-]+ ){1,3}(?:has |have |had )?(?:already )?"
+    r"(?:bought|ordered|acquired|purchased|received|leased)\b|(?:acquired|bought|purchased|ordered|received|leased) (?:second-hand )?from\b",
     re.IGNORECASE,
 )
 # Words that open a subordinate clause, which may state a transfer of its own.
@@ -1402,7 +1431,7 @@ class Reader:
                     cuts.append(i + 1)
             elif i in kit_ends and i + 1 < len(tokens) and RELATIVE_PURCHASE.match(text, token.start):
                 if _cue(left):
-                    cuts.append(i)
+                    cuts.append(i)  # only where the clause before has a verb of its own
             elif (
                 token.lower in ("after", "before", "despite")
                 and tokens[i - 1].text == ","
@@ -2088,6 +2117,7 @@ def _cue(lowered: str):
 CONTEXT_BEFORE = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)(?: (?!and\b)[\w-]+){0,3}\s*$|replacements? for|instead of|rather than|alongside|in place of|in addition to|"
     r"along with|arrived with|came with|against|alternatives? to|in return for|in exchange for|"
+    r"take over from|taking over from|took over from|"
     r"intercept(?:s|ed|ing)?|shoot(?:ing)? down|shot down|to counter|fired|launched|struck|"
     r"gave up|give up|giving up|retired|retiring|decommissioned|phased out|mothballed|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
