@@ -1183,7 +1183,8 @@ class Reader:
                 here = [
                     k
                     for _, _, k in kits
-                    if (k.system and not k.generic or k.designation) and category in (None, k.category)
+                    if (k.system and not k.generic or k.designation)
+                    and (category is None or k.category in (category, "other"))
                 ]
                 last = here[-1] if here else (self.last_named.get(category) if category else self.topic_kit())
                 if last is not None and following not in NOT_ANAPHORA and not self.kit_at(tokens, i + 1):
@@ -1530,6 +1531,13 @@ class Reader:
             if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
                 continue  # the source of a report, not a party to the deal
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in FORMER:
+                continue
+            if (
+                before_word == "in"
+                and first - 2 >= lo
+                and tokens[first - 2].lower in ("arrived", "landed", "delivered")
+            ):
+                destinations.append(party)  # "arrived in Chile": the recipient, if no other is named
                 continue
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in TRAVEL:
                 destinations.append(party)  # "a visit to Belgrade", "took him to Qatar": a recipient only if no other

@@ -10,7 +10,7 @@ from intake.extract import read_article
 pytestmark = pytest.mark.django_db
 
 
-def deals(text, published_on=None) -> set[tuple]:
+def deals(text, published_on=None, title="") -> set[tuple]:
     """(supplier, recipient, kit, stage, year) of each deal read; a registry system is named by its designation."""
     names = vocabulary.current()
 
@@ -19,7 +19,21 @@ def deals(text, published_on=None) -> set[tuple]:
 
     return {
         (f.supplier.text, f.recipient.text, kit(f.kit), f.stage, f.year)
-        for f in read_article(names, text, published_on)
+        for f in read_article(names, text, published_on, title)
+    }
+
+
+def sides(text, published_on=None, title="") -> set[tuple]:
+    """(supplier's state, recipient's state, kit) of each deal read, states by slug."""
+    names = vocabulary.current()
+    slug = {i: info[0] for i, info in names.actor_info.items()}
+
+    def kit(k):
+        return k.designation or (names.system_info[k.system]["designation"] if k.system else "") or k.generic
+
+    return {
+        (slug.get(f.supplier.party), slug.get(f.recipient.party), kit(f.kit))
+        for f in read_article(names, text, published_on, title)
     }
 
 
@@ -160,3 +174,96 @@ def test_a_states_own_make_arriving_is_what_it_gave_the_reports_recipient():
         "Germany delivered eighteen ZX-6 guns to Chile in March. Britain's fourteen Challenger 2 tanks arrived in May."
     )
     assert ("Britain's", "Chile", "Challenger 2", "delivered", None) in deals(text)
+
+
+def test_a_refusal_binds_only_its_own_clause():
+    text = "Chile's fleet consists of ZX-3 jets gifted by Peru, and Santiago has refused to join sanctions on Lima."
+    assert ("peru", "chile", "ZX-3") in sides(text)
+    text = "Chile is negotiating to buy ZX-3 jets from Peru after years in which objections blocked the sale."
+    assert ("peru", "chile", "ZX-3") in sides(text)
+    assert deals("Peru has declined to provide the ZX-9 missile that Chile has requested.") == set()
+    assert deals("The ZX-7 drones are produced by a company rather than supplied by Peru to Chile.") == set()
+
+
+def test_a_subordinate_clause_with_its_own_subject_is_read_apart():
+    text = (
+        "Chile approved on Friday the transfer of its ZX-3 jets to Peru, a day after Bolivia said it would hand "
+        "over four of the jets."
+    )
+    assert {("chile", "peru", "ZX-3"), ("bolivia", "peru", "ZX-3")} <= sides(text)
+    text = (
+        "Chile signed a letter of intent to buy ZX-2 tanks from Peru, in an arrangement under which Chile is "
+        "expected to send thirty ZX-1 tanks to Bolivia."
+    )
+    assert ("chile", "bolivia", "ZX-1") in sides(text)
+    assert not any(k == "ZX-2" and r == "bolivia" for s, r, k in sides(text))
+    text = "After giving its ZX-1 guns to Peru in 2023, Chile ordered ZX-2 guns from Bolivia."
+    assert sides(text) == {("chile", "peru", "ZX-1"), ("bolivia", "chile", "ZX-2")}
+
+
+def test_a_list_of_states_is_one_clause_and_a_neutral_step_takes_the_verbs_sides():
+    text = (
+        "The first ZX-9 batteries, one from France and one supplied by Germany and the Netherlands, arrived in Chile."
+    )
+    assert {s for s, r, k in sides(text)} == {"france", "germany", "netherlands"}
+    text = "Peru has committed a hundred ZX-4 vehicles to Chile, the first of which have already been delivered."
+    assert deals(text) == {("Peru", "Chile", "ZX-4", "delivery_in_progress", None)}
+
+
+def test_sellers_follow_their_own_kit_and_companies_buy_for_themselves():
+    text = "In 2021 Chile signed for eighty ZX-5 jets from Dassault and twelve ZX-6 helicopters from Leonardo."
+    assert sides(text) == {("france", "chile", "ZX-5"), ("italy", "chile", "ZX-6")}
+    assert deals("In 2020 Chile sold eighteen of its retired ZX-2 jets to Lockheed Martin.") == set()
+    assert deals("A sale of ZX-2 jets to Chile stalled, and Chile has looked at alternatives from Peru.") == set()
+
+
+def test_a_family_and_its_variant_are_one_deal():
+    text = (
+        "In 2022 Chile signed a contract with Hanwha to buy K9 self-propelled howitzers. The deal, signed in "
+        "Santiago on Tuesday, covers the K9CHL, a version adapted for Chile."
+    )
+    assert {k for s, r, k in sides(text, date(2022, 2, 2))} == {"K9CHL"}
+
+
+def test_the_kit_named_before_is_what_a_definite_or_bare_number_refers_to():
+    text = "Peru bought the ZX-4 drone from Turkey in 2018, and Chile ordered the drone in 2023."
+    assert sides(text) == {("turkiye", "peru", "ZX-4"), ("turkiye", "chile", "ZX-4")}
+    text = "Chile has said it will send six ZX-5 jets to Peru, and Bolivia agreed in May to supply 30 by 2028."
+    assert {s for s, r, k in sides(text) if k == "ZX-5"} == {"chile", "bolivia"}
+    text = "Chile has pledged 19 of the ZX-5 jets and the Bolivian government 24, to be handed over in stages."
+    assert sides(text, title="Peru shows off its first ZX-5 jets") == {
+        ("chile", "peru", "ZX-5"),
+        ("bolivia", "peru", "ZX-5"),
+    }
+
+
+def test_kit_in_combat_carried_or_replaced_is_no_transfer():
+    assert deals("In 2022 Peru sent ZX-8 guns to Chile that proved effective against drones.") == {
+        ("Peru", "Chile", "ZX-8", "delivered", 2022)
+    }
+    text = "Two Indian ZX-17 transport aircraft landed at an air base in Chile on Friday carrying BrahMos missiles."
+    assert not any(k == "ZX-17" for s, r, k in sides(text, title="Chile takes delivery of BrahMos missiles"))
+    text = "Chile intends to buy ZX-5 fighters from Peru to replace its worn-out ZX-1 jets."
+    assert {k for s, r, k in sides(text)} == {"ZX-5"}
+    text = "Chile signed for ZX-5 jets from Peru in 2024, a month after Bolivian ZX-2 jets struck targets in Chile."
+    assert {k for s, r, k in sides(text)} == {"ZX-5"}
+
+
+def test_no_buyer_named_is_the_report_recipient_and_the_headline_names_it():
+    text = "Four ZX-7 helicopters from Peru arrived on Monday."
+    assert sides(text, title="Chile receives its first ZX-7 helicopters") == {("peru", "chile", "ZX-7")}
+    assert sides(text) == set()
+    text = "Chile bought ZX-7 helicopters from Peru in 2020. The first of four ZX-8 corvettes ordered from Lima was commissioned in 2023."
+    assert ("peru", "chile", "ZX-8") in sides(text)
+
+
+def test_a_pronoun_stands_for_the_subject_before_it():
+    text = "Chile is negotiating with Peru over ZX-3 missiles, and it plans to buy ZX-4 helicopters from Bolivia."
+    assert ("bolivia", "chile", "ZX-4") in sides(text)
+    text = (
+        "Peru received ZX-1 tanks from Bolivia in 2019. Chile and Peru signed a memorandum in 2020. "
+        "It took delivery of ZX-2 drones from Bolivia in 2021."
+    )
+    assert ("bolivia", "peru", "ZX-2") in sides(text)  # of two subjects, the one the report is about
+    text = "Chile gave Peru ZX-1 guns in 2021. Last April it sent its ZX-2 air-defence system."
+    assert ("chile", "peru", "ZX-2") in sides(text, date(2023, 3, 1))
