@@ -21,6 +21,11 @@ from .vocabulary import TOKEN, Vocabulary, actor_key, strict_case, system_key
 
 BUY, SELL, NEUTRAL = "buy", "sell", "neutral"
 # Getting weapons, in the forms a clause of intent takes ("wants to buy", "is considering buying").
+# What a verb of giving or getting may take that is no weapon ("received offers", "decided to give priority").
+NOT_GOODS = (
+    r"(?! (?:\w+ ){0,2}(?:offers?|bids?|proposals?|approval|requests?|letters?|invitations?|assurances?|permission|"
+    r"consent|priority|training|funding|support|the go-ahead|the green light|access)\b)"
+)
 GETTING = r"(?:buy(?:ing|s)?|acquir(?:e|es|ing)|purchas(?:e|es|ing)|procur(?:e|es|ing)|obtain(?:s|ing)?|order(?:ing)?)"
 
 # Stage cues, as regular expressions over the lower-cased clause, each with the stage it states and the side its
@@ -32,6 +37,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"(?:was|were|has been|had been|is being) (?:removed|excluded|expelled|kicked out|suspended) from|"
         r"(?:talks|negotiations|deal|contract|plan|bid)(?: [^.;,]{1,60}?)? (?:collapsed|fell through|broke down|fell apart)|"
         r"dropped (?:the |its |a |an )?(?:plan|option|bid|order|deal|purchase|talks)|"
+        r"(?:threw out|rejected|voted down|shelved|scrapped) (?:a |an |the |its )?(?:\w+ ){0,2}(?:plan|deal|purchase|order|"
+        r"contract|bid)s? to (?:buy|purchase|acquire|lease)|"
         r"(?:option|plan|bid|talks|deal|order) (?:[\w'’]+ ){0,3}dropped)\b",
         "cancelled",
         BUY,
@@ -61,7 +68,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\b(?:pledged|promised|committed|has committed|have committed|agreed to send|will send|"
-        r"decided to (?:send|give|donate|transfer|supply|provide|hand over)|"
+        rf"decided to (?:send|give|donate|transfer|supply|provide|hand over){NOT_GOODS}|"
         r"approved (?:\w+ ){0,3}the (?:transfer|delivery|donation))\b",
         "agreement",
         SELL,
@@ -78,7 +85,17 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "delivery_in_progress",
         NEUTRAL,
     ),
-    (r"\b(?:received|receives|has received|have received|got|obtained)\b", "delivered", BUY),
+    (
+        rf"\b(?:received|receives|has received|have received|got|obtained)\b{NOT_GOODS}",
+        "delivered",
+        BUY,
+    ),
+    # "The air force has received offers of the F-16 from Lockheed Martin": the buyer is the subject.
+    (
+        r"\b(?:received|receives|has received|have received|got) (?:\w+ ){0,2}(?:offers?|bids?|proposals?)\b",
+        "offer",
+        BUY,
+    ),
     (
         r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave(?! up\b)|"
         r"hands(?: over)?|gives|delivers|supplies|"
@@ -268,6 +285,7 @@ KIT: dict[str, str] = {
     "patrol boats": "ships",
     "vessels": "ships",
     "ships": "ships",
+    "cutters": "ships",
     "boats": "ships",
     "ammunition": "other",
     "shells": "other",
@@ -752,6 +770,13 @@ RELATIVE_PURCHASE = re.compile(
     r"(?:bought|ordered|acquired|purchased|received|leased)\b|(?:acquired|bought|purchased|ordered|received|leased) (?:second-hand )?from\b",
     re.IGNORECASE,
 )
+# Another order of the kit just named, in a year of its own.
+REPEAT = re.compile(
+    r"\b(?:(?P<earlier>on top of|in addition to|besides) (?:the |its |their )?\w+ (?:it|they|that \w+) (?:had )?"
+    r"(?:bought|ordered|acquired|purchased)|(?:another|a further|an additional) \w+(?: more)?|\w+ more)\b"
+    r"[^.;]{0,30}?\bin (?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 # Words that open a subordinate clause, which may state a transfer of its own.
 SUBORDINATORS = {"after", "before", "whereby", "which", "when"}
 # Words that open, after a comma, a clause about the transfer's consequences (never "including").
@@ -913,11 +938,19 @@ class Finding:
         order of 2015 and another of 2021 are two deals)."""
         if self.key[:3] != other.key[:3] or (self.kind != other.kind and "unspecified" not in (self.kind, other.kind)):
             return False
-        return (
+        if (
             self.year is None
             or other.year is None
             or self.year == other.year
             or not (self.year_text and other.year_text)
+        ):
+            return True
+        # "ordered in December 2022", "took delivery last month of the first": the order's delivery, not a second deal.
+        ordered, delivered = sorted((self, other), key=lambda f: f.stage in ("delivered", "delivery_in_progress"))
+        return (
+            ordered.stage in ("order", "agreement")
+            and delivered.stage in ("delivered", "delivery_in_progress")
+            and ordered.year < delivered.year
         )
 
 
@@ -1270,6 +1303,13 @@ class Reader:
         following = tokens[i + width].lower if i + width < len(tokens) else ""
         # "Russian-made", "Chinese drones": where the kit comes from; "the Egyptian navy": the state itself.
         weak = demonym and following not in STATE_NOUNS and not text.endswith("s")
+        if (
+            weak
+            and text.lower().startswith("the ")
+            and not self.kit_at(tokens, i + width)
+            and not (i + width < len(tokens) and tokens[i + width].text[:1].isupper())
+        ):
+            weak = False  # "bought from the Dutch": the nation, not where some kit comes from
         if ORIGIN_SUFFIX.search(text):
             weak = True
         candidates = [(p, 1.0 / len(parties)) for p in sorted(parties)]
@@ -1489,9 +1529,15 @@ class Reader:
         before = re.sub(r"\bnot (?:for )?the first time\b", "", lowered[max(0, cue_start - 40) : cue_start])
         if NEGATION.search(before) or NEGATION.search(lowered[cue_start:cue_end]):
             return [], []
+        if re.search(
+            r"\b(?:possibly|perhaps|potentially) including\b|\b(?:could|might|may) (?:well )?include\b", lowered
+        ):
+            return [], []  # "a plan expected to set out further purchases, possibly including new helicopters"
         if re.search(r"\bwithout (?:buying|ordering|signing|placing|a (?:deal|contract|purchase)|an order)\b", lowered):
             return [], []  # "looked at the fighter over the years without buying it": came to nothing
         refusal = REFUSAL.search(lowered)
+        if refusal and stage == "cancelled" and cue_start <= refusal.start() < cue_end:
+            refusal = None  # "voters rejected a plan to buy": the cancellation itself
         if refusal and (refusal.start() < cue_start or not SUBORDINATE.search(lowered[cue_end : refusal.start()])):
             # "refused to sell", "the sale was blocked", but not "..., and Belgrade has refused to join sanctions"
             # or "negotiating to buy F-16s after years in which objections blocked the sale": another clause's.
@@ -1728,7 +1774,7 @@ class Reader:
             # "Belgium agreed to supply 30": the same.
             earlier = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
             clause_kits = [(hi, hi, _copy_kit(earlier[-1] if earlier else self.last_kit))]
-        clause_kits = [(a, b, k) for a, b, k in clause_kits if not _context_kit(text, tokens, lo, a, b, k)]
+        clause_kits = _without_context(text, tokens, lo, clause_kits)
         clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_vague(k) and _vague_context(tokens, lo, a, b))]
         if not clause_kits:
             return [], subjects
@@ -1739,9 +1785,17 @@ class Reader:
                 (a, b, k) for a, b, k in clause_kits if k.system or k.designation or k.generic not in VAGUE_KIT
             ]
         self._attach_quantities(tokens, lo, clause_kits)
-        year, year_text = self._year(
-            text, tokens, lo, hi, cue_at, cue_text, [(a, b) for a, b, k in clause_kits if a < b]
-        )
+        # "came back for another 30 in 2021", "on top of the 24 it bought in 2015": an order of the same kit in
+        # another year, a deal of its own; its year is not this clause's.
+        repeats = [
+            (m.start("year"), m.group("year"))
+            for m in REPEAT.finditer(clause)
+            if len(clause_kits) == 1 or m.group("earlier") is None
+        ]
+        year_spans = [(a, b) for a, b, k in clause_kits if a < b] + [
+            (k, k + 1) for k in range(lo, hi) for at, _ in repeats if tokens[k].start == clause_start + at
+        ]
+        year, year_text = self._year(text, tokens, lo, hi, cue_at, cue_text, year_spans)
         hedge, hedge_text = _hedge(text, sentence)
         kind = _kind(lowered, direction, stage)
         found = []
@@ -1751,7 +1805,7 @@ class Reader:
             (
                 k.origin or self.suppliers_of.get(_kit_key(k))
                 for _, _, k in clause_kits
-                if k.origin or self.suppliers_of.get(_kit_key(k))
+                if k.origin or (not _unnamed(k) and self.suppliers_of.get(_kit_key(k)))
             ),
             None,
         )
@@ -1811,6 +1865,9 @@ class Reader:
                             pronoun,
                         )
                     )
+        for _, written in repeats:
+            if int(written) != year:
+                found.extend(replace(f, year=int(written), year_text=written, stage="order") for f in found[:1])
         return found, subjects
 
     def _later_step(self, text, tokens, lo, hi, parties, kits, findings) -> bool:
@@ -2127,7 +2184,8 @@ CONTEXT_BEFORE = re.compile(
     r"along with|arrived with|came with|against|alternatives? to|in return for|in exchange for|"
     r"take over from|taking over from|took over from|"
     r"intercept(?:s|ed|ing)?|shoot(?:ing)? down|shot down|to counter|fired|launched|struck|"
-    r"gave up|give up|giving up|retired|retiring|decommissioned|phased out|mothballed|"
+    r"gave up|give up|giving up|(?:has|have|had|they|it|which|and|was|were) (?:\w+ )?(?:retired|decommissioned|phased out|"
+    r"mothballed)|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
     r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
@@ -2173,6 +2231,38 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
     if kit.generic and following in TRADE_AFTER:
         return True  # "China's state-owned aircraft exporter": a trade, not a weapon
     return following in CONTEXT_AFTER and not kit.generic
+
+
+def _without_context(text: str, tokens: list[Token], lo: int, clause_kits):
+    """The clause's kit less what is only context: a kit in context takes the rest of its list with it ("to
+    replace ageing MiG-29s and Mirage 2000s"), and kit "for" kit named before it is what that is for ("rockets for
+    Smerch launchers", "Gabriel missiles for the Pohjanmaa-class corvettes")."""
+    kept, previous_context_end = [], None
+    for n, (a, b, k) in enumerate(clause_kits):
+        listed = (
+            previous_context_end is not None
+            and a < len(tokens)
+            and all(
+                t.lower in ("and", "or", ",", "the", "its", "their") or _number(tokens, j, j)
+                for j, t in enumerate(tokens[previous_context_end:a], start=previous_context_end)
+            )
+        )
+        platform = (
+            n > 0
+            and a < len(tokens)
+            and a > lo
+            and (
+                tokens[a - 1].lower == "for"
+                or (a > lo + 1 and tokens[a - 2].lower == "for" and tokens[a - 1].lower in ("the", "its", "their"))
+            )
+            and any(k2.system or k2.designation or k2.generic for _, _, k2 in clause_kits[:n])
+        )
+        if listed or platform or _context_kit(text, tokens, lo, a, b, k):
+            previous_context_end = b
+            continue
+        previous_context_end = None
+        kept.append((a, b, k))
+    return kept
 
 
 def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:

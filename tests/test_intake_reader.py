@@ -267,3 +267,29 @@ def test_a_pronoun_stands_for_the_subject_before_it():
     assert ("bolivia", "peru", "ZX-2") in sides(text)  # of two subjects, the one the report is about
     text = "Chile gave Peru ZX-1 guns in 2021. Last April it sent its ZX-2 air-defence system."
     assert ("chile", "peru", "ZX-2") in sides(text, date(2023, 3, 1))
+
+
+def test_another_order_in_another_year_is_a_deal_of_its_own():
+    text = "Chile, which ordered 24 ZX-5 jets from France in 2015 and came back for another 30 in 2021, flies them."
+    assert {y for *_, y in deals(text)} == {2015, 2021}
+    text = "On Thursday Chile ordered twelve more ZX-5 jets from France, on top of the 24 it bought in 2015."
+    assert {y for *_, y in deals(text, date(2017, 12, 11))} == {2015, 2017}
+
+
+def test_offers_received_retired_kit_and_forecasts():
+    text = "Chile's air force has received offers of the ZX-5 from Dassault and the ZX-6 from Saab."
+    assert {(s, st) for s, r, k, st, y in deals(text)} == {("Dassault", "offer"), ("Saab", "offer")}
+    text = "Peru has handed over two retired ZX-3 frigates to Chile."
+    assert {k for s, r, k in sides(text)} == {"ZX-3"}
+    text = "Chile will buy ZX-5 jets from Peru, which it wants because it retired its ZX-1 and ZX-2 jets."
+    assert {k for s, r, k in sides(text)} == {"ZX-5"}
+    text = "Chile's new plan is expected to set out further purchases, possibly including ZX-7 helicopters from Peru."
+    assert deals(text) == set()
+    text = "In 2014 Chile's voters threw out a plan to buy 22 ZX-5 fighters from Sweden's Saab."
+    assert {(s, st) for s, r, k, st, y in deals(text)} == {("Sweden's", "cancelled")}
+
+
+def test_a_kit_for_a_kit_is_its_platform_and_the_dutch_are_a_state():
+    text = "In 2018 Chile ordered ZX-9 missiles from Israel for its ZX-3 corvettes."
+    assert {k for s, r, k in sides(text)} == {"ZX-9"}
+    assert sides("In 2004 Chile bought two ZX-3 frigates from the Dutch.") == {("netherlands", "chile", "ZX-3")}
