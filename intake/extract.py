@@ -1535,6 +1535,11 @@ class Reader:
             return [], []  # "a plan expected to set out further purchases, possibly including new helicopters"
         if re.search(r"\bwithout (?:buying|ordering|signing|placing|a (?:deal|contract|purchase)|an order)\b", lowered):
             return [], []  # "looked at the fighter over the years without buying it": came to nothing
+        if cue_text.lower().endswith(" to") and not any(
+            tokens[a].start >= cue_at + len(cue_text) and tokens[a].start <= cue_at + len(cue_text) + 5
+            for a, b, p in parties
+        ):
+            return [], []  # "prefer giving it to the runner-up": the one it goes to is no state
         refusal = REFUSAL.search(lowered)
         if refusal and stage == "cancelled" and cue_start <= refusal.start() < cue_end:
             refusal = None  # "voters rejected a plan to buy": the cancellation itself
@@ -1578,6 +1583,15 @@ class Reader:
                 continue  # the source of a report, not a party to the deal
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in FORMER:
                 continue
+            if (
+                before_word == ","
+                and first - 3 >= lo
+                and tokens[first - 2].text[:1].isupper()
+                and tokens[first - 2].lower not in MONTHS
+                and tokens[first - 3].lower in ("in", "at", "near", "outside")
+                and (b >= len(tokens) or not tokens[b].is_word)
+            ):
+                continue  # "at Lockheed Martin's plant in Marietta, Georgia": a place, not a party
             if (
                 before_word == "in"
                 and first - 2 >= lo
@@ -1753,28 +1767,29 @@ class Reader:
             # commissioned": no buyer named, the one the report is about.
             recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
 
+        named_here = bool(clause_kits)  # kit of its own, if only context, keeps the kit named before out
+        clause_kits = _without_context(text, tokens, lo, clause_kits)
+        refers_back = not named_here and bool(
+            re.search(
+                r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|"
+                r"letters? of (?:offer and )?acceptance)\b",
+                lowered,
+            )
+            or re.match(r" (?:them|it)\b", lowered[cue_end:])
+            or re.match(
+                r" (?:up to |about |some |another |a further )?\d+(?! ?(?:%|per ?cent|billion|million))\b",
+                lowered[cue_end:],
+            )
+        )
         if (
             not clause_kits
             and (self.last_kit is not None or any(a < lo for a, b, k in kits))
-            and (
-                any(b == lo for a, b, k in kits)  # "the Leopard 2A4s | it bought from the Netherlands"
-                or re.search(
-                    r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|"
-                    r"letters? of (?:offer and )?acceptance)\b",
-                    lowered,
-                )
-                or re.match(r" (?:them|it)\b", lowered[cue_end:])
-                or re.match(
-                    r" (?:up to |about |some |another |a further )?\d+(?! ?(?:%|per ?cent|billion|million))\b",
-                    lowered[cue_end:],
-                )
-            )
+            and (any(b == lo for a, b, k in kits) or refers_back)  # "the Leopard 2A4s | it bought from the Netherlands"
         ):
             # "Iran is believed to have shipped them": what this sentence named before, else the last kit dealt in;
             # "Belgium agreed to supply 30": the same.
             earlier = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
             clause_kits = [(hi, hi, _copy_kit(earlier[-1] if earlier else self.last_kit))]
-        clause_kits = _without_context(text, tokens, lo, clause_kits)
         clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_vague(k) and _vague_context(tokens, lo, a, b))]
         if not clause_kits:
             return [], subjects
@@ -2187,7 +2202,7 @@ CONTEXT_BEFORE = re.compile(
     r"gave up|give up|giving up|(?:has|have|had|they|it|which|and|was|were) (?:\w+ )?(?:retired|decommissioned|phased out|"
     r"mothballed)|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
-    r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\d+|some|of|more))*\s*$"
@@ -2226,6 +2241,11 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
         return True  # "Russian cargo aircraft kept landing … carrying parts of the S-400": what carried the kit
     if following in CARRYING and any(t.lower in CARRIERS | {"transport"} for t in tokens[a:b]):
         return True  # "C-17 transport aircraft landed at Clark air base carrying the BrahMos"
+    j = a
+    while j > lo and tokens[j - 1].lower in MODIFIERS:
+        j -= 1
+    if kit.generic and j > lo and tokens[j - 1].lower in ("few", "fewer", "no", "any"):
+        return True  # "can afford few new ships or aircraft": none in particular
     if following in COMBAT_AFTER:
         return True  # "Thai F-16s struck targets", "rocket artillery fired into": kit in use, not in transfer
     if kit.generic and following in TRADE_AFTER:
@@ -2308,7 +2328,12 @@ def _own_suppliers(tokens: list[Token], suppliers: list[Party], clause_kits, k: 
         else None
     )
     own = [p for p in suppliers if p.start >= after and (following is None or p.start < following)]
-    return own or suppliers
+    if own:
+        return own
+    # "offers of the F-16 from Lockheed Martin, the Gripen from Saab ... and says it has [the KF-21]": where every
+    # seller follows a kit of its own, a kit with none after it has none of theirs.
+    first_kit = tokens[clause_kits[0][0]].start if clause_kits[0][0] < len(tokens) else None
+    return [] if first_kit is not None and all(p.start > first_kit for p in suppliers) else suppliers
 
 
 def _coordination_head(tokens: list[Token], lo: int, a: int, parties) -> int:
