@@ -152,7 +152,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
         r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b|"
         r"\b(?:is|are|was|were) going to (?:provide|supply|sell|deliver|send|give)\b|"
-        r"\b(?:said|says|announced) (?:it|they|that it|that they) would (?:send|supply|provide|deliver|donate|give)\b",
+        r"\b(?:said|says|announced) (?:\w+ ){0,3}?(?:that )?(?:it|they) would (?:send|supply|provide|deliver|donate|give)\b",
         "agreement",
         SELL,
     ),
@@ -168,7 +168,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:offered|offers|has offered|proposed|pitched|would be (?:willing|ready|prepared) to (?:support|supply|"
         r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"
         r"deliver|transfer)|approved (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer|export)|"
-        r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer)|"
+        r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sales?|transfers?)|"
         rf"(?:cleared|approved|authori[sz]ed) (?:\S+ ){{1,3}}to {GETTING})\b",
         "offer",
         SELL,
@@ -197,7 +197,9 @@ NEGATION = re.compile(
     r"denied|denies|dismissed|vetoed|blocked|turned down|opted against|decided against|instead of|rather than)\b"
 )
 # A refusal anywhere in the clause of the cue drops it; past one of these words it belongs to another clause.
-REFUSAL = re.compile(r"\b(?:ruled out|rejected|refused|turned down|denied|vetoed|blocked|declined|declines)\b")
+REFUSAL = re.compile(
+    r"\b(?:ruled out|rejected|refused|turned down|denied|vetoed|blocked|declined|declines|failed to|fails to|lost out)\b"
+)
 SUBORDINATE = re.compile(r", (?:and|but|while|whereas)\b|;|\b(?:which|who|whom|whose|after|where|when|since)\b")
 # A delivery cue in the future or the conditional is no delivery yet.
 FUTURE = re.compile(
@@ -679,6 +681,19 @@ PRONOUNS = {
 
 # Conjunctions before a party that open a clause of its own: it is that clause's subject, never an object.
 SUBORDINATING = {"once", "when", "if", "unless", "because", "until", "whether"}
+# Nouns after a state that make it a maker ("Turkey's shipbuilding consortium").
+MAKER_NOUNS = {
+    "company",
+    "firm",
+    "consortium",
+    "shipyard",
+    "shipbuilder",
+    "manufacturer",
+    "maker",
+    "contractor",
+    "group",
+    "conglomerate",
+}
 # Pronouns that stand for a state, not for whatever was named last.
 STATE_PRONOUNS = {
     "the country",
@@ -759,6 +774,8 @@ CONTRAST = {
     "prompting",
     "amid",
     "despite",
+    "when",
+    "where",
 }
 # Words that open a clause put before the main one ("After giving ..., Denmark ordered").
 FRONTED = {"after", "before", "since", "while", "when", "although", "though", "having", "despite", "following", "once"}
@@ -1406,7 +1423,12 @@ class Reader:
             # "After giving all 19 of its Caesars to Kyiv, Denmark ordered ...": the subject comes after.
             lo2, hi2 = ranges[1]
             cataphor = [p for a, b, p in parties if lo2 <= a < hi2 and not p.weak][:1]
+        ends = {b: p for a, b, p in parties if not p.weak and not (p.actor is not None and self._is_company(p.actor))}
         for lo, hi in ranges:
+            if lo >= 2 and tokens[lo].lower in ("which", "who") and tokens[lo - 1].text == "," and lo - 1 in ends:
+                # "Slovakia, which gave its only S-300 battery to Ukraine in 2022, bought six Barak MX": the
+                # relative clause, and the main clause after it, are the state's.
+                previous_subject = [ends[lo - 1]]
             if findings and self._later_step(text, tokens, lo, hi, parties, kits, findings):
                 continue
             found, subjects = self.read_clause(
@@ -1453,6 +1475,14 @@ class Reader:
         replace the Leopard 2A4s it bought second-hand from the Netherlands in 2001")."""
         kit_ends = {b for a, b, k in kits}
         ends = {b for a, b, p in parties}
+        # A state that opens the sentence or a clause, before a relative clause ("Slovakia, which ...").
+        subject_ends = {
+            b
+            for a, b, p in parties
+            if not p.weak
+            and not (p.actor is not None and self._is_company(p.actor))
+            and (a == 0 or tokens[a - 1].text in (",", ";") or tokens[a - 1].lower in ("and", "but"))
+        }
         starts = {a for a, b, p in parties} | {a + 1 for a, b, p in parties if tokens[a].lower == "the"}
         cuts = [0]
         for i, token in enumerate(tokens):
@@ -1470,6 +1500,15 @@ class Reader:
                     and any(i < a and tokens[a].start < token.end + cue[2] for a in starts)
                 ):
                     cuts.append(i + 1)
+            elif token.lower in ("which", "who") and tokens[i - 1].text == "," and i - 1 in subject_ends:
+                # "Slovakia, which gave its S-300 to Ukraine in 2022, bought six Barak MX": a relative clause with a
+                # transfer of its own between the subject and its verb.
+                close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text == ","), None)
+                if close is not None and close + 1 < len(tokens):
+                    inner = text[token.start : tokens[close].start].lower()
+                    after = text[tokens[close].end : tokens[-1].end].lower()
+                    if _cue(inner) and _cue(after):
+                        cuts.extend([i, close + 1])
             elif i in kit_ends and i + 1 < len(tokens) and RELATIVE_PURCHASE.match(text, token.start):
                 if _cue(left):
                     cuts.append(i)  # only where the clause before has a verb of its own
@@ -1576,6 +1615,10 @@ class Reader:
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
         suppliers, recipients, subjects, destinations, gapped = [], [], [], [], []
+        if direction == BUY and self._maker_subject(tokens, lo, cue_token, clause_parties):
+            # "Rheinmetall signed a contract to supply Indonesia", "Turkey's shipbuilding consortium TAIS signed a
+            # contract with Indonesia's defence ministry": a maker that signs is the seller.
+            direction = SELL
         for a, b, party in clause_parties:
             first = _coordination_head(tokens, lo, a, clause_parties)
             before_word = tokens[first - 1].lower if first > lo else ""
@@ -1683,14 +1726,32 @@ class Reader:
                     break
             if passive and pronoun in ("it", "they"):
                 pass  # "they were delivered in the autumn": the kit, not a party
-            elif not pronoun and previous_subject and (not head.strip(" ,") or tokens[lo].lower in FRONTED):
+            elif (
+                not pronoun
+                and previous_subject
+                and (not lowered[:cue_start].strip(" ,") or tokens[lo].lower in FRONTED | {"which", "who"})
+            ):
                 subjects = list(previous_subject)
             elif pronoun in ("it", "they") and previous_subject:
                 subjects = list(previous_subject[:1])  # "Berlin is negotiating ..., and it plans to buy"
-            elif pronoun in STATE_PRONOUNS and direction == BUY and self.last_recipient is not None:
-                subjects = [self.last_recipient]  # "The government signed for 42 Rafales" in a report on Indonesia
+            elif (
+                pronoun in STATE_PRONOUNS
+                and self.last_recipient is not None
+                and (direction == BUY or re.search(r"\bits\b", lowered[cue_end : cue_end + 40]))
+            ):
+                # "The government signed for 42 Rafales" in a report on Indonesia; "the country's council decided to
+                # send one of its Patriot systems" in a report on Romania.
+                subjects = [self.last_recipient]
             elif pronoun and self.last_subject is not None:
                 subjects = [self.last_subject]
+                about = self.last_recipient
+                if (
+                    direction == BUY
+                    and about is not None
+                    and self.last_subject.party not in self.recipient_counts
+                    and self.recipient_counts.get(about.party, 0) >= 2
+                ):
+                    subjects = [about]  # "It ordered 28 VT4 tanks": a buyer, where the last subject never was one
                 # "Israel and Morocco signed a memorandum ... It took delivery": of two subjects, a receiving "it"
                 # is the one the report is about.
                 about = self.last_recipient
@@ -1777,7 +1838,7 @@ class Reader:
             )
             or re.match(r" (?:them|it)\b", lowered[cue_end:])
             or re.match(
-                r" (?:up to |about |some |another |a further )?\d+(?! ?(?:%|per ?cent|billion|million))\b",
+                rf" (?:up to |about |some |another |a further )?(?:\d+|{NUMBER_ALTERNATION})(?! ?(?:%|per ?cent|billion|million))\b",
                 lowered[cue_end:],
             )
         )
@@ -1794,6 +1855,10 @@ class Reader:
         if not clause_kits:
             return [], subjects
         self._attach_origins(tokens, clause_parties, clause_kits)
+        # A kind of kit beside a named weapon of that kind describes it ("Norway, which wanted new guns, ordered 24
+        # K9 Vidar howitzers").
+        named_kinds = {k.category for a, b, k in clause_kits if not _unnamed(k)}
+        clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_unnamed(k) and k.category in named_kinds)]
         # Vague kit ("weapons") yields to a precise one in the same clause ("Iranian weaponry - especially the drones").
         if any(k.generic not in VAGUE_KIT or k.system for a, b, k in clause_kits):
             clause_kits = [
@@ -1882,7 +1947,8 @@ class Reader:
                     )
         for _, written in repeats:
             if int(written) != year:
-                found.extend(replace(f, year=int(written), year_text=written, stage="order") for f in found[:1])
+                named = [f for f in found if not _unnamed(f.kit)] or found
+                found.extend(replace(f, year=int(written), year_text=written, stage="order") for f in named[:1])
         return found, subjects
 
     def _later_step(self, text, tokens, lo, hi, parties, kits, findings) -> bool:
@@ -1901,13 +1967,28 @@ class Reader:
         if NEGATION.search(before) or FUTURE.search(before):
             return False
         if not re.search(
-            r"\b(?:them|it|the (?:contract|deal|order|agreement|first|last|remaining|rest)|all)\b", clause
+            r"\b(?:them|it|(?:the|its|their) (?:contract|deal|order|agreement|first|last|remaining|rest)|all)\b", clause
         ):
             return False
         for finding in findings:
             if CUE_RANK.index(cue[0]) > CUE_RANK.index(finding.stage):
                 finding.stage = cue[0]
         return True
+
+    def _maker_subject(self, tokens, lo, cue_token, clause_parties) -> bool:
+        """Whether the clause's subject, the last party before its verb, is a maker: a company, or a state's
+        "consortium", "shipyard", "firm"."""
+        before = [(a, b, p) for a, b, p in clause_parties if a < cue_token and not p.weak]
+        if not before:
+            return False
+        a, b, party = before[-1]
+        between = {t.lower for t in tokens[b:cue_token]}
+        if cue_token - b > 5 or between & {"it", "they", "which", "that", "who", "to", "after", "with"}:
+            return False  # "the Israeli company after problems with the Caesars it ordered": not its verb
+        if party.actor is not None and self._is_company(party.actor):
+            return True
+        words = [t.lower for t in tokens[b : min(b + 3, cue_token)]]
+        return any(w in MAKER_NOUNS for w in words)
 
     def _maker_state(self, supplier: Party, kit: Kit) -> Party:
         """A company sells from the state that makes the kit: where the registry names the company (or its group)
@@ -2138,6 +2219,13 @@ MODIFIERS = {
     "armored",
     "personnel",
     "amphibious",
+    "offshore",
+    "inshore",
+    "fast",
+    "multipurpose",
+    "multi-purpose",
+    "landing",
+    "search-and-rescue",
     "diesel-electric",
     "nuclear",
     "sam",
@@ -2164,6 +2252,9 @@ RELATIVE = re.compile(
     r"saturday|sunday)\b|\byesterday\b|\btoday\b",
     re.IGNORECASE,
 )
+
+
+NUMBER_ALTERNATION = "|".join(sorted(set(NUMBER_WORDS) - {"a", "an"}, key=len, reverse=True))
 
 
 def _cue(lowered: str):
@@ -2196,16 +2287,17 @@ def _cue(lowered: str):
 # beside, what a new design is a version of, an alias a user gives it.
 CONTEXT_BEFORE = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)(?: (?!and\b)[\w-]+){0,3}\s*$|replacements? for|instead of|rather than|alongside|in place of|in addition to|"
-    r"along with|arrived with|came with|against|alternatives? to|in return for|in exchange for|"
+    r"arrived with|came with|against|alternatives? to|in return for|in exchange for|"
+    r"beat|beats|beating|defeated|outbid|(?:to )?operate from|operating from|to fly from|aboard|to arm|to equip|"
     r"take over from|taking over from|took over from|"
     r"intercept(?:s|ed|ing)?|shoot(?:ing)? down|shot down|to counter|fired|launched|struck|"
     r"gave up|give up|giving up|(?:has|have|had|they|it|which|and|was|were) (?:\w+ )?(?:retired|decommissioned|phased out|"
-    r"mothballed)|"
+    r"mothballed|withdrew|withdrawn|grounded)|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
-    r"successors? to|together with|than|(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"successors? to|than|(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
-    r"\w+-made|\d+|some|of|more))*\s*$"
+    r"\w+-made|\w+['’]s|\d+|some|of|more))*\s*$"
 )
 # Words right before kit that make it the carrier of a delivery, not what was delivered.
 CARRIERS = {"cargo", "freight", "freighter"}
@@ -2300,7 +2392,11 @@ def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:
         "imports",
         "embargo",
         "industry",
-    } or bool(re.search(r"\b(?:much|most|some|all|part|share|half) of\b", before))
+    } or bool(
+        re.search(
+            r"\b(?:much|most|some|all|part|share|half|\w+-(?:fifths|thirds|quarters)|a (?:third|quarter)) of\b", before
+        )
+    )
 
 
 def _gapped(tokens: list[Token], b: int, hi: int) -> bool:

@@ -293,3 +293,27 @@ def test_a_kit_for_a_kit_is_its_platform_and_the_dutch_are_a_state():
     text = "In 2018 Chile ordered ZX-9 missiles from Israel for its ZX-3 corvettes."
     assert {k for s, r, k in sides(text)} == {"ZX-9"}
     assert sides("In 2004 Chile bought two ZX-3 frigates from the Dutch.") == {("netherlands", "chile", "ZX-3")}
+
+
+def test_a_relative_clause_after_a_state_is_that_states():
+    text = "Chile, which gave its ZX-3 guns to Peru in 2022, bought six ZX-4 systems from Israel last year."
+    assert sides(text, date(2025, 5, 1)) == {("chile", "peru", "ZX-3"), ("israel", "chile", "ZX-4")}
+    text = "Chile, which bought twelve ZX-5 jets from France in 2021, received its first six in April."
+    assert deals(text, date(2022, 6, 1)) == {("France", "Chile", "ZX-5", "delivery_in_progress", 2021)}
+
+
+def test_a_maker_that_signs_sells_and_a_pronoun_buyer_is_a_buyer():
+    text = "Turkey's shipbuilding consortium signed a contract with Chile's navy on Saturday for two ZX-6 frigates."
+    assert sides(text) == {("turkiye", "chile", "ZX-6")}
+    text = "In 2022 Rheinmetall signed a contract to supply Chile with a hundred ZX-2 tanks."
+    assert sides(text) == {("germany", "chile", "ZX-2")}
+    text = "Chile bought ZX-1 jets from Peru in 2019. Chile received ZX-2 tanks from Peru in 2020. Brazil sent advisers. It ordered 28 ZX-3 tanks from Peru in 2021."
+    assert ("peru", "chile", "ZX-3") in sides(text)
+
+
+def test_a_kind_of_kit_beside_a_named_weapon_describes_it_and_shares_are_no_deals():
+    text = "Chile, which wanted new guns for the Andes, ordered 24 ZX-9 howitzers from South Korea in 2017."
+    assert {k for s, r, k in sides(text)} == {"ZX-9"}
+    assert deals("Chile bought four-fifths of its arms from Russia in the two decades to 2023.") == set()
+    text = "In 2022 Chile ordered ZX-7 helicopters from Peru to operate from the navy's frigates."
+    assert {k for s, r, k in sides(text)} == {"ZX-7"}
