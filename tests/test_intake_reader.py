@@ -10,31 +10,27 @@ from intake.extract import read_article
 pytestmark = pytest.mark.django_db
 
 
-def deals(text, published_on=None, title="") -> set[tuple]:
-    """(supplier, recipient, kit, stage, year) of each deal read; a registry system is named by its designation."""
+def _read(text, published_on, title):
+    """The findings, and a function naming each one's kit: a registry system by its designation."""
     names = vocabulary.current()
-
-    def kit(k):
-        return k.designation or (names.system_info[k.system]["designation"] if k.system else "") or k.generic or k.text
-
-    return {
-        (f.supplier.text, f.recipient.text, kit(f.kit), f.stage, f.year)
-        for f in read_article(names, text, published_on, title)
-    }
-
-
-def sides(text, published_on=None, title="") -> set[tuple]:
-    """(supplier's state, recipient's state, kit) of each deal read, states by slug."""
-    names = vocabulary.current()
-    slug = {i: info[0] for i, info in names.actor_info.items()}
 
     def kit(k):
         return k.designation or (names.system_info[k.system]["designation"] if k.system else "") or k.generic
 
-    return {
-        (slug.get(f.supplier.party), slug.get(f.recipient.party), kit(f.kit))
-        for f in read_article(names, text, published_on, title)
-    }
+    return read_article(names, text, published_on, title), kit, names
+
+
+def deals(text, published_on=None, title="") -> set[tuple]:
+    """(supplier, recipient, kit, stage, year) of each deal read, the parties as written."""
+    findings, kit, _ = _read(text, published_on, title)
+    return {(f.supplier.text, f.recipient.text, kit(f.kit) or f.kit.text, f.stage, f.year) for f in findings}
+
+
+def sides(text, published_on=None, title="") -> set[tuple]:
+    """(supplier's state, recipient's state, kit) of each deal read, states by slug."""
+    findings, kit, names = _read(text, published_on, title)
+    slug = {i: info[0] for i, info in names.actor_info.items()}
+    return {(slug.get(f.supplier.party), slug.get(f.recipient.party), kit(f.kit)) for f in findings}
 
 
 def test_a_list_of_states_shares_the_word_before_it():
