@@ -796,6 +796,18 @@ REPEAT = re.compile(
 )
 # Words that open a subordinate clause, which may state a transfer of its own.
 SUBORDINATORS = {"after", "before", "whereby", "which", "when"}
+# Every word a clause can start at.
+CLAUSE_WORDS = SUBORDINATORS | {
+    "while",
+    "whereas",
+    "but",
+    "and",
+    "meanwhile",
+    "although",
+    "though",
+    "who",
+    "despite",
+}
 # Words that open, after a comma, a clause about the transfer's consequences (never "including").
 CONSEQUENCE = {
     "which",
@@ -1486,8 +1498,8 @@ class Reader:
         starts = {a for a, b, p in parties} | {a + 1 for a, b, p in parties if tokens[a].lower == "the"}
         cuts = [0]
         for i, token in enumerate(tokens):
-            if i <= cuts[-1]:
-                continue
+            if i <= cuts[-1] or not (token.text in (";", ",") or token.lower in CLAUSE_WORDS or i in kit_ends):
+                continue  # only these can open a clause: no text to slice for the rest
             left = text[tokens[cuts[-1]].start : token.start].lower()
             right = text[token.end : tokens[-1].end].lower()
             if token.text == ";":
@@ -2001,19 +2013,12 @@ class Reader:
         if not origin or origin[0].party == supplier.party:
             return supplier
         producer = self.vocabulary.system_info[kit.system]["producer_id"]
-        if producer is None or not (self._within(producer, supplier.actor) or self._within(supplier.actor, producer)):
+        part_of = self.vocabulary.part_of.get
+        if producer is None or not (
+            _up_from(producer, part_of, supplier.actor) or _up_from(supplier.actor, part_of, producer)
+        ):
             return supplier
         return replace(supplier, party=origin[0].party)
-
-    def _within(self, actor: int, group: int) -> bool:
-        """Whether `actor` is `group` or part of it, up the registry's part-of links."""
-        seen = set()
-        while actor is not None and actor not in seen:
-            if actor == group:
-                return True
-            seen.add(actor)
-            actor = self.vocabulary.part_of.get(actor)
-        return False
 
     def about(self, title: str) -> None:
         """Take the headline's buyer, or else the first state it names ("Foreign drones tilt Ethiopia's war as
@@ -2683,17 +2688,22 @@ def _variant_of(vocabulary: Vocabulary, kit: Kit, family: Kit) -> bool:
     if family.system is None or kit is family:
         return False
     if kit.system is not None:
-        current = vocabulary.system_info[kit.system]["variant_of_id"]
+        base = vocabulary.system_info[kit.system]["variant_of_id"]
     elif kit.designation and kit.candidates:
-        current = kit.candidates[0][0]  # the registry designation a new one is most likely a variant of
+        base = kit.candidates[0][0]  # the registry designation a new one is most likely a variant of
     else:
         return False
+    return _up_from(base, lambda pk: vocabulary.system_info[pk]["variant_of_id"], family.system)
+
+
+def _up_from(node: int | None, parent, target: int) -> bool:
+    """Whether `target` is `node` or above it, following `parent` (a part-of or variant-of link) up from it."""
     seen = set()
-    while current is not None and current not in seen:
-        if current == family.system:
+    while node is not None and node not in seen:
+        if node == target:
             return True
-        seen.add(current)
-        current = vocabulary.system_info[current]["variant_of_id"]
+        seen.add(node)
+        node = parent(node)
     return False
 
 

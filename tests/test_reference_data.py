@@ -261,6 +261,12 @@ def seed_records(model):
                 yield name, record["fields"]
 
 
+def assert_seeding_again_adds_nothing(fixtures, *models):
+    before = [model.objects.count() for model in models]
+    call_command("seed", *fixtures, verbosity=0)
+    assert [model.objects.count() for model in models] == before
+
+
 def test_no_name_belongs_to_two_actors():
     """Across every seed fixture, case-insensitively, an actor's name or alias resolves to that actor alone."""
     owners = {}
@@ -322,9 +328,7 @@ def test_seed_loads_every_reference_name_and_company():
     assert aliases <= set(ActorAlias.objects.values_list("actor__slug", "name"))
     actors = {f["slug"] for fixture, f in seed_records("actors.actor")}
     assert actors <= set(Actor.objects.values_list("slug", flat=True))
-    before = (Actor.objects.count(), ActorAlias.objects.count())
-    call_command("seed", "state_names", "companies", verbosity=0)
-    assert (Actor.objects.count(), ActorAlias.objects.count()) == before
+    assert_seeding_again_adds_nothing(["state_names", "companies"], Actor, ActorAlias)
 
 
 def system_key(name: str) -> str:
@@ -401,6 +405,4 @@ def test_seed_loads_every_reference_system_and_alias():
     """Every system and alias of systems.json is in the seeded database, and seeding again adds nothing."""
     aliases = {(f["system"][0], f["name"]) for _fixture, f in seed_records("systems.systemalias")}
     assert aliases <= set(SystemAlias.objects.values_list("system__slug", "name"))
-    before = (System.objects.count(), SystemAlias.objects.count())
-    call_command("seed", "systems", verbosity=0)
-    assert (System.objects.count(), SystemAlias.objects.count()) == before
+    assert_seeding_again_adds_nothing(["systems"], System, SystemAlias)
