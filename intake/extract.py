@@ -37,6 +37,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"(?:was|were|has been|had been|is being) (?:removed|excluded|expelled|kicked out|suspended) from|"
         r"(?:talks|negotiations|deal|contract|plan|bid)(?: [^.;,]{1,60}?)? (?:collapsed|fell through|broke down|fell apart)|"
         r"dropped (?:the |its |a |an )?(?:plan|option|bid|order|deal|purchase|talks)|"
+        r"(?:stopped|halted|ditched|froze|shelved) (?:the |its |their |a )?(?:\w+ )?(?:plans?|programme|program|project|purchase)|"
         r"(?:threw out|rejected|voted down|shelved|scrapped) (?:a |an |the |its )?(?:\w+ ){0,2}(?:plan|deal|purchase|order|"
         r"contract|bid)s? to (?:buy|purchase|acquire|lease)|"
         r"(?:option|plan|bid|talks|deal|order) (?:[\w'’]+ ){0,3}dropped)\b",
@@ -46,7 +47,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:is|are) (?:now |still )?taking delivery\b", "delivery_in_progress", BUY),
     (r"\b(?:took|taken|takes|take|taking) delivery\b", "delivered", BUY),
     (
-        r"\b(?:first|initial|second|third|fourth|latest|next|another)\b[^.;]{0,120}?\b(?P<verb>arrived|landed|"
+        r"\b(?:first|initial|second|third|fourth|latest|next|another|batches|shipments|consignments)\b[^.;]{0,120}?\b(?P<verb>arrived|landed|"
         r"(?:were|was|have|has|had)(?: already| now)?(?: been)? (?:delivered|handed over|unloaded|received|commissioned))\b",
         "delivery_in_progress",
         NEUTRAL,
@@ -61,7 +62,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (r"\b(?:are|is) being (?:delivered|supplied|shipped|handed over)\b", "delivery_in_progress", NEUTRAL),
     (
         r"\b(?:is|are|has been|have been) (?:sending|delivering|supplying|shipping|handing over|transferring)\b|"
-        r"\b(?:began|begun|started|starts) (?:handing over|sending|supplying|transferring)\b|"
+        r"\b(?:began|begun|started|starts) (?:handing (?:them |it )?over|sending|supplying|transferring|delivering|shipping)\b|"
         r"\b(?:handed over|delivered|supplied|sent|shipped) (?:the |its |their )?(?:first|initial)\b",
         "delivery_in_progress",
         SELL,
@@ -80,10 +81,15 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         NEUTRAL,
     ),
     (
-        r"\b(?:began|begun|started|starts|continues|continued) (?:to )?(?:deliver(?:ing)?|receiv(?:e|ing)|"
-        r"shipping|ship)\b",
+        r"\b(?:began|begun|started|starts|continues|continued) (?:to )?(?:deliver|ship)\b|"
+        r"\b(?:have|has) been arriving\b|\b(?:are|is|began|started|continue[sd]?) (?:to )?arriv(?:e|ing)\b",
         "delivery_in_progress",
         NEUTRAL,
+    ),
+    (
+        r"\b(?:began|begun|started|starts|continues|continued) (?:to )?receiv(?:e|ing)\b",
+        "delivery_in_progress",
+        BUY,
     ),
     (
         rf"\b(?:received|receives|has received|have received|got|obtained)\b{NOT_GOODS}",
@@ -111,13 +117,17 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         NEUTRAL,
     ),
     # "aircraft landed at Belgrade's airport to deliver the FK-3": the carrier's side is the supplier's.
-    (r"\b(?:landed|arrived|docked)(?: [^.;,]{1,40}?)? to (?:deliver|bring|hand over)\b", "delivered", SELL),
+    (
+        r"\b(?:landed|arrived|docked)(?: [^.;,]{1,80}?)?(?: to (?:deliver|bring|hand over)|,(?: \w+ly)? (?:delivering|bringing))\b",
+        "delivered",
+        SELL,
+    ),
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
         r"(?:signed|sent|returned) (?:\w+ ){0,4}letters? of (?:offer and )?acceptance|signed up (?:to buy|for)|"
         r"announced (?:the |a |an )?(?:\S+ ){0,2}(?:purchase|acquisition|order)|paid (?:\S+ ){1,5}for|"
-        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed for|exercised an option|"
+        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed (?:(?:in|on|with|last|this) [^.;,]{1,40}? )?for|exercised an option|"
         r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
         r"buys|signs for|signs up for|(?:is|are) (?:buying|purchasing|acquiring|ordering)|awaiting|awaits|"
         r"(?:concluded|inked|sealed|finali[sz]ed) (?:a|an|the) (?:\S+ ){0,4}contracts?|"
@@ -132,6 +142,11 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:won|wins|secured|secures|landed|clinched|(?:was|has been|had been) awarded|received|bagged) "
         r"(?:a |an |the )?(?:\S+ ){0,3}(?:order|contract|deal)s? from\b",
+        "order",
+        SELL,
+    ),
+    (
+        r"\b(?:won|wins|secured|secures|clinched) (?:a |an |the )?(?:\S+ ){0,3}(?:order|contract)s? (?:for|to supply)\b",
         "order",
         SELL,
     ),
@@ -165,7 +180,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         BUY,
     ),
     (
-        r"\b(?:offered|offers|has offered|proposed|pitched|would be (?:willing|ready|prepared) to (?:support|supply|"
+        r"\b(?:offered|offers|has offered|proposed|pitched|pitching|pitches|would be (?:willing|ready|prepared) to (?:support|supply|"
         r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"
         r"deliver|transfer)|approved (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer|export)|"
         r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sales?|transfers?)|"
@@ -176,7 +191,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:(?:is|are|was|were|would be|became|remains?) (?:\w+ )?interested in|interest in (?:buying|acquiring|"
         rf"purchasing|procuring)|would be (?:willing|keen|ready) to {GETTING}|"
-        rf"\bwants\b|(?:would|'d) like to (?:\w+ )?{GETTING}|"
+        rf"\bwants\b|\bto want\b|(?:would|'d) like to (?:\w+ )?{GETTING}|(?:would|'d) like(?! to\b)|"
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
         rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|pre-?selected|asked about {GETTING}|"
@@ -694,6 +709,29 @@ MAKER_NOUNS = {
     "group",
     "conglomerate",
 }
+# Last words of a company's name: a subject the registry does not know that signs as the seller ("Mitsubishi
+# Electric signed with Manila").
+COMPANY_WORDS = {
+    "electric",
+    "industries",
+    "systems",
+    "aerospace",
+    "dynamics",
+    "shipyards",
+    "shipbuilding",
+    "corporation",
+    "corp",
+    "ltd",
+    "inc",
+    "plc",
+    "ag",
+    "gmbh",
+    "technologies",
+    "defence",
+    "defense",
+    "aviation",
+    "motors",
+}
 # Pronouns that stand for a state, not for whatever was named last.
 STATE_PRONOUNS = {
     "the country",
@@ -795,6 +833,13 @@ REPEAT = re.compile(
     re.IGNORECASE,
 )
 # Words that open a subordinate clause, which may state a transfer of its own.
+# The year a clause says a deal was ordered or agreed, beside a later step it reports ("delivered from 2016 under a
+# contract signed in December 2013", "a 2020 contract for 218 Lynx", "ordered in 2006 and in service since 2010").
+ORDER_YEAR = re.compile(
+    r"\b(?:(?:contract|deal|order|agreement)(?: for [^.;,]{1,40}?)? (?:was |were )?(?:signed|agreed|concluded|placed|awarded)|"
+    r"(?:ordered|bought|purchased|signed|agreed|contracted)) (?:in|during) (?:(?:early |late |mid-)?[A-Za-z]+ )?"
+    r"(?P<year>(?:19|20)\d\d)\b|\b(?:an?|the|its) (?P<year2>(?:19|20)\d\d) (?:contract|deal|order|agreement)\b"
+)
 SUBORDINATORS = {"after", "before", "whereby", "which", "when"}
 # Every word a clause can start at.
 CLAUSE_WORDS = SUBORDINATORS | {
@@ -904,7 +949,7 @@ TRAVEL = {
 FORMER = {"belonged", "belonging", "belongs", "returned", "loaned"}
 DESIGNED = re.compile(r"-(?:designed|developed)$", re.I)
 ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|produced|origin|supplied|developed|manufactured)$", re.I)
-PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+$")
+PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)(?: (?:first|already|now|later|also|originally|\w+ly))?\s+$")
 
 WORD_RE = re.compile(r"[0-9A-Za-zÀ-ɏ]")
 
@@ -1075,7 +1120,7 @@ class Reader:
             if not entries:
                 continue
             first = span[0].text
-            entries = [e for e in entries if not e.strict or strict_case(" ".join(t.text for t in span))]
+            entries = [e for e in entries if not e.strict or strict_case(" ".join(words_))]
             if entries and first[:1].isupper():
                 return width + offset, entries
         return None
@@ -1119,6 +1164,8 @@ class Reader:
         by a kind of weapon ("Storm Shadow cruise missiles", "Rafale fighter jets", "HIMARS launchers")."""
         if tokens[i].lower in VARIANT_WORDS or ROMAN.match(tokens[i].text):
             return 0  # "half of them older Block IV rounds": a variant of something named, not a weapon
+        if tokens[i].lower in NUMBER_WORDS:
+            return 0  # "Twelve Cheetah fighters" at the start of a sentence: a count, not part of the name
         j, shaped = i, False
         while j < len(tokens) and j - i < 6:
             token = tokens[j]
@@ -1650,7 +1697,7 @@ class Reader:
             if (
                 before_word == "in"
                 and first - 2 >= lo
-                and tokens[first - 2].lower in ("arrived", "landed", "delivered")
+                and tokens[first - 2].lower in ("arrived", "arriving", "arrive", "landed", "delivered")
             ):
                 destinations.append(party)  # "arrived in Chile": the recipient, if no other is named
                 continue
@@ -1720,11 +1767,25 @@ class Reader:
             elif a < cue_token:
                 if before_word not in NOT_A_SUBJECT - SUBORDINATING:
                     subjects.append((a, b, party))  # "until Kuwait has ... taking delivery of"
-            elif direction == SELL and a > cue_token and before_word not in NOT_A_SUBJECT and not recipients:
-                recipients.append(party)  # "will supply Ukraine with", "offered Serbia"
+            elif (
+                direction == SELL
+                and a > cue_token
+                and before_word not in NOT_A_SUBJECT
+                and not recipients
+                and re.fullmatch(
+                    r"(?:\s+(?!(?:from|by|of|at|into|out)\b)[\w-]+){0,8}\s*",
+                    text[cue_at + len(cue_text) : tokens[first].start],
+                )
+            ):
+                recipients.append(party)  # "will supply Ukraine with", "offered the Philippines"
         subjects = _nearest_group(tokens, subjects)
         participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
         passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
+        if participle and direction == BUY and any(b == cue_token for _, b, _ in clause_kits):
+            # "BRP Miguel Malvar left HD Hyundai's yard and is the first of two corvettes ordered from the South
+            # Korean shipbuilder": the verb describes the kit before it, and a company the clause names first is
+            # no buyer (a state is: "Chile flies fourteen fighters leased from Sweden").
+            subjects = [p for p in subjects if not (p.actor is not None and self._is_company(p.actor))]
         pronoun = ""
         if not subjects:
             head = lowered[: max(cue_start, lowered.find(" ", cue_start + 12))]
@@ -1888,6 +1949,11 @@ class Reader:
             (k, k + 1) for k in range(lo, hi) for at, _ in repeats if tokens[k].start == clause_start + at
         ]
         year, year_text = self._year(text, tokens, lo, hi, cue_at, cue_text, year_spans)
+        ordered = ORDER_YEAR.search(clause) if stage in ("delivered", "delivery_in_progress", "cancelled") else None
+        if ordered is not None and not repeats:
+            # "began delivering in May 2016 under a contract signed in 2013": a deal is dated by its order.
+            written = ordered.group("year") or ordered.group("year2")
+            year, year_text = int(written), written
         hedge, hedge_text = _hedge(text, sentence)
         kind = _kind(lowered, direction, stage)
         found = []
@@ -1992,7 +2058,9 @@ class Reader:
         "consortium", "shipyard", "firm"."""
         before = [(a, b, p) for a, b, p in clause_parties if a < cue_token and not p.weak]
         if not before:
-            return False
+            # A name the registry does not know, capitalised up to the verb and ending as companies' names do.
+            name = tokens[lo:cue_token]
+            return 0 < len(name) <= 4 and all(t.text[:1].isupper() for t in name) and name[-1].lower in COMPANY_WORDS
         a, b, party = before[-1]
         between = {t.lower for t in tokens[b:cue_token]}
         if cue_token - b > 5 or between & {"it", "they", "which", "that", "who", "to", "after", "with"}:
@@ -2101,7 +2169,7 @@ class Reader:
             taken_until = b
 
     def _year(self, text, tokens, lo, hi, cue_at, cue_text="", kit_spans=()) -> tuple[int | None, str]:
-        best = None
+        best, weak = None, None
         for k in range(lo, hi):
             token = tokens[k]
             if any(a <= k < b for a, b in kit_spans):
@@ -2113,7 +2181,12 @@ class Reader:
             )
             if _is_year(token.text) and not deadline:
                 distance = abs(token.start - cue_at) + (0 if token.start < cue_at else 5)
-                if best is None or distance < best[0]:
+                if k > lo and tokens[k - 1].lower == "from":
+                    # "signed last September for turrets to be mounted from 2027": when a step begins, the year
+                    # only where the clause gives no other date.
+                    if weak is None or distance < weak[0]:
+                        weak = (distance, int(token.text), token.text)
+                elif best is None or distance < best[0]:
                     best = (distance, int(token.text), token.text)
         if best is not None:
             return best[1], best[2]
@@ -2123,6 +2196,8 @@ class Reader:
         relative = next(
             (m for m in RELATIVE.finditer(clause) if not REPORTING_BEFORE.search(clause[: m.start()].lower())), None
         )
+        if relative is None and weak is not None:
+            return weak[1], weak[2]
         if relative is None:
             before = text[max(tokens[lo].start, cue_at - 30) : cue_at].lower()
             if (
@@ -2244,7 +2319,7 @@ REPORTING_BEFORE = re.compile(
 # A present-tense statement ("is in talks", "has promised", "wants to buy"): it is dated by its publication.
 PRESENT_BEFORE = re.compile(
     r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*(?: been)?"
-    r"(?: (?:said|reported|believed|understood|thought) to be)?\s*$"
+    r"(?: (?:said|reported|believed|understood|thought)(?: to be)?)?\s*$"
 )
 PRESENT_CUE = re.compile(
     r"(?:is|are|has|have|wants|plans|intends|seeks|aims|considers|hopes|eyes|offers|continues|negotiates)\b"
@@ -2292,14 +2367,14 @@ def _cue(lowered: str):
 # beside, what a new design is a version of, an alias a user gives it.
 CONTEXT_BEFORE = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)(?: (?!and\b)[\w-]+){0,3}\s*$|replacements? for|instead of|rather than|alongside|in place of|in addition to|"
-    r"arrived with|came with|against|alternatives? to|in return for|in exchange for|"
+    r"arrived with|came with|against|(?:mounted|fitted|installed|integrated) (?:on|onto|to|in|into)|alternatives? to|in return for|in exchange for|"
     r"beat|beats|beating|defeated|outbid|(?:to )?operate from|operating from|to fly from|aboard|to arm|to equip|"
     r"take over from|taking over from|took over from|"
     r"intercept(?:s|ed|ing)?|shoot(?:ing)? down|shot down|to counter|fired|launched|struck|"
     r"gave up|give up|giving up|(?:has|have|had|they|it|which|and|was|were) (?:\w+ )?(?:retired|decommissioned|phased out|"
     r"mothballed|withdrew|withdrawn|grounded)|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
-    r"successors? to|than|(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"successors? to|than|(?<!\ba )(?<!\bnew )(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\w+['’]s|\d+|some|of|more))*\s*$"
@@ -2325,6 +2400,20 @@ COMBAT_AFTER = {
 TRADE_AFTER = {"exporter", "exporters", "maker", "makers", "manufacturer", "manufacturers", "industry", "builder"}
 # Words right after a designation that make it a standard or variant of the kit around it ("the F4 standard").
 CONTEXT_AFTER = {"standard", "variant", "version", "derivative", "configuration", "upgrade", "family"}
+# Nouns right after a designation-shaped name that make it an event ("the Army-2020 exhibition", "Zapad-2021 drills").
+EVENT_AFTER = {
+    "exhibition",
+    "show",
+    "expo",
+    "forum",
+    "fair",
+    "exercise",
+    "exercises",
+    "drill",
+    "drills",
+    "games",
+    "summit",
+}
 
 
 def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: Kit) -> bool:
@@ -2345,6 +2434,8 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
         return True  # "can afford few new ships or aircraft": none in particular
     if following in COMBAT_AFTER:
         return True  # "Thai F-16s struck targets", "rocket artillery fired into": kit in use, not in transfer
+    if following in EVENT_AFTER and kit.system is None:
+        return True  # "signed at the Army-2020 exhibition": a name of an event, not a weapon
     if kit.generic and following in TRADE_AFTER:
         return True  # "China's state-owned aircraft exporter": a trade, not a weapon
     return following in CONTEXT_AFTER and not kit.generic

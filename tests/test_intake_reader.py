@@ -313,3 +313,66 @@ def test_a_kind_of_kit_beside_a_named_weapon_describes_it_and_shares_are_no_deal
     assert deals("Chile bought four-fifths of its arms from Russia in the two decades to 2023.") == set()
     text = "In 2022 Chile ordered ZX-7 helicopters from Peru to operate from the navy's frigates."
     assert {k for s, r, k in sides(text)} == {"ZX-7"}
+
+
+def test_who_begins_delivering_sells_and_what_keeps_arriving_is_still_coming():
+    text = "Peru began delivering ZX-5 helicopters to Chile in May 2016 under a contract signed in 2013."
+    assert deals(text) == {("Peru", "Chile", "ZX-5", "delivery_in_progress", 2013)}
+    text = "Batteries of the ZX-6 system from Peru have been arriving in Chile since 2011."
+    assert {st for *_, st, y in deals(text)} == {"delivery_in_progress"}
+    text = "Chile signed for ZX-2 trucks from Peru in 2020. Batches of the ZX-2 were delivered in 2021 and 2022."
+    assert {st for *_, st, y in deals(text)} == {"delivery_in_progress"}
+    text = "Six Peruvian air force transport aircraft landed in Chile on Saturday, reportedly delivering ZX-3 missiles."
+    assert sides(text, date(2022, 4, 11)) == {("peru", "chile", "ZX-3")}
+
+
+def test_signing_for_kit_with_words_between_and_a_seller_winning_a_contract_for_it():
+    text = "Chile signed in 2012 for 22 ZX-4 trainers from Peru."
+    assert deals(text) == {("Peru", "Chile", "ZX-4", "order", 2012)}
+    text = "Chile's defence ministry bought ZX-1 jets from Peru's Andes Aero in 2015. In 2017 it signed with the same company for 12 ZX-2 fighters."
+    assert ("peru", "chile", "ZX-2") in sides(text)
+    text = "Rheinmetall, which won a 2020 contract for 218 ZX-7 vehicles, has begun handing them over to Chile."
+    assert sides(text) == {("germany", "chile", "ZX-7")}
+
+
+def test_a_company_the_registry_does_not_know_that_signs_is_the_seller():
+    text = "Andes Systems signed with Chile in 2020 for four ZX-8 radars made in Peru."
+    assert not any(r == "peru" or s == "chile" for s, r, k in sides(text))
+
+
+def test_pitching_wanting_and_liking_are_early_steps():
+    found = deals("Boeing has been pitching the ZX-3 to Chile since 2019.")
+    assert {(r, st) for s, r, k, st, y in found} == {("Chile", "offer")}
+    text = "Chile is reported to want a fleet of ZX-9 drones from the United States."
+    assert deals(text, date(2020, 2, 26)) == {("the United States", "Chile", "ZX-9", "interest", 2020)}
+    text = "Chilean officials say they would like Swedish ZX-5 fighters as well."
+    assert {(s, r, st) for s, r, k, st, y in deals(text)} == {("Swedish", "Chilean", "interest")}
+
+
+def test_a_stopped_plan_is_cancelled_and_an_exhibition_is_no_kit():
+    text = "Chile has stopped its plan to deploy two US-made ZX-8 batteries ordered in 2017."
+    assert {(s, r, st) for s, r, k, st, y in deals(text)} == {("US-made", "Chile", "cancelled")}
+    text = "At the ZX-2020 exhibition in August 2020, Chile signed for four ZX-6 helicopters from Peru."
+    assert {k for s, r, k in sides(text)} == {"ZX-6"}
+
+
+def test_kit_described_by_a_participle_has_its_buyer_elsewhere():
+    text = (
+        "BRP Andes left Hyundai Heavy Industries' yard on March 27 and is the first of two ZX-4 corvettes "
+        "ordered from the South Korean shipbuilder in 2021."
+    )
+    assert sides(text, date(2025, 4, 10), "Chile's Korean warships") == {("south-korea", "chile", "ZX-4")}
+    text = "The ZX-5 missiles were first ordered in 2013 from Peru, and the navy has them in service."
+    assert deals(text, None, "Chile buys missiles") == {("Peru", "Chile", "ZX-5", "order", 2013)}
+
+
+def test_who_is_named_far_after_a_verb_of_giving_is_no_recipient():
+    text = "Twelve Cheetah fighters, sold by Peru's Andes Aero in 2010 from retired Peruvian Air Force stocks, had all arrived."
+    assert sides(text, None, "Chile's air force") == {("peru", "chile", "Cheetah")}
+    text = "Peru had offered to sell Chile twelve ZX-2 helicopters at a steep discount."
+    assert sides(text) == {("peru", "chile", "ZX-2")}
+
+
+def test_when_a_step_begins_dates_it_only_where_nothing_else_does():
+    text = "Last September Chile signed with Peru for 16 ZX-3 turrets, to be mounted on its ZX-4 vehicles from 2027."
+    assert deals(text, date(2025, 2, 1)) == {("Peru", "Chile", "ZX-3", "order", 2024)}
