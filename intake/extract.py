@@ -138,6 +138,14 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         BUY,
     ),
     (r"\b(?:sold|will sell|is selling)\b", "order", SELL),
+    # "India's 2018 contract for Russia's S-400", "a December 2017 contract that centred on 24 Typhoons", "a
+    # 30-billion-peso contract with HD Hyundai for": a contract dated or priced is one signed.
+    (
+        r"\b(?:(?:january|february|march|april|may|june|july|august|september|october|november|december) )?"
+        r"(?:19|20)\d\d (?:contract|deal|order)\b|\b[\w.]+-(?:billion|million)-[\w-]+ (?:contract|deal|order)\b",
+        "order",
+        NEUTRAL,
+    ),
     # A maker or seller winning the buyer's order: "Saab won a contract from Thailand" (the buyer follows "from").
     (
         r"\b(?:won|wins|secured|secures|landed|clinched|(?:was|has been|had been) awarded|received|bagged) "
@@ -163,7 +171,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         BUY,
     ),
     (
-        r"\bagreed (?:(?:in|on|last|this) \w+ )?to (?:supply|sell|deliver|provide|transfer|give)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
+        r"\bagreed (?:(?:in|on|last|this) \w+ )?to (?:supply|sell|deliver|provide|transfer|give|build)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
         r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
         r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b|"
         r"\b(?:is|are|was|were) going to (?:provide|supply|sell|deliver|send|give)\b|"
@@ -174,6 +182,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:negotiat(?:e|es|ed|ing|ions?)|in talks|holding talks|held talks|talks (?:with|on|over|about)|"
         r"discuss(?:ed|ing)? (?:the )?(?:purchase|sale|acquisition|supply|deal)|(?:intends?|plans?|hopes?|expects?) to sign|"
+        r"(?:close to|nearing|near) (?:a |an |the )?(?:\w+ )?(?:deal|agreement|contract)|"
         r"(?:expected|set|poised|close|due) to "
         r"(?:sign|signing|finali[sz]e|conclude))\b",
         "negotiation",
@@ -1430,6 +1439,14 @@ class Reader:
             )
         ):
             designation = designation[:-1]  # "Rafales"
+        elif (
+            width > 1
+            and re.search(r"[a-z]s$", designation)
+            and not designation.endswith("ss")
+            and _designation_shaped(tokens[i + width - 2].text)
+            and (counted_plural(tokens, i) or re.search(rf"\b{re.escape(designation[:-1])}\b", self.text))
+        ):
+            designation = designation[:-1]  # "17 V-22 Ospreys"
         key = system_key([designation])
         related = self.related_designations(key)
         kit = Kit(None, text, tokens[i].start, tokens[i + width - 1].end, designation=designation, candidates=related)
@@ -1746,6 +1763,10 @@ class Reader:
                 and (a < cue_token or tokens[b].lower == "country")
             ):
                 subjects.append((a, b, party))  # "Aleksandar Vučić's country", "Egypt's navy"
+            elif (
+                before_word == "for" and party.text.endswith(("'s", "’s")) and any(ka == b for ka, _, _ in clause_kits)
+            ):
+                suppliers.append(party)  # "a contract for Russia's S-400": whose weapon it is
             elif before_word == "from" and buyer_follows_from and a >= cue_token:
                 recipients.append(party)  # "Saab won a contract from Thailand"
             elif before_word == "from" or (before_word == "by" and direction == SELL) or before_word == "asked":
@@ -1802,7 +1823,12 @@ class Reader:
             elif (
                 not pronoun
                 and previous_subject
-                and (not lowered[:cue_start].strip(" ,") or tokens[lo].lower in FRONTED | {"which", "who"})
+                and (
+                    re.fullmatch(
+                        r"(?:(?:and|but|or)(?: (?:also|then|later|since|now))?)?", lowered[:cue_start].strip(" ,")
+                    )
+                    or tokens[lo].lower in FRONTED | {"which", "who"}
+                )
             ):
                 subjects = list(previous_subject)
             elif pronoun in ("it", "they") and previous_subject:
@@ -1810,7 +1836,7 @@ class Reader:
             elif (
                 pronoun in STATE_PRONOUNS
                 and self.last_recipient is not None
-                and (direction == BUY or re.search(r"\bits\b", lowered[cue_end : cue_end + 40]))
+                and (direction == BUY or passive or re.search(r"\bits\b", lowered[cue_end : cue_end + 40]))
             ):
                 # "The government signed for 42 Rafales" in a report on Indonesia; "the country's council decided to
                 # send one of its Patriot systems" in a report on Romania.
@@ -1901,6 +1927,13 @@ class Reader:
             # commissioned": no buyer named, the one the report is about.
             recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
 
+        earlier_named = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
+        if earlier_named and re.match(
+            r" (?:that|the|this) (?:deal|order|contract|purchase|agreement|plan)\b| (?:it|them)\b", lowered[cue_end:]
+        ):
+            # "Jakarta had signed for Su-35s in 2018 but abandoned that deal ..., and the Rafale order allowed it":
+            # the step is the deal just named, whatever kit follows.
+            clause_kits = [(hi, hi, _copy_kit(earlier_named[-1]))]
         named_here = bool(clause_kits)  # kit of its own, if only context, keeps the kit named before out
         clause_kits = _without_context(text, tokens, lo, clause_kits)
         refers_back = not named_here and bool(

@@ -376,3 +376,33 @@ def test_who_is_named_far_after_a_verb_of_giving_is_no_recipient():
 def test_when_a_step_begins_dates_it_only_where_nothing_else_does():
     text = "Last September Chile signed with Peru for 16 ZX-3 turrets, to be mounted on its ZX-4 vehicles from 2027."
     assert deals(text, date(2025, 2, 1)) == {("Peru", "Chile", "ZX-3", "order", 2024)}
+
+
+def test_the_air_force_receiving_is_the_reports_state_and_and_carries_the_subject_over():
+    text = "Chile bought ZX-1 jets from Peru in 2010. Yet it still depends on Peru. The air force's 40 Peruvian ZX-2 fighters were delivered in 2019."
+    assert ("peru", "chile", "ZX-2") in sides(text)
+    text = "Peru delivered ZX-3 tanks to Chile in 2023 and has been sending ZX-4 howitzers since 2022."
+    assert {(k, st) for s, r, k, st, y in deals(text)} == {("ZX-3", "delivered"), ("ZX-4", "delivery_in_progress")}
+
+
+def test_close_to_a_deal_is_negotiation_and_abandoning_that_deal_ends_the_deal_just_named():
+    text = "Chile is reported to be close to a deal for 12 more ZX-5 jets from Peru."
+    assert {st for *_, st, y in deals(text)} == {"negotiation"}
+    text = (
+        "Chile signed for ZX-6 fighters from Peru in 2018 but abandoned that deal, and the ZX-7 order let it modernise."
+    )
+    assert {(k, st) for s, r, k, st, y in deals(text)} == {("ZX-6", "cancelled")}
+
+
+def test_a_dated_or_priced_contract_is_an_order_and_a_counted_plural_name_is_singular():
+    text = "Chile's 2018 contract for Peru's ZX-8 air-defence system could expose it to sanctions."
+    assert deals(text) == {("Peru's", "Chile's", "ZX-8", "order", 2018)}
+    text = "In June 2022 Chile signed a 30-billion-peso contract with Peru for six ZX-9 patrol vessels."
+    assert sides(text) == {("peru", "chile", "ZX-9")}
+    text = "Chile expects the first of the 17 ZX-22 Ospreys it has bought from Peru to arrive next month."
+    assert {k for s, r, k in sides(text)} == {"ZX-22 Osprey"}
+
+
+def test_a_maker_that_agrees_to_build_sells():
+    text = "Peru's Andes Yards agreed in 2012 to build two ZX-6 frigates for Chile."
+    assert {(s, r, st) for s, r, k, st, y in deals(text)} == {("Peru's", "Chile", "agreement")}
