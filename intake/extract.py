@@ -926,6 +926,71 @@ MADE = {
     "organized",
     "coordinated",
 }
+# Words after "the Dutch", "the British" that leave it the nation, not an adjective of what follows.
+NATION_FOLLOWERS = {
+    "and",
+    "or",
+    "in",
+    "to",
+    "for",
+    "from",
+    "with",
+    "at",
+    "on",
+    "by",
+    "of",
+    "have",
+    "has",
+    "had",
+    "were",
+    "was",
+    "are",
+    "is",
+    "will",
+    "would",
+    "say",
+    "said",
+    "also",
+    "who",
+    "which",
+    "that",
+    "as",
+    "but",
+    "than",
+}
+# What navies write before a ship's name.
+SHIP_PREFIXES = {
+    "HMS",
+    "USS",
+    "INS",
+    "BRP",
+    "KRI",
+    "HMAS",
+    "HMNZS",
+    "HMCS",
+    "ROKS",
+    "TCG",
+    "ARA",
+    "BNS",
+    "PNS",
+    "SLNS",
+    "NRP",
+    "HNLMS",
+    "HDMS",
+    "HNoMS",
+    "HSwMS",
+    "ESPS",
+    "ITS",
+    "RSS",
+    "KD",
+    "HTMS",
+    "BAP",
+    "ENS",
+    "LÉ",
+    "ORP",
+    "HS",
+    "JS",
+}
 # Words before "to" that make its object a destination, not a recipient ("a visit to Belgrade", "flew to Doha").
 TRAVEL = {
     "visit",
@@ -1110,6 +1175,7 @@ class Reader:
         self.recipient_counts: dict[int, int] = {}
         self.recipient_named: dict[int, Party] = {}
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
+        self.families: dict[str, int | None] = {}  # new designations' registry family, by key
 
     # -- mentions --
 
@@ -1175,6 +1241,12 @@ class Reader:
             return 0  # "half of them older Block IV rounds": a variant of something named, not a weapon
         if tokens[i].lower in NUMBER_WORDS:
             return 0  # "Twelve Cheetah fighters" at the start of a sentence: a count, not part of the name
+        if tokens[i].text in SHIP_PREFIXES:
+            # A warship by its name: "HMS Ocean", "BRP Jose Rizal".
+            j = i + 1
+            while j < len(tokens) and j - i <= 3 and tokens[j].text[:1].isupper() and tokens[j].is_word:
+                j += 1
+            return j - i if j > i + 1 else 0
         j, shaped = i, False
         while j < len(tokens) and j - i < 6:
             token = tokens[j]
@@ -1393,8 +1465,10 @@ class Reader:
             and text.lower().startswith("the ")
             and not self.kit_at(tokens, i + width)
             and not (i + width < len(tokens) and tokens[i + width].text[:1].isupper())
+            and not (following.isalpha() and following not in NATION_FOLLOWERS | MAKER_NOUNS)
         ):
-            weak = False  # "bought from the Dutch": the nation, not where some kit comes from
+            # "bought from the Dutch": the nation, not where some kit comes from ("the British helicopter carrier")
+            weak = False
         if ORIGIN_SUFFIX.search(text):
             weak = True
         candidates = [(p, 1.0 / len(parties)) for p in sorted(parties)]
@@ -1444,12 +1518,15 @@ class Reader:
             and re.search(r"[a-z]s$", designation)
             and not designation.endswith("ss")
             and _designation_shaped(tokens[i + width - 2].text)
+            and not self.vocabulary.systems.get(system_key([tokens[i + width - 1].text]))  # "C-130J Hercules"
             and (counted_plural(tokens, i) or re.search(rf"\b{re.escape(designation[:-1])}\b", self.text))
         ):
             designation = designation[:-1]  # "17 V-22 Ospreys"
         key = system_key([designation])
         related = self.related_designations(key)
         kit = Kit(None, text, tokens[i].start, tokens[i + width - 1].end, designation=designation, candidates=related)
+        if tokens[i].text in SHIP_PREFIXES:
+            kit.category = "ships"
         self.named[key] = kit
         return kit
 
@@ -1730,6 +1807,13 @@ class Reader:
                 )
             ):
                 continue  # "with Airbus as prime contractor": who builds for the seller, not a party
+            if before_word == "of" and first - 2 >= lo and tokens[first - 2].lower in ("design", "designs"):
+                # "frigates based on the MEKO A-100 design of Germany's Thyssenkrupp": whose design it is, the seller
+                # of a licensed build.
+                for _, kb, k in clause_kits:
+                    if kb <= first and k.origin is None:
+                        k.origin = party
+                continue
             if before_word == "from" and first - 2 >= lo and tokens[first - 2].lower in NOT_FROM_SELLER:
                 continue  # "alternatives from France", "warnings of sanctions from Washington": no seller
             if before_word == "by" and first - 2 >= lo and tokens[first - 2].lower in MADE:
@@ -2161,12 +2245,39 @@ class Reader:
         return self.vocabulary.actor_info.get(actor, ("", "", ""))[2] == "company"
 
     def _origin_of(self, kit: Kit) -> list[Party]:
-        if kit.system is None:
+        system = kit.system if kit.system is not None else self._family(kit)
+        if system is None:
             return []
-        origin = self.vocabulary.system_info[kit.system]["origin_id"]
+        origin = self.vocabulary.system_info[system]["origin_id"]
         if origin is None or self.vocabulary.actor_info.get(origin, ("", "", ""))[2] != "state":
             return []
         return [Party(origin, "", kit.start, kit.start, actor=origin, weak=True)]
+
+    def _family(self, kit: Kit) -> int | None:
+        """The registry system a new designation is a variant of: the longest registry designation it starts with
+        ("K9A1EGY" of "K9"), or else a registry system of the same name where all of that name come from one state
+        ("Hawk Mk127" beside the registry's "Hawk 100")."""
+        if not kit.designation:
+            return None
+        key = system_key([kit.designation])
+        if key in self.families:
+            return self.families[key]
+        info = self.vocabulary.system_info
+        family = next(
+            (
+                system
+                for other, system in sorted(self.vocabulary.designations.items(), key=lambda pair: -len(pair[0]))
+                if len(other) >= 2 and key.startswith(other) and len(key) > len(other) and not key[len(other)].isdigit()
+            ),
+            None,
+        )
+        head = kit.designation.split(" ")[0].lower()
+        if family is None and len(head) >= 4 and head.isalpha():
+            same = [i for i, system in info.items() if system["designation"].split(" ")[0].lower() == head]
+            if same and len({info[i]["origin_id"] for i in same}) == 1:
+                family = same[0]
+        self.families[key] = family
+        return family
 
     def _attach_origins(self, tokens, clause_parties, clause_kits) -> None:
         """A demonym or maker right before a kit ("Iranian drones", "Russian Mikoyan MiG-29") says where it comes
@@ -2408,7 +2519,7 @@ CONTEXT_BEFORE = re.compile(
     r"mothballed|withdrew|withdrawn|grounded)|"
     r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
     r"successors? to|than|(?<!\ba )(?<!\bnew )(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
-    r"known(?: \w+)? as|dubbed|renamed|designated)"
+    r"known(?: \w+)? as|dubbed|renamed|designated|commissioned as|named)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\w+['’]s|\d+|some|of|more))*\s*$"
 )
@@ -2446,6 +2557,7 @@ EVENT_AFTER = {
     "drills",
     "games",
     "summit",
+    "base",
 }
 
 
@@ -2498,7 +2610,12 @@ def _without_context(text: str, tokens: list[Token], lo: int, clause_kits):
             )
             and any(k2.system or k2.designation or k2.generic for _, _, k2 in clause_kits[:n])
         )
-        if listed or platform or _context_kit(text, tokens, lo, a, b, k):
+        # A warship's name beside its class or type ("a DW3000H-class frigate, HTMS Bhumibol Adulyadej", "the
+        # carrier INS Vikrant") names the ship, not another deal.
+        ship_name = k.designation.split(" ")[0] in SHIP_PREFIXES and any(
+            k2 is not k and (k2.system and not k2.generic or k2.designation) for _, _, k2 in clause_kits
+        )
+        if listed or platform or ship_name or _context_kit(text, tokens, lo, a, b, k):
             previous_context_end = b
             continue
         previous_context_end = None

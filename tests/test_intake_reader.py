@@ -406,3 +406,20 @@ def test_a_dated_or_priced_contract_is_an_order_and_a_counted_plural_name_is_sin
 def test_a_maker_that_agrees_to_build_sells():
     text = "Peru's Andes Yards agreed in 2012 to build two ZX-6 frigates for Chile."
     assert {(s, r, st) for s, r, k, st, y in deals(text)} == {("Peru's", "Chile", "agreement")}
+
+
+def test_a_new_variant_comes_from_where_its_family_does():
+    # "Hawk Mk127" is no registry designation; "Hawk" is, and it is British.
+    text = "India bought Su-30 jets from Russia in 2000. Australia still flies the 33 Hawk Mk127s it bought in 1997."
+    assert ("united-kingdom", "australia", "Hawk Mk127") in sides(text)
+
+
+def test_whose_design_a_licensed_build_is_sells_it_and_a_warship_is_named_once():
+    text = (
+        "In 2020 Chile signed for four ZX-3 frigates based on the ZX-2 design of Germany's Thyssenkrupp Marine Systems."
+    )
+    assert ("germany", "chile", "ZX-3") in sides(text)
+    text = "In 2016 Chile bought the British helicopter carrier HMS Ocean."
+    assert {k for s, r, k in sides(text)} == {"HMS Ocean"}
+    text = "Chile's most capable warship, HMS Andes, is a ZX-4 frigate ordered from Peru in 2013."
+    assert {k for s, r, k in sides(text)} == {"ZX-4"}
