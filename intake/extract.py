@@ -122,6 +122,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "delivered",
         SELL,
     ),
+    (r"\bcame (?:as part of|under|in)\b", "delivered", NEUTRAL),  # "came as part of the 1999 arms package"
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
@@ -154,7 +155,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (
-        r"\b(?:won|wins|secured|secures|clinched) (?:a |an |the )?(?:\S+ ){0,3}(?:order|contract)s? (?:for|to supply)\b",
+        r"\b(?:won|wins|secured|secures|clinched) (?:a |an |the )?(?:\S+ ){0,3}(?:order|contract)s?(?: [^.;,]{1,30}?)? "
+        r"(?:for|to supply)\b",
         "order",
         SELL,
     ),
@@ -958,6 +960,8 @@ NATION_FOLLOWERS = {
     "but",
     "than",
 }
+# Words of a force's name, never the start of a weapon's.
+FORCE_WORDS = {"coast", "guard", "navy", "army", "air", "force", "marine", "marines", "corps", "naval", "national"}
 # What navies write before a ship's name.
 SHIP_PREFIXES = {
     "HMS",
@@ -1176,6 +1180,7 @@ class Reader:
         self.recipient_named: dict[int, Party] = {}
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
         self.families: dict[str, int | None] = {}  # new designations' registry family, by key
+        self.subject_buys = False  # whether the sentence of the last subject called it a buyer
 
     # -- mentions --
 
@@ -1239,8 +1244,10 @@ class Reader:
         by a kind of weapon ("Storm Shadow cruise missiles", "Rafale fighter jets", "HIMARS launchers")."""
         if tokens[i].lower in VARIANT_WORDS or ROMAN.match(tokens[i].text):
             return 0  # "half of them older Block IV rounds": a variant of something named, not a weapon
-        if tokens[i].lower in NUMBER_WORDS:
-            return 0  # "Twelve Cheetah fighters" at the start of a sentence: a count, not part of the name
+        if tokens[i].lower in NUMBER_WORDS or tokens[i].lower in FORCE_WORDS:
+            # "Twelve Cheetah fighters" at the start of a sentence: a count, not part of the name; "Coast Guard
+            # Hamilton-class cutters": whose they were.
+            return 0
         if tokens[i].text in SHIP_PREFIXES:
             # A warship by its name: "HMS Ocean", "BRP Jose Rizal".
             j = i + 1
@@ -1457,8 +1464,8 @@ class Reader:
         if not parties:
             return None
         demonym = all(e.alias_kind == AliasKind.DEMONYM for e in entries)
-        following = tokens[i + width].lower if i + width < len(tokens) else ""
-        # "Russian-made", "Chinese drones": where the kit comes from; "the Egyptian navy": the state itself.
+        following = re.sub(r"['’]s$", "", tokens[i + width].lower) if i + width < len(tokens) else ""
+        # "Russian-made", "Chinese drones": where the kit comes from; "the Egyptian navy('s)": the state itself.
         weak = demonym and following not in STATE_NOUNS and not text.endswith("s")
         if (
             weak
@@ -1599,8 +1606,10 @@ class Reader:
             self.last_company = companies[-1]
         if previous_subject:
             self.last_subject, self.last_subjects = previous_subject[0], list(previous_subject)
+            self.subject_buys = False
         elif named_parties:
             self.last_subject, self.last_subjects = named_parties[0], [named_parties[0]]
+            self.subject_buys = bool(re.search(r"\b(?:customer|buyer|importer|client)s?\b", sentence.lower()))
         # Only kit that a deal was found for: not the coast guard vessels of a clash named in passing.
         specific = [f.kit for f in findings if f.kit.generic not in VAGUE_KIT]
         if specific:
@@ -1932,9 +1941,12 @@ class Reader:
                     direction == BUY
                     and about is not None
                     and self.last_subject.party not in self.recipient_counts
+                    and not self.subject_buys
                     and self.recipient_counts.get(about.party, 0) >= 2
                 ):
-                    subjects = [about]  # "It ordered 28 VT4 tanks": a buyer, where the last subject never was one
+                    # "It ordered 28 VT4 tanks": a buyer, where the last subject never was one (unless it was just
+                    # called one: "India remains the largest export customer. It ordered 66 Hawks").
+                    subjects = [about]
                 # "Israel and Morocco signed a memorandum ... It took delivery": of two subjects, a receiving "it"
                 # is the one the report is about.
                 about = self.last_recipient
@@ -1945,6 +1957,9 @@ class Reader:
             if direction == SELL:
                 recipients = recipients or subjects
             subjects = []
+        # "Germany's Thyssenkrupp agreed to build two frigates, in a package that also included six helicopters from
+        # AgustaWestland": a seller named after other kit is that kit's; the subject sells the rest.
+        selling_subjects = subjects if direction == SELL and suppliers and subjects else []
         if direction == SELL:
             suppliers = (suppliers or subjects) + gapped
         elif direction == BUY:
@@ -2087,7 +2102,8 @@ class Reader:
         for k, (_, _, kit) in enumerate(clause_kits):
             earlier = self.suppliers_of.get(_kit_key(kit))
             kit_suppliers = (
-                _own_suppliers(tokens, suppliers, clause_kits, k)
+                (selling_subjects if selling_subjects and not _named_after(tokens, suppliers, clause_kits, k) else [])
+                or _own_suppliers(tokens, suppliers, clause_kits, k)
                 or ([kit.origin] if kit.origin else [])
                 or ([earlier] if earlier else [])
                 or ([stated] if stated else [])
@@ -2652,6 +2668,8 @@ def _gapped(tokens: list[Token], b: int, hi: int) -> bool:
         b += 1
     if b < hi and tokens[b].lower == "for":
         b += 1
+    if b < hi and tokens[b - 1].text.endswith(("'s", "’s")):
+        return False  # "and South Africa's 24 Hawks came ...": whose they are, not a verb left out
     return b < hi and (tokens[b].text[:1].isdigit() or tokens[b].lower in NUMBER_WORDS)
 
 
@@ -2676,6 +2694,16 @@ def _own_suppliers(tokens: list[Token], suppliers: list[Party], clause_kits, k: 
     # seller follows a kit of its own, a kit with none after it has none of theirs.
     first_kit = tokens[clause_kits[0][0]].start if clause_kits[0][0] < len(tokens) else None
     return [] if first_kit is not None and all(p.start > first_kit for p in suppliers) else suppliers
+
+
+def _named_after(tokens: list[Token], parties: list[Party], clause_kits, k: int) -> bool:
+    """Whether any of the parties is written after kit k and before the next kit."""
+    a, b, _ = clause_kits[k]
+    if a >= len(tokens):
+        return False
+    following = clause_kits[k + 1][0] if k + 1 < len(clause_kits) else len(tokens)
+    end = tokens[following].start if following < len(tokens) else tokens[-1].end + 1
+    return any(tokens[b - 1].end <= p.start < end for p in parties)
 
 
 def _coordination_head(tokens: list[Token], lo: int, a: int, parties) -> int:

@@ -423,3 +423,33 @@ def test_whose_design_a_licensed_build_is_sells_it_and_a_warship_is_named_once()
     assert {k for s, r, k in sides(text)} == {"HMS Ocean"}
     text = "Chile's most capable warship, HMS Andes, is a ZX-4 frigate ordered from Peru in 2013."
     assert {k for s, r, k in sides(text)} == {"ZX-4"}
+
+
+def test_a_seller_named_after_other_kit_is_that_kits_and_the_subject_sells_the_rest():
+    text = (
+        "Germany's Andes Werft agreed to build two ZX-6 frigates for Chile, in a package that also included six "
+        "ZX-7 helicopters from Italy's Alpina."
+    )
+    assert sides(text) == {("germany", "chile", "ZX-6"), ("italy", "chile", "ZX-7")}
+
+
+def test_it_after_a_state_called_a_customer_is_that_state():
+    text = (
+        "Oman bought ZX-2 jets from Britain in 2012. Oman bought ZX-3 jets from Britain in 2013. "
+        "India remains the largest export customer. It ordered 66 ZX-1 jets from Britain in 2004."
+    )
+    assert ("united-kingdom", "india", "ZX-1") in sides(text)
+
+
+def test_whose_kit_came_as_part_of_a_package_and_two_owners_in_one_sentence():
+    text = "Chile flies the 33 ZX-1s it bought from Peru in 1997, and Bolivia's 24 ZX-2s came as part of a 1999 package from Peru."
+    assert sides(text) == {("peru", "chile", "ZX-1"), ("peru", "bolivia", "ZX-2")}
+
+
+def test_a_contract_won_with_its_date_between_and_a_navy_in_the_headline():
+    text = "Israel Shipyards won a contract in April 2021 for nine ZX-5 fast attack craft."
+    assert deals(text, None, "Made in Haifa: how the Chilean Navy's fleet changed") == {
+        ("Israel", "the Chilean", "ZX-5", "order", 2021)
+    }
+    text = "The United States transferred three former Coast Guard ZX-8-class cutters to Chile in 2011."
+    assert {k for s, r, k in sides(text)} == {"ZX-8-class"}
