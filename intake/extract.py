@@ -61,7 +61,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (r"\b(?:are|is) being (?:delivered|supplied|shipped|handed over)\b", "delivery_in_progress", NEUTRAL),
     (
-        r"\b(?:is|are|has been|have been) (?:sending|delivering|supplying|shipping|handing over|transferring)\b|"
+        r"\b(?:is|are|has been|have been)(?: still| now| already)? (?:sending|delivering|supplying|shipping|handing over|"
+        r"transferring)\b|\b(?:kept|keeps|has kept|have kept|continues|continued) (?:sending|delivering|supplying|shipping)\b|"
         r"\b(?:began|begun|started|starts) (?:handing (?:them |it )?over|sending|supplying|transferring|delivering|shipping)\b|"
         r"\b(?:handed over|delivered|supplied|sent|shipped) (?:the |its |their )?(?:first|initial)\b",
         "delivery_in_progress",
@@ -2239,6 +2240,15 @@ class Reader:
             recipients = [
                 p for _, _, p in parties if not p.weak and p.party is not None and not self._is_company(p.actor or 0)
             ]
+            # "Russian troops in Caracas put Venezuela's arsenal in the spotlight": whose arms, before who else.
+            recipients.sort(
+                key=lambda p: (
+                    not re.match(
+                        r"['’]s (?:arsenal|military|army|navy|air force|armed forces|forces|weapons|arms|fleet)\b",
+                        title[p.end - 2 : p.end + 20].lower(),
+                    )
+                )
+            )
         if recipients:
             # Half a mention: any recipient the text itself names outweighs the headline's.
             self.recipient_counts[recipients[0].party] = 0.5
@@ -2539,6 +2549,12 @@ CONTEXT_BEFORE = re.compile(
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\w+['’]s|\d+|some|of|more))*\s*$"
 )
+# Words before kit that show it in use, not in transfer, unless a purchase of it follows.
+IN_USE_BEFORE = re.compile(
+    r"\b(?:still |also |now )?(?:flies|fly|operates|operate|fields|field|relies on|rely on|depends on)"
+    r"(?: (?:the|a|an|its|their|some|about|around|\d+|[\w-]+-(?:built|made|designed|era)|\w+ly))*\s*$"
+)
+PURCHASE_AFTER = re.compile(rf"(?:[,:]?\s+[\w-]+){{0,5}}?[,:]?\s+(?:{RELATIVE_PURCHASE.pattern})", re.IGNORECASE)
 # Words right before kit that make it the carrier of a delivery, not what was delivered.
 CARRIERS = {"cargo", "freight", "freighter"}
 # Verbs right after transport kit that make it the carrier ("Y-20 transport aircraft landed ... to deliver").
@@ -2581,6 +2597,8 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
     if a >= len(tokens):
         return False  # kit carried from an earlier sentence
     before = text[tokens[max(lo, a - 8)].start : tokens[a].start].lower() if a > lo else ""
+    if IN_USE_BEFORE.search(before) and not PURCHASE_AFTER.match(text, tokens[b - 1].end):
+        return True  # "much of the air force still flies Soviet-built MiG-29s", not "flies the Hawks it bought"
     if CONTEXT_BEFORE.search(before):
         return True
     following = tokens[b].lower if b < len(tokens) else ""

@@ -453,3 +453,23 @@ def test_a_contract_won_with_its_date_between_and_a_navy_in_the_headline():
     }
     text = "The United States transferred three former Coast Guard ZX-8-class cutters to Chile in 2011."
     assert {k for s, r, k in sides(text)} == {"ZX-8-class"}
+
+
+def test_the_headlines_owner_of_an_arsenal_is_the_reports_recipient():
+    text = "The army took delivery of 400 ZX-3 rifles from Peru in 2005."
+    title = "Peruvian troops in Lima put Chile's arsenal in the spotlight"
+    assert sides(text, None, title) == {("peru", "chile", "ZX-3")}
+
+
+def test_still_shipping_and_kept_sending_are_deliveries_under_way():
+    text = "Peru is still shipping ZX-6 armoured vehicles to Chile under a contract signed in 2014."
+    assert deals(text) == {("Peru", "Chile", "ZX-6", "delivery_in_progress", 2014)}
+    text = "Peru's Andes Werft has kept sending ZX-7 patrol boats to Chile."
+    assert {(s, r, st) for s, r, k, st, y in deals(text)} == {("Peru's", "Chile", "delivery_in_progress")}
+
+
+def test_kit_a_state_flies_is_in_use_unless_a_purchase_of_it_follows():
+    text = "Peru delivered ZX-1 systems to Chile in 2005, and much of the air force still flies Soviet-built ZX-2 jets."
+    assert {k for s, r, k in sides(text)} == {"ZX-1"}
+    text = "Chile already flies ZX-3s: eleven C and D models bought from Peru have been in service since 2011."
+    assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile")}
