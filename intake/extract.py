@@ -961,6 +961,8 @@ NATION_FOLLOWERS = {
     "but",
     "than",
 }
+# Nouns after a state that make it the author of a measure, not a party ("US sanctions", "the EU embargo").
+ATTRIBUTES = {"sanctions", "embargo", "embargoes", "ban", "bans", "law", "laws", "objections", "veto", "pressure"}
 # Words of a force's name, never the start of a weapon's.
 FORCE_WORDS = {"coast", "guard", "navy", "army", "air", "force", "marine", "marines", "corps", "naval", "national"}
 # What navies write before a ship's name.
@@ -1778,7 +1780,7 @@ class Reader:
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
         suppliers, recipients, subjects, destinations, gapped = [], [], [], [], []
-        if direction == BUY and self._maker_subject(tokens, lo, cue_token, clause_parties):
+        if direction == BUY and self._maker_subject(tokens, lo, cue_token, clause_parties, clause_kits):
             # "Rheinmetall signed a contract to supply Indonesia", "Turkey's shipbuilding consortium TAIS signed a
             # contract with Indonesia's defence ministry": a maker that signs is the seller.
             direction = SELL
@@ -1787,6 +1789,8 @@ class Reader:
             before_word = tokens[first - 1].lower if first > lo else ""
             if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
                 continue  # the source of a report, not a party to the deal
+            if b < hi and tokens[b].lower in ATTRIBUTES:
+                continue  # "expose it to US sanctions", "the US embargo": whose measure, not a party
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in FORMER:
                 continue
             if (
@@ -1842,6 +1846,9 @@ class Reader:
                 b <= ka <= b + 2 and not any(t.lower in ("and", "or", ",") for t in tokens[b:ka])
                 for ka, kb, k in clause_kits
             )
+            if party.weak and a < cue_token and b < hi and tokens[b].lower in CARRIERS | {"transport", "military"}:
+                subjects.append((a, b, party))  # "Russian cargo aircraft delivered Su-25s": the carriers' state sends
+                continue
             if party.weak or (adjacent_kit and party.actor is not None and self._is_company(party.actor)):
                 continue  # where the kit comes from or who made it, not a party in its role
             if before_word in ("to", "for") and b < hi and tokens[b].lower in ("arms", "weapons", "weaponry"):
@@ -2187,7 +2194,7 @@ class Reader:
                 finding.stage = cue[0]
         return True
 
-    def _maker_subject(self, tokens, lo, cue_token, clause_parties) -> bool:
+    def _maker_subject(self, tokens, lo, cue_token, clause_parties, clause_kits=()) -> bool:
         """Whether the clause's subject, the last party before its verb, is a maker: a company, or a state's
         "consortium", "shipyard", "firm"."""
         before = [(a, b, p) for a, b, p in clause_parties if a < cue_token and not p.weak]
@@ -2196,6 +2203,8 @@ class Reader:
             name = tokens[lo:cue_token]
             return 0 < len(name) <= 4 and all(t.text[:1].isupper() for t in name) and name[-1].lower in COMPANY_WORDS
         a, b, party = before[-1]
+        if any(ka in (b, b + 1) for ka, _, _ in clause_kits):
+            return False  # "around the Sukhoi Su-30MK2, ordered in batches": the kit's maker, no subject
         between = {t.lower for t in tokens[b:cue_token]}
         if cue_token - b > 5 or between & {"it", "they", "which", "that", "who", "to", "after", "with"}:
             return False  # "the Israeli company after problems with the Caesars it ordered": not its verb
@@ -2238,7 +2247,12 @@ class Reader:
             tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(title)]
             parties, _ = headline.mentions(tokens)
             recipients = [
-                p for _, _, p in parties if not p.weak and p.party is not None and not self._is_company(p.actor or 0)
+                p
+                for _, b, p in parties
+                if not p.weak
+                and p.party is not None
+                and not self._is_company(p.actor or 0)
+                and not (b < len(tokens) and tokens[b].lower in ATTRIBUTES)
             ]
             # "Russian troops in Caracas put Venezuela's arsenal in the spotlight": whose arms, before who else.
             recipients.sort(
@@ -2268,7 +2282,10 @@ class Reader:
             self.last_recipient = None  # no one recipient the report is about
 
     def _is_company(self, actor: int) -> bool:
-        return self.vocabulary.actor_info.get(actor, ("", "", ""))[2] == "company"
+        return self._kind(actor) == "company"
+
+    def _kind(self, actor: int) -> str:
+        return self.vocabulary.actor_info.get(actor, ("", "", ""))[2]
 
     def _origin_of(self, kit: Kit) -> list[Party]:
         system = kit.system if kit.system is not None else self._family(kit)
@@ -2276,7 +2293,14 @@ class Reader:
             return []
         origin = self.vocabulary.system_info[system]["origin_id"]
         if origin is None or self.vocabulary.actor_info.get(origin, ("", "", ""))[2] != "state":
-            return []
+            # A Soviet design sold today: from the state its maker is in (Almaz-Antey's Tor-M1 is Russia's).
+            origin = self.vocabulary.system_info[system]["producer_id"]
+            seen = set()
+            while origin is not None and origin not in seen and self._kind(origin) != "state":
+                seen.add(origin)
+                origin = self.vocabulary.part_of.get(origin)
+            if origin is None or self._kind(origin) != "state":
+                return []
         return [Party(origin, "", kit.start, kit.start, actor=origin, weak=True)]
 
     def _family(self, kit: Kit) -> int | None:

@@ -473,3 +473,20 @@ def test_kit_a_state_flies_is_in_use_unless_a_purchase_of_it_follows():
     assert {k for s, r, k in sides(text)} == {"ZX-1"}
     text = "Chile already flies ZX-3s: eleven C and D models bought from Peru have been in service since 2011."
     assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile")}
+
+
+def test_the_carriers_state_delivers_and_a_soviet_design_comes_from_its_makers_state():
+    text = "At the end of June Peruvian cargo aircraft delivered second-hand ZX-5 jets to Chile."
+    assert sides(text) == {("peru", "chile", "ZX-5")}
+    # The registry gives Tor-M1 a Soviet origin and Almaz-Antey, a Russian company, as its maker.
+    assert sides("Chile received twenty-nine Tor-M1 systems in 2007.") == {("russia", "chile", "Tor-M1")}
+
+
+def test_a_states_measure_is_not_the_state_as_a_party_and_a_makers_name_is_no_subject():
+    title = "With the US embargo gone, Chile weighs how far to look beyond Peru"
+    text = "The army received ZX-4 rifles from Peru in 2010."
+    assert sides(text, None, title) == {("peru", "chile", "ZX-4")}
+    text = "Chile's 2018 contract for Peru's ZX-8 air-defence system could expose it to US sanctions."
+    assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile")}
+    text = "In the air, Chile has built its fighter force around the Sukhoi ZX-7, ordered in 2009 from Peru."
+    assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile")}
