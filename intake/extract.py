@@ -40,7 +40,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"(?:stopped|halted|ditched|froze|shelved) (?:the |its |their |a )?(?:\w+ )?(?:plans?|programme|program|project|purchase)|"
         r"(?:threw out|rejected|voted down|shelved|scrapped) (?:a |an |the |its )?(?:\w+ ){0,2}(?:plan|deal|purchase|order|"
         r"contract|bid)s? to (?:buy|purchase|acquire|lease)|"
-        r"(?:option|plan|bid|talks|deal|order) (?:[\w'’]+ ){0,3}dropped)\b",
+        r"(?:option|plan|bid|talks|deal|order|contract) (?:[\w'’,]+ ){0,8}dropped|"
+        r"never (?:took|came into|entered into) (?:effect|force))\b",
         "cancelled",
         BUY,
     ),
@@ -123,13 +124,20 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "delivered",
         SELL,
     ),
-    (r"\bcame (?:as part of|under|in)\b", "delivered", NEUTRAL),  # "came as part of the 1999 arms package"
+    (r"\bcame (?:as part of|under|in)\b", "delivered", NEUTRAL),
+    (r"\bdid (?:deliver|supply|send|hand over)\b", "delivered", SELL),  # "Navantia did deliver all eight"
+    (r"\b(?:has|have) been receiving\b|\b(?:is|are) (?:now |still )?receiving\b", "delivery_in_progress", BUY),
+    (
+        r"\b(?:first|latest|second|new|next) (?:shipment|batch|consignment|delivery)\b[^.;]{0,40}?\binclud(?:e|es|ed|ing)\b",
+        "delivery_in_progress",
+        NEUTRAL,
+    ),  # "came as part of the 1999 arms package"
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
         r"(?:signed|sent|returned) (?:\w+ ){0,4}letters? of (?:offer and )?acceptance|signed up (?:to buy|for)|"
         r"announced (?:the |a |an )?(?:\S+ ){0,2}(?:purchase|acquisition|order)|paid (?:\S+ ){1,5}for|"
-        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed (?:(?:in|on|with|last|this) [^.;,]{1,40}? )?for|exercised an option|"
+        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed (?!(?:a |an |the )?(?:letter of intent|memorandum|mou|agreement|deal|accord|framework))(?:(?:(?!\bto\b)[^.;,]){1,40}? )?for|signing (?:(?:(?!\bto\b)[^.;,]){1,40}? )?for|exercised an option|"
         r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
         r"buys|signs for|signs up for|(?:is|are) (?:buying|purchasing|acquiring|ordering)|awaiting|awaits|"
         r"(?:concluded|inked|sealed|finali[sz]ed) (?:a|an|the) (?:\S+ ){0,4}contracts?|"
@@ -176,7 +184,8 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\bagreed (?:(?:in|on|last|this) \w+ )?to (?:supply|sell|deliver|provide|transfer|give|build)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
         r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
-        r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:donate|give|send|gift)\b|"
+        r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:also )?(?:donate|give|send|gift)\b|"
+        r"\b(?:said|saying|says) (?:that )?\w+ (?P<verb>would (?:also )?(?:give|donate|send|supply|provide))\b|"
         r"\b(?:is|are|was|were) going to (?:provide|supply|sell|deliver|send|give)\b|"
         r"\b(?:said|says|announced) (?:\w+ ){0,3}?(?:that )?(?:it|they) would (?:send|supply|provide|deliver|donate|give)\b",
         "agreement",
@@ -201,7 +210,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (
-        r"\b(?:(?:is|are|was|were|would be|became|remains?) (?:\w+ )?interested in|interest in (?:buying|acquiring|"
+        r"\b(?:(?:is|are|was|were|would be|became|remains?) (?:\w+ ){0,3}?interested in|interest in (?:buying|acquiring|"
         rf"purchasing|procuring)|would be (?:willing|keen|ready) to {GETTING}|"
         rf"\bwants\b|\bto want\b|(?:would|'d) like to (?:\w+ )?{GETTING}|(?:would|'d) like(?! to\b)|"
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
@@ -704,6 +713,8 @@ PRONOUNS = {
     "its navy",
     "its army",
     "its air force",
+    "defence minister",
+    "defense minister",
 }
 
 # Conjunctions before a party that open a clause of its own: it is that clause's subject, never an object.
@@ -764,9 +775,13 @@ STATE_PRONOUNS = {
     "its navy",
     "its army",
     "its air force",
+    "defence minister",
+    "defense minister",
 }
 # Words before a party that make it no subject of the clause's verb ("the war in Ukraine", "tension with Kosovo").
 NOT_A_SUBJECT = {
+    "visited",
+    "visiting",
     "of",
     "in",
     "on",
@@ -963,6 +978,8 @@ NATION_FOLLOWERS = {
 }
 # Nouns after a state that make it the author of a measure, not a party ("US sanctions", "the EU embargo").
 ATTRIBUTES = {"sanctions", "embargo", "embargoes", "ban", "bans", "law", "laws", "objections", "veto", "pressure"}
+# Nouns before "with" that make what follows a neighbour or a foe, not a party.
+CONFLICT = {"border", "borders", "frontier", "war", "conflict", "clashes", "tension", "tensions", "dispute", "standoff"}
 # Words of a force's name, never the start of a weapon's.
 FORCE_WORDS = {"coast", "guard", "navy", "army", "air", "force", "marine", "marines", "corps", "naval", "national"}
 # What navies write before a ship's name.
@@ -1022,8 +1039,6 @@ TRAVEL = {
     "close",
     "next",
     "border",
-    "turned",
-    "turning",
     "switched",
 }
 # Words before "to" that make its object a former owner ("howitzers that had belonged to East Germany").
@@ -1266,7 +1281,7 @@ class Reader:
                     return 0  # "2A7" needs its name before it
                 shaped, j = True, j + 1
                 continue
-            number = ROMAN.match(plain) or (plain.isdigit() and len(plain) <= 3)
+            number = ROMAN.match(plain) or (plain.isdigit() and len(plain) <= 3) or re.fullmatch(r"\d+\.\d", plain)
             if j > i and _is_year(plain) and j + 1 < len(tokens) and tokens[j - 1].text[:1].isupper():
                 following = tokens[j + 1].lower
                 number = following in MODIFIERS or bool(self.kit_at(tokens, j + 1))  # "PzH 2000 howitzers"
@@ -1281,7 +1296,12 @@ class Reader:
             ):
                 shaped, j = True, j + 2
                 continue
-            if _name_word(token) and not self.actor_at(tokens, j) and (shaped or not self.system_at(tokens, j)):
+            decimal = j + 1 < len(tokens) and re.fullmatch(r"\d+\.\d+", tokens[j + 1].text)
+            if (
+                _name_word(token)
+                and not self.actor_at(tokens, j)
+                and (shaped or decimal or not self.system_at(tokens, j))
+            ):
                 # After a designation even a known name belongs to it: "M1A2 SEPv3 Abrams" is one weapon.
                 j += 1
                 continue
@@ -1332,6 +1352,12 @@ class Reader:
             token = tokens[i]
             found_system = self.system_at(tokens, i)
             found_actor = self.actor_at(tokens, i)
+            if (
+                found_system
+                and i + found_system[0] < len(tokens)
+                and re.fullmatch(r"\d+\.\d+", tokens[i + found_system[0]].text)
+            ):
+                found_system = None  # "Gepard 3.9" is no Gepard: a name the registry lacks, read below
             if (
                 found_system
                 and (not found_actor or found_system[0] >= found_actor[0])
@@ -1731,7 +1757,7 @@ class Reader:
         cue_text = clause[cue_start:cue_end]
         # A negation or refusal just before the verb, or anywhere for a refusal word, drops the clause.
         before = re.sub(r"\bnot (?:for )?the first time\b", "", lowered[max(0, cue_start - 40) : cue_start])
-        if NEGATION.search(before) or NEGATION.search(lowered[cue_start:cue_end]):
+        if NEGATION.search(before) or (stage != "cancelled" and NEGATION.search(lowered[cue_start:cue_end])):
             return [], []
         if re.search(
             r"\b(?:possibly|perhaps|potentially) including\b|\b(?:could|might|may) (?:well )?include\b", lowered
@@ -1779,7 +1805,7 @@ class Reader:
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
-        suppliers, recipients, subjects, destinations, gapped = [], [], [], [], []
+        suppliers, recipients, subjects, destinations, gapped, turned = [], [], [], [], [], []
         if direction == BUY and self._maker_subject(tokens, lo, cue_token, clause_parties, clause_kits):
             # "Rheinmetall signed a contract to supply Indonesia", "Turkey's shipbuilding consortium TAIS signed a
             # contract with Indonesia's defence ministry": a maker that signs is the seller.
@@ -1789,6 +1815,13 @@ class Reader:
             before_word = tokens[first - 1].lower if first > lo else ""
             if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
                 continue  # the source of a report, not a party to the deal
+            if before_word == "with" and first - 2 >= lo and tokens[first - 2].lower in CONFLICT:
+                continue  # "the disputed border with China": a neighbour, not a seller
+            if re.match(
+                r"(?:\s+\w+){0,4}?\s+(?:helping|paying|to help|to pay|financing|funding|footing)\b",
+                text[party.end : party.end + 60],
+            ):
+                continue  # "with Saudi Arabia widely reported to be helping with the bill": who pays, not who sells
             if b < hi and tokens[b].lower in ATTRIBUTES:
                 continue  # "expose it to US sanctions", "the US embargo": whose measure, not a party
             if before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in FORMER:
@@ -1870,6 +1903,8 @@ class Reader:
                 suppliers.append(party)  # "a contract for Russia's S-400": whose weapon it is
             elif before_word == "from" and buyer_follows_from and a >= cue_token:
                 recipients.append(party)  # "Saab won a contract from Thailand"
+            elif before_word == "to" and first - 2 >= lo and tokens[first - 2].lower in ("turned", "turning", "turns"):
+                turned.append(party)  # "has turned to Moscow, signing for": a seller where the kit says nothing
             elif before_word == "from" or (before_word == "by" and direction == SELL) or before_word == "asked":
                 suppliers.append(party)  # "from Moscow", "supplied by the United States", "asked Washington for"
             elif (
@@ -1902,12 +1937,18 @@ class Reader:
                 recipients.append(party)  # "will supply Ukraine with", "offered the Philippines"
         subjects = _nearest_group(tokens, subjects)
         participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
+        reduced = False
         passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
         if participle and direction == BUY and any(b == cue_token for _, b, _ in clause_kits):
             # "BRP Miguel Malvar left HD Hyundai's yard and is the first of two corvettes ordered from the South
             # Korean shipbuilder": the verb describes the kit before it, and a company the clause names first is
-            # no buyer (a state is: "Chile flies fourteen fighters leased from Sweden").
-            subjects = [p for p in subjects if not (p.actor is not None and self._is_company(p.actor))]
+            # no buyer (a state is: "Chile flies fourteen fighters leased from Sweden"); where none is said to sell,
+            # the company builds what was ordered from it ("DCNS is also building four Gowinds ordered in 2014").
+            makers = [p for p in subjects if p.actor is not None and self._is_company(p.actor)]
+            subjects = [p for p in subjects if p not in makers]
+            if makers and not subjects:
+                reduced = True
+                suppliers = suppliers or makers[:1]
         pronoun = ""
         if not subjects:
             head = lowered[: max(cue_start, lowered.find(" ", cue_start + 12))]
@@ -1993,11 +2034,13 @@ class Reader:
         if (
             not suppliers
             and self.last_company is not None
-            and re.search(r"\b(?:from|by|with) the (?:company|firm|manufacturer|maker|group)\b", lowered)
+            and re.search(
+                r"\b(?:from|by|with) the (?:company|firm|manufacturer|maker|group|yard|shipyard|shipbuilder)\b", lowered
+            )
         ):
             suppliers = [self.last_company]  # "bought 44 VT-5 tanks from the company": the one just named
-        if not suppliers and recipients and direction == BUY and self.last_supplier is not None:
-            late_suppliers = [self.last_supplier]  # only where the kit says nothing of where it comes from
+        if not suppliers and recipients and direction == BUY and (turned or self.last_supplier is not None):
+            late_suppliers = turned or [self.last_supplier]  # only where the kit says nothing of where it comes from
         else:
             late_suppliers = []
         if not recipients and destinations and suppliers:
@@ -2020,7 +2063,7 @@ class Reader:
             recipients = owners[:1]
         # The kit is the subject ("Four Mi-171 helicopters arrived", "six TB2 drones ... were delivered").
         kit_first = any(a < cue_token for a, b, k in clause_kits) and (
-            passive or direction == NEUTRAL or not any(not p.weak for *_, p in clause_parties)
+            passive or reduced or direction == NEUTRAL or not any(not p.weak for *_, p in clause_parties)
         )
         if (
             not recipients
@@ -2042,10 +2085,11 @@ class Reader:
             # the step is the deal just named, whatever kit follows.
             clause_kits = [(hi, hi, _copy_kit(earlier_named[-1]))]
         named_here = bool(clause_kits)  # kit of its own, if only context, keeps the kit named before out
+        carried = False
         clause_kits = _without_context(text, tokens, lo, clause_kits)
         refers_back = not named_here and bool(
             re.search(
-                r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|"
+                r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|batch|tranche|"
                 r"letters? of (?:offer and )?acceptance)\b",
                 lowered,
             )
@@ -2062,8 +2106,18 @@ class Reader:
         ):
             # "Iran is believed to have shipped them": what this sentence named before, else the last kit dealt in;
             # "Belgium agreed to supply 30": the same.
+            carried = True
             earlier = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
             clause_kits = [(hi, hi, _copy_kit(earlier[-1] if earlier else self.last_kit))]
+            if (
+                stage == "cancelled"
+                and not clause_parties
+                and not (recipients or suppliers)
+                and self.recent_recipient is not None
+            ):
+                # "A contract for three more, signed in 2019, never took effect": the sides of the deal just stated.
+                suppliers = [self.recent_supplier] if self.recent_supplier is not None else []
+                recipients, pronoun = [self.recent_recipient], pronoun or "(the deal just stated)"
         clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_vague(k) and _vague_context(tokens, lo, a, b))]
         if not clause_kits:
             return [], subjects
@@ -2083,8 +2137,8 @@ class Reader:
         repeats = [
             (m.start("year"), m.group("year"))
             for m in REPEAT.finditer(clause)
-            if len(clause_kits) == 1 or m.group("earlier") is None
-        ]
+            if (len(clause_kits) == 1 or m.group("earlier") is None) and not carried
+        ]  # where the kit is the one just named ("A contract for three more, signed in 2019"), the clause is the repeat
         year_spans = [(a, b) for a, b, k in clause_kits if a < b] + [
             (k, k + 1) for k in range(lo, hi) for at, _ in repeats if tokens[k].start == clause_start + at
         ]
@@ -2306,7 +2360,7 @@ class Reader:
     def _family(self, kit: Kit) -> int | None:
         """The registry system a new designation is a variant of: the longest registry designation it starts with
         ("K9A1EGY" of "K9"), or else a registry system of the same name where all of that name come from one state
-        ("Hawk Mk127" beside the registry's "Hawk 100")."""
+        ("Hawk Mk127" beside the registry's "Hawk 100", not "Gepard 3.9" beside the German "Gepard")."""
         if not kit.designation:
             return None
         key = system_key([kit.designation])
@@ -2321,8 +2375,13 @@ class Reader:
             ),
             None,
         )
-        head = kit.designation.split(" ")[0].lower()
-        if family is None and len(head) >= 4 and head.isalpha():
+        head, _, rest = kit.designation.lower().partition(" ")
+        if (
+            family is None
+            and len(head) >= 4
+            and head.isalpha()
+            and re.match(r"(?:(?:mk|mark|block|series|model)\.? ?\w|\d+\b(?!\.)|$)", rest)
+        ):
             same = [i for i, system in info.items() if system["designation"].split(" ")[0].lower() == head]
             if same and len({info[i]["origin_id"] for i in same}) == 1:
                 family = same[0]
@@ -2578,7 +2637,10 @@ IN_USE_BEFORE = re.compile(
     r"\b(?:still |also |now )?(?:flies|fly|operates|operate|fields|field|relies on|rely on|depends on)"
     r"(?: (?:the|a|an|its|their|some|about|around|\d+|[\w-]+-(?:built|made|designed|era)|\w+ly))*\s*$"
 )
-PURCHASE_AFTER = re.compile(rf"(?:[,:]?\s+[\w-]+){{0,5}}?[,:]?\s+(?:{RELATIVE_PURCHASE.pattern})", re.IGNORECASE)
+PURCHASE_AFTER = re.compile(
+    rf"(?:[,:]?\s+[\w-]+){{0,5}}?[,:]?\s+(?:{RELATIVE_PURCHASE.pattern}|(?:bought|ordered|delivered|supplied|received)\b)",
+    re.IGNORECASE,
+)
 # Words right before kit that make it the carrier of a delivery, not what was delivered.
 CARRIERS = {"cargo", "freight", "freighter"}
 # Verbs right after transport kit that make it the carrier ("Y-20 transport aircraft landed ... to deliver").

@@ -490,3 +490,34 @@ def test_a_states_measure_is_not_the_state_as_a_party_and_a_makers_name_is_no_su
     assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile")}
     text = "In the air, Chile has built its fighter force around the Sukhoi ZX-7, ordered in 2009 from Peru."
     assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile")}
+
+
+def test_more_ways_reports_state_a_step():
+    text = "Defence Minister Juan Perez, who visited Lima in February, is reported to be interested in ZX-1 fighters from Peru."
+    assert deals(text, date(2016, 10, 19), "Chile looks to Peru") == {("Peru", "Chile", "ZX-1", "interest", 2016)}
+    text = "Chile signed for three ZX-2 submarines from Peru in 2011. A contract for three more, signed in 2019, never took effect and has been quietly dropped."
+    assert ("Peru", "Chile", "ZX-2", "cancelled", 2019) in deals(text)
+    text = "In March Chile signed instead for two ZX-3 submarines from Peru's Andes Yards."
+    assert {st for *_, st, y in deals(text, date(2024, 6, 20))} == {"order"}
+    text = "Chile has also turned to Peru, signing last August for four ZX-4 helicopters."
+    assert {st for *_, st, y in deals(text, date(2016, 5, 4))} == {"order"}
+    text = "Peru's Andes Yards did deliver all eight ZX-5 patrol ships Chile ordered in 2005."
+    assert {(r, st) for s, r, k, st, y in deals(text)} == {("Chile", "delivered")}
+    text = "Chile has been receiving a dozen second-hand ZX-6 fighters from Peru under a package agreed in 2013."
+    assert deals(text) == {("Peru", "Chile", "ZX-6", "delivery_in_progress", 2013)}
+    text = "Peruvian officials were quoted this week as saying Lima would also give Chile ZX-7 armoured vehicles."
+    assert {(s, r, st) for s, r, k, st, y in deals(text)} == {("Lima", "Chile", "agreement")}
+
+
+def test_a_maker_building_kit_ordered_from_it_sells_and_a_payer_is_no_party():
+    text = "DCNS is also building four ZX-8 corvettes ordered in 2014."
+    assert sides(text, None, "Chile's navy grows") == {("france", "chile", "ZX-8")}
+    text = "Within weeks Chile had agreed to buy both ZX-9 ships from Peru, with Bolivia widely reported to be helping with the bill."
+    assert sides(text) == {("peru", "chile", "ZX-9")}
+
+
+def test_a_new_name_with_a_decimal_is_no_registry_system_and_a_neighbour_is_no_seller():
+    text = "At sea, Peru delivered two Gepard 3.9 light frigates to Chile in 2011."
+    assert {k for s, r, k in sides(text)} == {"Gepard 3.9"}
+    text = "In 2017 Chile ordered ZX-1 guns from Peru. Last year Chile signed for a second batch of 100, to be deployed along the border with Bolivia."
+    assert ("bolivia", "chile", "ZX-1") not in sides(text, date(2025, 1, 1))
