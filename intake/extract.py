@@ -1207,6 +1207,12 @@ class Reader:
         if not tokens[i].is_word:
             return None
         offset = 1 if tokens[i].lower == "the" else 0
+        if i + offset >= len(tokens):
+            return None
+        first = tokens[i + offset].text
+        starts = self.vocabulary.actor_starts
+        if actor_key([first]) not in starts and actor_key([ORIGIN_SUFFIX.sub("", first)]) not in starts:
+            return None
         for width in range(min(self.vocabulary.actor_width, len(tokens) - i - offset), 0, -1):
             span = tokens[i + offset : i + offset + width]
             if not all(t.is_word for t in span):
@@ -1226,6 +1232,9 @@ class Reader:
     def system_at(self, tokens: list[Token], i: int) -> tuple[int, list] | None:
         if not tokens[i].is_word:
             return None
+        head = system_key([re.sub(r"(?i)-class$", "", tokens[i].text)])
+        if head not in self.vocabulary.system_prefixes and head[:-1] not in self.vocabulary.system_prefixes:
+            return None  # no name starts so ("Rafales" and "Scorpène-class" are looked up as "Rafale", "Scorpène")
         for width in range(min(self.vocabulary.system_width, len(tokens) - i), 0, -1):
             span = tokens[i : i + width]
             if not all(t.is_word for t in span):

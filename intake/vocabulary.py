@@ -67,6 +67,10 @@ class Vocabulary:
     systems: dict[str, list[SystemEntry]] = field(default_factory=dict)
     actor_width: int = 1  # the most words any actor name has
     system_width: int = 1
+    # First words of actor names and beginnings of system keys: a token that starts none is passed over without
+    # trying every width (the reader spends most of its time looking names up).
+    actor_starts: set[str] = field(default_factory=set)
+    system_prefixes: set[str] = field(default_factory=set)
     actor_info: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id: (slug, name, kind)
     part_of: dict[int, int | None] = field(default_factory=dict)  # id: the actor it is part of
     system_info: dict[int, dict] = field(default_factory=dict)
@@ -106,6 +110,7 @@ def build() -> Vocabulary:
         if entry not in bucket:
             bucket.append(entry)
         vocabulary.actor_width = max(vocabulary.actor_width, len(key.split(" ")))
+        vocabulary.actor_starts.add(key.split(" ")[0])
 
     for actor in actors.values():
         vocabulary.actor_info[actor["id"]] = (actor["slug"], actor["name"], actor["kind"])
@@ -131,6 +136,7 @@ def build() -> Vocabulary:
         if entry not in bucket:
             bucket.append(entry)
         vocabulary.system_width = max(vocabulary.system_width, len(tokens))
+        vocabulary.system_prefixes.update(key[:n] for n in range(1, len(key) + 1))
 
     systems = System.objects.values(
         "id", "slug", "designation", "name", "is_generic", "origin_id", "producer_id", "variant_of_id", "category_id"

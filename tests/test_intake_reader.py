@@ -521,3 +521,28 @@ def test_a_new_name_with_a_decimal_is_no_registry_system_and_a_neighbour_is_no_s
     assert {k for s, r, k in sides(text)} == {"Gepard 3.9"}
     text = "In 2017 Chile ordered ZX-1 guns from Peru. Last year Chile signed for a second batch of 100, to be deployed along the border with Bolivia."
     assert ("bolivia", "chile", "ZX-1") not in sides(text, date(2025, 1, 1))
+
+
+def test_every_name_in_the_registry_is_found_where_it_is_written():
+    # The reader passes over a word that starts no name without trying every width: no name may be passed over.
+    from actors.models import Actor, ActorAlias
+    from intake.extract import TOKEN, Reader, Token
+    from systems.models import System, SystemAlias
+
+    reader = Reader(vocabulary.current())
+
+    def tokens(name):
+        return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(name)]
+
+    actors = list(Actor.objects.exclude(kind="unknown").values_list("name", flat=True))
+    actors += [n for n in ActorAlias.objects.values_list("name", flat=True) if not n.endswith("*")]
+    # Names with commas or brackets ("Korea, Republic of") are never read as one name, and need not be.
+    readable = [n for n in actors if n.strip() and all(t.is_word for t in tokens(n))]
+    assert [n for n in readable if reader.actor_at(tokens(n), 0) is None] == []
+    systems = [n for n in System.objects.values_list("designation", flat=True) if n]
+    systems += list(SystemAlias.objects.values_list("name", flat=True))
+    for name in systems + [n + "s" for n in systems if n[-1:].isalpha()]:
+        found = reader.system_at(tokens(name), 0)
+        assert found is not None or not tokens(name)[0].is_word or not name[:1].isupper() and not name[:1].isdigit(), (
+            name
+        )
