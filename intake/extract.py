@@ -137,7 +137,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
         r"(?:signed|sent|returned) (?:\w+ ){0,4}letters? of (?:offer and )?acceptance|signed up (?:to buy|for)|"
         r"announced (?:the |a |an )?(?:\S+ ){0,2}(?:purchase|acquisition|order)|paid (?:\S+ ){1,5}for|"
-        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed (?!(?:a |an |the )?(?:letter of intent|memorandum|mou|agreement|deal|accord|framework))(?:(?:(?!\bto\b)[^.;,]){1,40}? )?for|signing (?:(?:(?!\bto\b)[^.;,]){1,40}? )?for|exercised an option|"
+        r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed (?!(?:a |an |the )?(?:letter of intent|memorandum|mou|agreement|deal|accord|framework))(?:(?:(?!\bto\b)[^.;,]){1,60}? )?for|signing (?:(?:(?!\bto\b)[^.;,]){1,60}? )?for|exercised an option|"
         r"(?:became|becomes|become|is|was) the (?:first|latest|second|newest) (?:\w+ )?(?:buyer|customer)|"
         r"buys|signs for|signs up for|(?:is|are) (?:buying|purchasing|acquiring|ordering)|awaiting|awaits|"
         r"(?:concluded|inked|sealed|finali[sz]ed) (?:a|an|the) (?:\S+ ){0,4}contracts?|"
@@ -2571,6 +2571,15 @@ MODIFIERS = {
     "diesel-electric",
     "nuclear",
     "sam",
+    "strike",
+    "ground-attack",
+    "anti-submarine",
+    "electronic",
+    "early-warning",
+    "airborne",
+    "refuelling",
+    "refueling",
+    "sealift",
 }
 
 # A reporting verb right before a date: the date of the statement.
@@ -2650,6 +2659,8 @@ PURCHASE_AFTER = re.compile(
     rf"(?:[,:]?\s+[\w-]+){{0,5}}?[,:]?\s+(?:{RELATIVE_PURCHASE.pattern}|(?:bought|ordered|delivered|supplied|received)\b)",
     re.IGNORECASE,
 )
+# "an enlarged version of the German Type 209": what a new design derives from, whoever made it.
+VERSION_OF = re.compile(r"\b(?:version|variant|derivative|development) of (?:the |a |an )?[\w-]+\s*$")
 # Words right before kit that make it the carrier of a delivery, not what was delivered.
 CARRIERS = {"cargo", "freight", "freighter"}
 # Verbs right after transport kit that make it the carrier ("Y-20 transport aircraft landed ... to deliver").
@@ -2694,7 +2705,7 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
     before = text[tokens[max(lo, a - 8)].start : tokens[a].start].lower() if a > lo else ""
     if IN_USE_BEFORE.search(before) and not PURCHASE_AFTER.match(text, tokens[b - 1].end):
         return True  # "much of the air force still flies Soviet-built MiG-29s", not "flies the Hawks it bought"
-    if CONTEXT_BEFORE.search(before):
+    if CONTEXT_BEFORE.search(before) or VERSION_OF.search(before):
         return True
     following = tokens[b].lower if b < len(tokens) else ""
     if a > lo and tokens[a - 1].lower in CARRIERS:

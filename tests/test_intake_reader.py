@@ -546,3 +546,13 @@ def test_every_name_in_the_registry_is_found_where_it_is_written():
         assert found is not None or not tokens(name)[0].is_word or not name[:1].isupper() and not name[:1].isdigit(), (
             name
         )
+
+
+def test_what_a_design_is_a_version_of_is_context_and_a_strike_aircraft_is_named():
+    text = (
+        "In December 2011 Chile signed with Peru's Andes Shipbuilding & Marine Engineering for three ZX-3 submarines, "
+        "an enlarged version of the German ZX-2 that the yard had built under licence."
+    )
+    assert {k for s, r, k in sides(text)} == {"ZX-3"}
+    text = "Five second-hand Super Andino Modernisé strike aircraft bought from France in 2017 arrived in 2019."
+    assert {k for s, r, k in sides(text, None, "Chile's air force")} == {"Super Andino Modernisé"}
