@@ -2460,6 +2460,12 @@ class Reader:
         )
         if relative is None and weak is not None:
             return weak[1], weak[2]
+        following = re.search(r"\b(?:the following year|a year later|the year after)\b", clause, re.IGNORECASE)
+        if relative is None and following is not None:
+            # "signed for its first eighteen in 2011 and ordered eighteen more the following year"
+            said = [t.text for t in tokens[:lo] if _is_year(t.text)]
+            if said:
+                return int(said[-1]) + 1, following.group()
         if relative is None:
             before = text[max(tokens[lo].start, cue_at - 30) : cue_at].lower()
             if (

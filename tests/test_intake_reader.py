@@ -556,3 +556,8 @@ def test_what_a_design_is_a_version_of_is_context_and_a_strike_aircraft_is_named
     assert {k for s, r, k in sides(text)} == {"ZX-3"}
     text = "Five second-hand Super Andino Modernisé strike aircraft bought from France in 2017 arrived in 2019."
     assert {k for s, r, k in sides(text, None, "Chile's air force")} == {"Super Andino Modernisé"}
+
+
+def test_the_following_year_is_the_year_after_the_one_just_written():
+    text = "Chile signed for its first eighteen ZX-6 fighters from Peru in 2011 and ordered eighteen more the following year."
+    assert {y for *_, st, y in deals(text)} == {2011, 2012}
