@@ -2158,6 +2158,10 @@ class Reader:
             written = ordered.group("year") or ordered.group("year2")
             year, year_text = int(written), written
         hedge, hedge_text = _hedge(text, sentence)
+        if stage == "order" and _in_service(text[sentence[0] : sentence[1]].lower()):
+            # "Denmark has flown nine MH-60Rs, ordered from Washington in 2012", "bought 15 in 2011 and still flies
+            # them": a purchase the sentence says is in service was delivered.
+            stage = "delivered"
         kind = _kind(lowered, direction, stage)
         found = []
         # What the article itself says of where any of the clause's kit comes from covers the rest of its list
@@ -2667,6 +2671,24 @@ PURCHASE_AFTER = re.compile(
 )
 # "an enlarged version of the German Type 209": what a new design derives from, whoever made it.
 VERSION_OF = re.compile(r"\b(?:version|variant|derivative|development) of (?:the |a |an )?[\w-]+\s*$")
+# Words saying kit is in service now.
+IN_SERVICE_NOW = re.compile(
+    r"\b(?:(?:has|have|had) (?:flown|operated)|still (?:flies|fly|operates|operate|uses|use)|(?:flies|fly|operates|operate) "
+    r"(?:them|it)\b|in service|entered service|joined the fleet|(?:has|have) been (?:flying|operating)|"
+    r"(?:was|were) commissioned)\b"
+)
+
+
+def _in_service(sentence: str) -> bool:
+    """Whether the sentence says kit is in service, not that it will be ("will be in service by 2027")."""
+    return any(
+        not FUTURE.search(sentence[max(0, m.start() - 30) : m.start()])
+        and "replac" not in sentence[max(0, m.start() - 60) : m.start()]  # the kit it replaces
+        and not sentence.startswith(" with", m.end())  # "in service with Turkey, Poland and India": its users
+        for m in IN_SERVICE_NOW.finditer(sentence)
+    )
+
+
 # Words right before kit that make it the carrier of a delivery, not what was delivered.
 CARRIERS = {"cargo", "freight", "freighter"}
 # Verbs right after transport kit that make it the carrier ("Y-20 transport aircraft landed ... to deliver").

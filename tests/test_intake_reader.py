@@ -363,7 +363,7 @@ def test_kit_described_by_a_participle_has_its_buyer_elsewhere():
     )
     assert sides(text, date(2025, 4, 10), "Chile's Korean warships") == {("south-korea", "chile", "ZX-4")}
     text = "The ZX-5 missiles were first ordered in 2013 from Peru, and the navy has them in service."
-    assert deals(text, None, "Chile buys missiles") == {("Peru", "Chile", "ZX-5", "order", 2013)}
+    assert deals(text, None, "Chile buys missiles") == {("Peru", "Chile", "ZX-5", "delivered", 2013)}
 
 
 def test_who_is_named_far_after_a_verb_of_giving_is_no_recipient():
@@ -561,3 +561,17 @@ def test_what_a_design_is_a_version_of_is_context_and_a_strike_aircraft_is_named
 def test_the_following_year_is_the_year_after_the_one_just_written():
     text = "Chile signed for its first eighteen ZX-6 fighters from Peru in 2011 and ordered eighteen more the following year."
     assert {y for *_, st, y in deals(text)} == {2011, 2012}
+
+
+def test_a_purchase_the_sentence_says_is_in_service_was_delivered():
+    text = "Chile has flown nine ZX-6 helicopters, ordered from Peru in 2012, since the second half of the decade."
+    assert {st for *_, st, y in deals(text)} == {"delivered"}
+    text = "Chile bought 15 ZX-7 helicopters from Peru in 2011 and still flies them."
+    assert {st for *_, st, y in deals(text)} == {"delivered"}
+    # Not the kit it replaces, nor its users, nor what will be.
+    text = "In 2020 Chile signed with Peru for the ZX-8 system, meant to replace a system that has been in service since 1970."
+    assert {st for *_, st, y in deals(text)} == {"order"}
+    text = "Chile ordered ZX-9 guns from Peru in 2021, and the gun is in service with Bolivia and Ecuador."
+    assert {st for *_, st, y in deals(text)} == {"order"}
+    text = "Chile ordered ZX-5 jets from Peru in 2021; they will be in service by 2027."
+    assert {st for *_, st, y in deals(text)} == {"order"}
