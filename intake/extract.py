@@ -1290,7 +1290,7 @@ class Reader:
                     return 0  # "2A7" needs its name before it
                 shaped, j = True, j + 1
                 continue
-            number = ROMAN.match(plain) or (plain.isdigit() and len(plain) <= 3) or re.fullmatch(r"\d+\.\d", plain)
+            number = ROMAN.match(plain) or (plain.isdigit() and len(plain) <= 3) or (j > i and _model_number(plain))
             if j > i and _is_year(plain) and j + 1 < len(tokens) and tokens[j - 1].text[:1].isupper():
                 following = tokens[j + 1].lower
                 number = following in MODIFIERS or bool(self.kit_at(tokens, j + 1))  # "PzH 2000 howitzers"
@@ -1305,12 +1305,9 @@ class Reader:
             ):
                 shaped, j = True, j + 2
                 continue
-            decimal = j + 1 < len(tokens) and re.fullmatch(r"\d+\.\d+", tokens[j + 1].text)
-            if (
-                _name_word(token)
-                and not self.actor_at(tokens, j)
-                and (shaped or decimal or not self.system_at(tokens, j))
-            ):
+            known = self.system_at(tokens, j)
+            decimal = known and j + known[0] < len(tokens) and _model_number(tokens[j + known[0]].text)
+            if _name_word(token) and not self.actor_at(tokens, j) and (shaped or decimal or not known):
                 # After a designation even a known name belongs to it: "M1A2 SEPv3 Abrams" is one weapon.
                 j += 1
                 continue
@@ -1361,12 +1358,8 @@ class Reader:
             token = tokens[i]
             found_system = self.system_at(tokens, i)
             found_actor = self.actor_at(tokens, i)
-            if (
-                found_system
-                and i + found_system[0] < len(tokens)
-                and re.fullmatch(r"\d+\.\d+", tokens[i + found_system[0]].text)
-            ):
-                found_system = None  # "Gepard 3.9" is no Gepard: a name the registry lacks, read below
+            if found_system and i + found_system[0] < len(tokens) and _model_number(tokens[i + found_system[0]].text):
+                found_system = None  # "Gepard 3.9", "SIGMA 9813": a model of the name the registry lacks, read below
             if (
                 found_system
                 and (not found_actor or found_system[0] >= found_actor[0])
@@ -2982,6 +2975,12 @@ def _designation_shaped(plain: str) -> bool:
     if re.match(r"^[A-Z][A-Za-zÀ-ɏ]+-class$", plain):
         return True  # "Attack-class", "Hangor-class"
     return bool(DESIGNATION.match(plain)) and system_key([plain]) not in NOT_DESIGNATIONS and not _is_year(plain)
+
+
+def _model_number(text: str) -> bool:
+    """A number that names a model after a name ("Gepard 3.9", "SIGMA 9813"), not a count or a year."""
+    plain = re.sub(r"(?<=\d)s$", "", text)
+    return bool(re.fullmatch(r"\d+\.\d+|\d{3,5}", plain)) and not _is_year(plain)
 
 
 def _is_year(text: str) -> bool:

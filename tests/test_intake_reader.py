@@ -575,3 +575,12 @@ def test_a_purchase_the_sentence_says_is_in_service_was_delivered():
     assert {st for *_, st, y in deals(text)} == {"order"}
     text = "Chile ordered ZX-5 jets from Peru in 2021; they will be in service by 2027."
     assert {st for *_, st, y in deals(text)} == {"order"}
+
+
+def test_a_registry_name_with_a_model_number_of_its_own_is_another_model():
+    # The registry knows "Gepard" (German) and "SIGMA" (as SIGMA 10514); neither is the model written here.
+    text = "Chile ordered three ships from Peru in 2008, a SIGMA 10513 frigate and two shorter SIGMA 9813s."
+    kits = {k for s, r, k in sides(text)}
+    assert {"SIGMA 10513", "SIGMA 9813"} <= kits and "SIGMA 10514" not in kits
+    text = "At sea, Peru delivered two Gepard 3.9 light frigates to Chile in 2011."
+    assert {k for s, r, k in sides(text)} == {"Gepard 3.9"}
