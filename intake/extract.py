@@ -1305,9 +1305,7 @@ class Reader:
             ):
                 shaped, j = True, j + 2
                 continue
-            known = self.system_at(tokens, j)
-            decimal = known and j + known[0] < len(tokens) and _model_number(tokens[j + known[0]].text)
-            if _name_word(token) and not self.actor_at(tokens, j) and (shaped or decimal or not known):
+            if _name_word(token) and not self.actor_at(tokens, j) and (shaped or self._unknown_model(tokens, j)):
                 # After a designation even a known name belongs to it: "M1A2 SEPv3 Abrams" is one weapon.
                 j += 1
                 continue
@@ -1348,6 +1346,11 @@ class Reader:
         # A counted name is a weapon too: "ordered 24 Rafales", "twelve Gripens".
         counted = i > 0 and _number(tokens, i - 1, 0) is not None and tokens[i - 1].lower not in VAGUE_NUMBERS
         return j - i if counted and j - i == 1 else 0
+
+    def _unknown_model(self, tokens, j) -> bool:
+        """Whether no registry name starts at token j, or one does with a model number of its own after it."""
+        known = self.system_at(tokens, j)
+        return not known or (j + known[0] < len(tokens) and _model_number(tokens[j + known[0]].text))
 
     def mentions(self, tokens: list[Token]) -> tuple[list[tuple[int, int, Party]], list[tuple[int, int, Kit]]]:
         """Actor and kit mentions of a sentence, as (first token, past-last token, mention), left to right."""
