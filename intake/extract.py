@@ -36,7 +36,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"pulled out of|suspend(?:ed|s|ing)? (?:the )?(?:talks|discussions|negotiations)|"
         r"(?:was|were|has been|had been|is being) (?:removed|excluded|expelled|kicked out|suspended) from|"
         r"(?:talks|negotiations|deal|contract|plan|bid)(?: [^.;,]{1,60}?)? (?:collapsed|fell through|broke down|fell apart)|"
-        r"dropped (?:the |its |a |an )?(?:plan|option|bid|order|deal|purchase|talks)|"
+        r"drop(?:s|ped|ping)? (?:the |its |a |an )?(?:planned |proposed )?(?:plan|option|bid|order|deal|purchase|talks)|"
         r"(?:stopped|halted|ditched|froze|shelved) (?:the |its |their |a )?(?:\w+ )?(?:plans?|programme|program|project|purchase)|"
         r"(?:threw out|rejected|voted down|shelved|scrapped) (?:a |an |the |its )?(?:\w+ ){0,2}(?:plan|deal|purchase|order|"
         r"contract|bid)s? to (?:buy|purchase|acquire|lease)|"
@@ -106,7 +106,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (
         r"\b(?:handed over|delivered|shipped|transferred|donated|gifted|sent|provided|supplied|exported|gave(?! up\b)|"
-        r"hands(?: over)?|gives|delivers|supplies|"
+        r"hands(?: over)?|handed(?! (?:over|down|out|back)\b)|gives|delivers|supplies|"
         r"(?:has|have|had) given|(?:giving|handing over|sending) (?:\S+ ){1,8}?to)\b(?! (?:to \w+ )?(?:the |a |an |its |their )?(?:letters?|requests?|proposals?|"
         r"documents?|messages?|notes?|delegations?|teams?|envoys?|invitations?|signals?|consent|approval|permission|"
         r"green light|go-ahead|assurances?|backing|support|priority|access|up)\b)",
@@ -126,7 +126,11 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),
     (r"\bcame (?:as part of|under|in)\b", "delivered", NEUTRAL),
     (r"\bdid (?:deliver|supply|send|hand over)\b", "delivered", SELL),  # "Navantia did deliver all eight"
-    (r"\b(?:has|have) been receiving\b|\b(?:is|are) (?:now |still )?receiving\b", "delivery_in_progress", BUY),
+    (
+        r"\b(?:has|have) been (?:receiving|taking)\b|\b(?:is|are) (?:now |still )?receiving\b",
+        "delivery_in_progress",
+        BUY,
+    ),
     (
         r"\b(?:first|latest|second|new|next) (?:shipment|batch|consignment|delivery)\b[^.;]{0,40}?\binclud(?:e|es|ed|ing)\b",
         "delivery_in_progress",
@@ -134,7 +138,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     ),  # "came as part of the 1999 arms package"
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
-        r"\b(?:placed an? (?:firm )?order|ordered|orders|purchased|bought|acquired|procured|contracted|"
+        r"\b(?:placed an? (?:firm )?order|placed (?:a|an|its|the) (?:\S+ ){0,4}(?:contract|order)|(?:has|have|had) (?:\S+ ){0,6}on order|ordered|orders|purchased|bought|acquired|procured|contracted|"
         r"(?:signed|sent|returned) (?:\w+ ){0,4}letters? of (?:offer and )?acceptance|signed up (?:to buy|for)|"
         r"announced (?:the |a |an )?(?:\S+ ){0,2}(?:purchase|acquisition|order)|paid (?:\S+ ){1,5}for|"
         r"signed (?:(?:a|an|the) )?(?:\S+ ){0,4}(?:contracts?|purchase)|signed (?!(?:a |an |the )?(?:letter of intent|memorandum|mou|agreement|deal|accord|framework))(?:(?:(?!\bto\b)[^.;,]){1,60}? )?for|signing (?:(?:(?!\bto\b)[^.;,]){1,60}? )?for|exercised an option|"
@@ -182,7 +186,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         BUY,
     ),
     (
-        r"\bagreed (?:(?:in|on|last|this) \w+ )?to (?:supply|sell|deliver|provide|transfer|give|build)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
+        r"\bagreed (?:(?:in|on|last|this) \w+ )?to (?:supply|sell|deliver|provide|transfer|give|build|send|donate|hand over)\b|\bwill (?:supply|deliver|provide|transfer)\b|"
         r"\b(?:is|are) (?:set|due|expected) to (?:supply|deliver|provide|send|transfer|hand over)\b|\b(?:is|are) to (?:supply|deliver|provide|sell)\b|"
         r"\b(?:would|will) hand (?:over|them over|it over)\b|\bwill (?:also )?(?:donate|give|send|gift)\b|"
         r"\b(?:said|saying|says) (?:that )?\w+ (?P<verb>would (?:also )?(?:give|donate|send|supply|provide))\b|"
@@ -216,7 +220,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
         rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|pre-?selected|asked about {GETTING}|"
-        r"(?:enquired|inquired|expressed interest)|letter of intent|(?:looking|looked|look) (?:closely )?at|asked (?:\S+ ){1,3}for|"
+        r"(?:enquired|inquired|expressed interest)|(?:to |is |are )?(?:favour|favor)s? (?:the |a |an )|letter of intent|(?:looking|looked|look) (?:closely )?at|asked (?:\S+ ){1,3}for|"
         r"requested|request(?:ed)? (?:for|to buy))\b",
         "interest",
         BUY,
@@ -382,6 +386,7 @@ ANAPHORA = {
     "frigate": "ships",
     "corvette": "ships",
     "system": None,
+    "type": None,
 }
 # Words after such a singular that make it a modifier of something else ("the drone maker", "the tank fleet").
 NOT_ANAPHORA = {
@@ -535,7 +540,7 @@ NOT_DESIGNATIONS = {
     "a4",
 }
 DESIGNATION = re.compile(
-    r"^(?:[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*|\d{1,3}[A-Z]{1,3}\d{1,4}[A-Za-z0-9-]*)$"
+    r"^(?:[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-zÀ-ɏ0-9]*(?:[-/][A-Za-z0-9]+)*|\d{1,3}[A-Z]{1,3}\d{1,4}[A-Za-z0-9-]*)$"
 )
 # A capitalised word these never start a system's name.
 COMMON_CAPITALS = {
@@ -1803,8 +1808,11 @@ class Reader:
                     inner_hi = min(inner_hi, k)
             elif tokens[k].lower in CONSEQUENCE and after_comma and tokens[k].start > cue_at:
                 # "..., which would make it the first foreign customer for Russia's newest jet", "..., turning the
-                # list into business for South Korean industry": what follows the transfer, not part of it.
-                inner_hi = min(inner_hi, k)
+                # list into business for South Korean industry": what follows the transfer, not part of it; unless
+                # the transfer resumes after it ("interceptors, which it makes under licence, to the United States").
+                close = next((c for c in range(k, hi - 1) if tokens[c].text == ","), None)
+                if close is None or tokens[close + 1].lower not in ("to", "for", "from"):
+                    inner_hi = min(inner_hi, k)
         buyer_follows_from = bool(re.search(r"(?:order|contract|deal)s? from$", lowered[cue_start:cue_end]))
         clause_parties = [(a, b, p) for a, b, p in parties if inner_lo <= a < inner_hi]
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
@@ -2650,7 +2658,7 @@ CONTEXT_BEFORE = re.compile(
     r"intercept(?:s|ed|ing)?|shoot(?:ing)? down|shot down|to counter|fired|launched|struck|"
     r"gave up|give up|giving up|(?:has|have|had|they|it|which|and|was|were) (?:\w+ )?(?:retired|decommissioned|phased out|"
     r"mothballed|withdrew|withdrawn|grounded)|"
-    r"(?:chosen|selected|preferred|picked)(?: \w+){0,3} over|ahead of|beating|"
+    r"(?:chosen|chose|choose|selected|selects|preferred|picked)(?: [\w'’-]+){0,4} over|ahead of|beating|"
     r"successors? to|than|(?<!\ba )(?<!\bnew )(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated|commissioned as|named)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
@@ -2670,7 +2678,7 @@ VERSION_OF = re.compile(r"\b(?:version|variant|derivative|development) of (?:the
 # Words saying kit is in service now.
 IN_SERVICE_NOW = re.compile(
     r"\b(?:(?:has|have|had) (?:flown|operated)|still (?:flies|fly|operates|operate|uses|use)|(?:flies|fly|operates|operate) "
-    r"(?:them|it)\b|in service|entered service|joined the fleet|(?:has|have) been (?:flying|operating)|"
+    r"(?:them|it)\b|(?:now |all )+(?:fly|flies) from|in service|entered service|joined the fleet|(?:has|have) been (?:flying|operating)|"
     r"(?:was|were) commissioned)\b"
 )
 

@@ -584,3 +584,26 @@ def test_a_registry_name_with_a_model_number_of_its_own_is_another_model():
     assert {"SIGMA 10513", "SIGMA 9813"} <= kits and "SIGMA 10514" not in kits
     text = "At sea, Peru delivered two Gepard 3.9 light frigates to Chile in 2011."
     assert {k for s, r, k in sides(text)} == {"Gepard 3.9"}
+
+
+def test_further_cues_and_names():
+    text = "In December Chile agreed to send ZX-1 interceptors, which it makes under licence, to Peru."
+    assert {(s, r, st) for s, r, k, st, y in deals(text, date(2024, 1, 10))} == {("Chile", "Peru", "agreement")}
+    text = "Chile bought ZX-2 jets from Peru in 2020. Bolivia is also said to be looking at the type."
+    assert ("peru", "bolivia", "ZX-2") in sides(text)
+    text = "A year later Chile placed its biggest contract so far, for 88 ZX-3 vehicles from Peru."
+    assert {st for *_, st, y in deals(text)} == {"order"}
+    text = "Chile already has eleven ZX-4 launchers from Peru on order."
+    assert {st for *_, st, y in deals(text)} == {"order"}
+    text = "Chile's air force has been taking ZX-5 fighters from Peru since 2015."
+    assert {st for *_, st, y in deals(text)} == {"delivery_in_progress"}
+    text = "In 2016 Peru handed Chile five battalions of used ZX-6 missiles free of charge."
+    assert deals(text) == {("Peru", "Chile", "ZX-6", "delivered", 2016)}
+    text = "Chile's defence ministry said it would drop a planned purchase of 40 ZX-7 howitzers from Peru."
+    assert {st for *_, st, y in deals(text)} == {"cancelled"}
+    text = "In 2023 Chile ordered ZX-8 tanks from Peru, whose army chose them over Bolivia's ZX-9 in 2020."
+    assert {k for s, r, k in sides(text)} == {"ZX-8"}
+    text = "In 2017 Chile bought M109A5Ö howitzers from Peru."
+    assert {k for s, r, k in sides(text)} == {"M109A5Ö"}
+    text = "Its five ZX-3 patrol aircraft from Peru, ordered in 2017, now all fly from Punta Arenas."
+    assert {st for *_, st, y in deals(text, None, "Chile's navy")} == {"delivered"}
