@@ -1204,6 +1204,7 @@ class Reader:
         self.suppliers_of: dict = {}  # each kit's supplier as first stated, for later sentences that omit it
         self.families: dict[str, int | None] = {}  # new designations' registry family, by key
         self.subject_buys = False  # whether the sentence of the last subject called it a buyer
+        self.aside_kit: Kit | None = None  # the one weapon the sentence before named without a deal
 
     # -- mentions --
 
@@ -1653,6 +1654,10 @@ class Reader:
         specific = [f.kit for f in findings if f.kit.generic not in VAGUE_KIT]
         if specific:
             self.last_kit = specific[-1]
+        # "The C295 transport has found buyers from Ottawa to Dublin. Canada ordered sixteen": the one weapon a
+        # sentence with no deal named is what a bare number in the next refers to.
+        named = {_kit_key(k): k for _, _, k in kits if k.system and not k.generic or k.designation}
+        self.aside_kit = next(iter(named.values())) if not findings and len(named) == 1 else None
         for _, _, kit in kits:
             if (kit.system and not kit.generic or kit.designation) and kit.category != "other":
                 self.last_named[kit.category] = kit  # only kit whose kind is known: "the jets" after "F-16 jets"
@@ -1687,12 +1692,15 @@ class Reader:
         starts = {a for a, b, p in parties} | {a + 1 for a, b, p in parties if tokens[a].lower == "the"}
         cuts = [0]
         for i, token in enumerate(tokens):
-            if i <= cuts[-1] or not (token.text in (";", ",") or token.lower in CLAUSE_WORDS or i in kit_ends):
+            if i <= cuts[-1] or not (token.text in (";", ",", ":") or token.lower in CLAUSE_WORDS or i in kit_ends):
                 continue  # only these can open a clause: no text to slice for the rest
             left = text[tokens[cuts[-1]].start : token.start].lower()
             right = text[token.end : tokens[-1].end].lower()
             if token.text == ";":
                 cuts.append(i)  # a semicolon joins clauses that stand alone
+            elif token.text == ":":
+                if i + 1 in starts and _cue(left) and _cue(right):
+                    cuts.append(i + 1)  # "has sold across the region: Finland bought it in 2009"
             elif token.text == "," and tokens[0].lower in FRONTED and len(cuts) == 1:
                 cue = _cue(right)
                 if (
@@ -1903,6 +1911,15 @@ class Reader:
                 ka == b and any(o.party == party.party for o in self._origin_of(k)) for ka, kb, k in clause_kits
             ):
                 continue  # "a contract for South Korea's Cheongung II": the maker of its own system, not a buyer
+            if (
+                direction == BUY
+                and a > cue_token
+                and party.text.endswith(("'s", "’s"))
+                and before_word in ("of", "bought", "acquired", "purchased", "ordered", "took", "received")
+                and any(ka == b for ka, _, _ in clause_kits)
+            ):
+                suppliers.append(party)  # "Romania bought twelve of Portugal's F-16s": whose they were, the seller
+                continue
             if (
                 party.text.endswith(("'s", "’s"))
                 and b < hi
@@ -2121,7 +2138,7 @@ class Reader:
             # "Belgium agreed to supply 30": the same.
             carried = True
             earlier = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
-            clause_kits = [(hi, hi, _copy_kit(earlier[-1] if earlier else self.last_kit))]
+            clause_kits = [(hi, hi, _copy_kit(earlier[-1] if earlier else self.aside_kit or self.last_kit))]
             if (
                 stage == "cancelled"
                 and not clause_parties
@@ -2826,6 +2843,13 @@ def _gapped(tokens: list[Token], b: int, hi: int) -> bool:
         b += 1
     if b < hi and tokens[b - 1].text.endswith(("'s", "’s")):
         return False  # "and South Africa's 24 Hawks came ...": whose they are, not a verb left out
+    if (
+        b + 1 < hi
+        and tokens[b].lower == "in"
+        and _is_year(tokens[b + 1].text)
+        and (b + 2 >= hi or not tokens[b + 2].is_word)
+    ):
+        return True  # "Finland bought it in 2009 and Lithuania in 2017"
     return b < hi and (tokens[b].text[:1].isdigit() or tokens[b].lower in NUMBER_WORDS)
 
 

@@ -607,3 +607,18 @@ def test_further_cues_and_names():
     assert {k for s, r, k in sides(text)} == {"M109A5Ö"}
     text = "Its five ZX-3 patrol aircraft from Peru, ordered in 2017, now all fly from Punta Arenas."
     assert {st for *_, st, y in deals(text, None, "Chile's navy")} == {"delivered"}
+
+
+def test_a_number_after_a_sentence_that_named_one_weapon_is_that_weapon():
+    text = (
+        "Chile bought ZX-1 jets from Peru in 2010. The ZX-2 transport, assembled in Lima, has found buyers across "
+        "the region. Bolivia ordered sixteen from Peru in 2016."
+    )
+    assert ("peru", "bolivia", "ZX-2") in sides(text)
+
+
+def test_whose_kit_a_buyer_bought_sold_it_and_a_colon_opens_a_clause_with_a_subject():
+    text = "Chile bought twelve of Peru's ZX-3 fighters in 2013."
+    assert sides(text) == {("peru", "chile", "ZX-3")}
+    text = "The ZX-4 system has sold across the region: Chile bought it from Peru in 2009 and Bolivia in 2017."
+    assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile"), ("peru", "bolivia")}
