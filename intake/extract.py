@@ -1205,6 +1205,7 @@ class Reader:
         self.families: dict[str, int | None] = {}  # new designations' registry family, by key
         self.subject_buys = False  # whether the sentence of the last subject called it a buyer
         self.aside_kit: Kit | None = None  # the one weapon the sentence before named without a deal
+        self.sentence_start = 0
 
     # -- mentions --
 
@@ -1611,6 +1612,7 @@ class Reader:
 
     def read(self, text: str, start: int, end: int) -> list[Finding]:
         sentence = text[start:end]
+        self.sentence_start = start
         tokens = [Token(m.group(), start + m.start(), start + m.end()) for m in TOKEN.finditer(sentence)]
         if not tokens:
             return []
@@ -2083,6 +2085,9 @@ class Reader:
             sellers = {p.party for p in suppliers}
             same_story = bool(pronoun) and self.recent_supplier is not None and self.recent_supplier.party in sellers
             about = self.recent_recipient if same_story else self.last_recipient
+            about = (
+                self._owner() or about
+            )  # "Its artillery rests on 21 PzH 2000s that Germany sold": the state just named
             if about is not None and about.party in sellers:
                 about = None
             if about is not None:
@@ -2095,17 +2100,18 @@ class Reader:
         kit_first = any(a < cue_token for a, b, k in clause_kits) and (
             passive or reduced or direction == NEUTRAL or not any(not p.weak for *_, p in clause_parties)
         )
+        about = self._owner() or self.last_recipient
         if (
             not recipients
             and (direction in (BUY, NEUTRAL) or (passive and not suppliers))
             and (suppliers or kit_first)
-            and self.last_recipient is not None
-            and self.last_recipient.party not in {p.party for p in suppliers}
+            and about is not None
+            and about.party not in {p.party for p in suppliers}
             and not re.search(r"\b(?:countries|customers|nations|buyers|operators|states|armies|air forces)\b", lowered)
         ):
             # "Four Mi-171 helicopters arrived", "the first of four MILGEM corvettes ordered from Ankara was
             # commissioned": no buyer named, the one the report is about.
-            recipients, pronoun = [self.last_recipient], pronoun or "(the article's recipient)"
+            recipients, pronoun = [about], pronoun or "(the article's recipient)"
 
         earlier_named = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
         if earlier_named and re.match(
@@ -2281,6 +2287,11 @@ class Reader:
             if CUE_RANK.index(cue[0]) > CUE_RANK.index(finding.stage):
                 finding.stage = cue[0]
         return True
+
+    def _owner(self) -> Party | None:
+        """The state a sentence opening with "Its" or "Their" belongs to: the subject of the sentence before."""
+        opening = self.text[self.sentence_start : self.sentence_start + 6].lower()
+        return self.last_subject if re.match(r"(?:its|their) ", opening) else None
 
     def _maker_subject(self, tokens, lo, cue_token, clause_parties, clause_kits=()) -> bool:
         """Whether the clause's subject, the last party before its verb, is a maker: a company, or a state's

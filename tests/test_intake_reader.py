@@ -622,3 +622,16 @@ def test_whose_kit_a_buyer_bought_sold_it_and_a_colon_opens_a_clause_with_a_subj
     assert sides(text) == {("peru", "chile", "ZX-3")}
     text = "The ZX-4 system has sold across the region: Chile bought it from Peru in 2009 and Bolivia in 2017."
     assert {(s, r) for s, r, k in sides(text)} == {("peru", "chile"), ("peru", "bolivia")}
+
+
+def test_a_sentence_opening_with_its_is_the_state_just_named():
+    text = (
+        "Bolivia bought ZX-1 jets from Peru in 2010 and ZX-2 jets from Peru in 2012. "
+        "Chile is building up its army. Its artillery rests on 21 ZX-3 howitzers that Peru sold in 2015."
+    )
+    assert ("peru", "chile", "ZX-3") in sides(text)
+    text = (
+        "Bolivia bought ZX-1 jets from Peru in 2010 and ZX-2 jets from Peru in 2012. "
+        "Chile is building up its army. Its first new helicopters in years, four ZX-4s, were ordered from Peru last November."
+    )
+    assert ("peru", "chile", "ZX-4") in sides(text, date(2019, 2, 1))
