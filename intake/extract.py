@@ -124,7 +124,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "delivered",
         SELL,
     ),
-    (r"\bcame (?:as part of|under|in)\b", "delivered", NEUTRAL),
+    (r"\bcame (?:as part of|under|in)\b", "delivered", NEUTRAL),  # "came as part of the 1999 arms package"
     (r"\bdid (?:deliver|supply|send|hand over)\b", "delivered", SELL),  # "Navantia did deliver all eight"
     (
         r"\b(?:has|have) been (?:receiving|taking)\b|\b(?:is|are) (?:now |still )?receiving\b",
@@ -135,7 +135,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:first|latest|second|new|next) (?:shipment|batch|consignment|delivery)\b[^.;]{0,40}?\binclud(?:e|es|ed|ing)\b",
         "delivery_in_progress",
         NEUTRAL,
-    ),  # "came as part of the 1999 arms package"
+    ),
     (r"\b(?:leased|leases|rented|borrowed) from\b|\bon (?:a )?(?:\S+ )?(?:lease|loan) from\b", "delivered", BUY),
     (
         r"\b(?:placed an? (?:firm )?order|placed (?:a|an|its|the) (?:\S+ ){0,4}(?:contract|order)|(?:has|have|had) (?:\S+ ){0,6}on order|ordered|orders|purchased|bought|acquired|procured|contracted|"
@@ -2085,9 +2085,8 @@ class Reader:
             sellers = {p.party for p in suppliers}
             same_story = bool(pronoun) and self.recent_supplier is not None and self.recent_supplier.party in sellers
             about = self.recent_recipient if same_story else self.last_recipient
-            about = (
-                self._owner() or about
-            )  # "Its artillery rests on 21 PzH 2000s that Germany sold": the state just named
+            # "Its artillery rests on 21 PzH 2000s that Germany sold": the state the sentence before named.
+            about = self._owner() or about
             if about is not None and about.party in sellers:
                 about = None
             if about is not None:
