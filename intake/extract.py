@@ -873,18 +873,10 @@ ORDER_YEAR = re.compile(
     r"(?P<year>(?:19|20)\d\d)\b|\b(?:an?|the|its) (?P<year2>(?:19|20)\d\d) (?:contract|deal|order|agreement)\b"
 )
 SUBORDINATORS = {"after", "before", "whereby", "which", "when"}
+# Words that join two clauses that each may state a transfer.
+COORDINATORS = {"while", "whereas", "but", "and", "meanwhile", "although", "though"}
 # Every word a clause can start at.
-CLAUSE_WORDS = SUBORDINATORS | {
-    "while",
-    "whereas",
-    "but",
-    "and",
-    "meanwhile",
-    "although",
-    "though",
-    "who",
-    "despite",
-}
+CLAUSE_WORDS = SUBORDINATORS | COORDINATORS | {"who", "despite"}
 # Words that open, after a comma, a clause about the transfer's consequences (never "including").
 CONSEQUENCE = {
     "which",
@@ -1730,15 +1722,7 @@ class Reader:
                 and _cue(left) is not None
             ):
                 cuts.append(i)  # "..., after scrapping an earlier tender": another step, with no kit of this one
-            elif token.lower in (
-                "while",
-                "whereas",
-                "but",
-                "and",
-                "meanwhile",
-                "although",
-                "though",
-            ):
+            elif token.lower in COORDINATORS:
                 if token.lower == "and" and i in ends and (i + 1 in starts or i + 2 in starts):
                     continue  # "Germany and the Netherlands": one list of parties
                 after = next((b for a, b, p in parties if a in (i + 1, i + 2)), None)
@@ -2411,14 +2395,16 @@ class Reader:
         if key in self.families:
             return self.families[key]
         info = self.vocabulary.system_info
-        family = next(
+        # The longest designation it starts with: the one with most letters in common.
+        family = max(
             (
-                system
-                for other, system in sorted(self.vocabulary.designations.items(), key=lambda pair: -len(pair[0]))
+                (len(other), system)
+                for other, system in self.vocabulary.designations.items()
                 if len(other) >= 2 and key.startswith(other) and len(key) > len(other) and not key[len(other)].isdigit()
             ),
-            None,
-        )
+            default=(0, None),
+            key=lambda pair: pair[0],  # of two as long, the first, as the registry lists them
+        )[1]
         head, _, rest = kit.designation.lower().partition(" ")
         if (
             family is None
