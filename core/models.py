@@ -41,6 +41,28 @@ class TimestampedModel(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "updated"}
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        """Django asks the database whether each foreign key's row exists. A key set from a record this process
+        read or saved is known to exist (the database's own constraint still refuses it if it goes meanwhile, as
+        it would after Django's check), so only keys given as bare ids are asked about: an intake's thirty-one
+        deals and citations make 158 fewer queries (docs/performance.md)."""
+        known = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.many_to_one and not field.remote_field.limit_choices_to and self._holds_saved(field)
+        }
+        super().clean_fields(exclude=[*(exclude or ()), *known])
+
+    def _holds_saved(self, field) -> bool:
+        if not field.is_cached(self):
+            return False
+        target = field.get_cached_value(self)
+        return (
+            target is not None
+            and not target._state.adding
+            and getattr(target, field.target_field.attname) == getattr(self, field.attname)
+        )
+
     def validate_constraints(self, exclude=None):
         """Django asks the database about each check constraint in a statement of its own, inside a savepoint of
         its own: three statements a constraint, twenty-seven for a deal. Here one statement answers every check
