@@ -1573,9 +1573,10 @@ class Reader:
     def related_designations(self, key: str) -> list[tuple[int, float]]:
         """Registry designations a new one is likely a variant of ("K9A1" of "K9") or a spelling of."""
         found = []
-        for other, system in self.vocabulary.designations.items():
-            if key.startswith(other) and len(key) > len(other) and not key[len(other)].isdigit() and len(other) >= 2:
-                found.append((system, round(len(other) / len(key), 2)))
+        for length in range(2, len(key)):  # its prefixes, not every designation of the registry
+            system = self.vocabulary.designations.get(key[:length])
+            if system is not None and not key[length].isdigit():
+                found.append((system, round(length / len(key), 2)))
         if not found:
             for other in difflib.get_close_matches(key, self.vocabulary.designations, n=3, cutoff=0.8):
                 found.append(
