@@ -160,6 +160,13 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "order",
         NEUTRAL,
     ),
+    # "Saudi Arabia's order for the Akinci", "Poland's purchase of 250 Abrams": a buyer's order named as a thing.
+    (
+        r"(?<=['’]s )(?!(?:planned|proposed|possible|potential|intended|prospective|future|mooted|hoped-for)\b)"
+        r"(?:[\w-]+ ){0,2}(?:order|purchase|acquisition|contract) (?:for|of(?! (?:19|20)\d\d))\b",
+        "order",
+        NEUTRAL,
+    ),
     # A maker or seller winning the buyer's order: "Saab won a contract from Thailand" (the buyer follows "from").
     (
         r"\b(?:won|wins|secured|secures|landed|clinched|(?:was|has been|had been) awarded|received|bagged) "
@@ -195,9 +202,11 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "agreement",
         SELL,
     ),
+    # "Israel is reported to be discussing the sale of loitering munitions": the seller discusses a sale.
+    (r"\bdiscuss(?:ed|es|ing)? (?:the |a |an )?(?:possible |potential )?sale\b", "negotiation", SELL),
     (
         r"\b(?:negotiat(?:e|es|ed|ing|ions?)|in talks|holding talks|held talks|talks (?:with|on|over|about)|"
-        r"discuss(?:ed|ing)? (?:the )?(?:purchase|sale|acquisition|supply|deal)|(?:intends?|plans?|hopes?|expects?) to sign|"
+        r"discuss(?:ed|ing)? (?:the )?(?:purchase|acquisition|supply|deal)|(?:intends?|plans?|hopes?|expects?) to sign|"
         r"(?:close to|nearing|near) (?:a |an |the )?(?:\w+ )?(?:deal|agreement|contract)|"
         r"(?:expected|set|poised|close|due) to "
         r"(?:sign|signing|finali[sz]e|conclude))\b",
@@ -208,7 +217,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"\b(?:offered|offers|has offered|proposed|pitched|pitching|pitches|would be (?:willing|ready|prepared) to (?:support|supply|"
         r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"
         r"deliver|transfer)|approved (?:a |the )?(?:possible |potential |proposed )?(?:sale|transfer|export)|"
-        r"notified congress of (?:a |the )?(?:possible |potential |proposed )?(?:sales?|transfers?)|"
+        r"notified congress (?:[^.;,]{1,30}? )?of (?:a |the )?(?:possible |potential |proposed )?(?:sales?|transfers?)|"
         rf"(?:cleared|approved|authori[sz]ed) (?:\S+ ){{1,3}}to {GETTING})\b",
         "offer",
         SELL,
@@ -220,7 +229,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
         rf"aims?|considering|considers|mulling|eyeing|eyes|interested in|keen to|intention to) (?:to )?{GETTING}|"
         rf"intention (?:[^\s.;]+ ){{0,6}}to {GETTING}|(?:is|are) considering|shortlisted|pre-?selected|asked about {GETTING}|"
-        r"(?:enquired|inquired|expressed interest)|(?:to |is |are )?(?:favour|favor)s? (?:the |a |an )|letter of intent|(?:looking|looked|look) (?:closely )?at|asked (?:\S+ ){1,3}for|"
+        r"(?:enquired|inquired|expressed interest)|(?:to |is |are )?(?:favour|favor)s? (?:the |a |an )|letter of intent|(?:looking|looked|look) (?:closely )?at|asked (?:\S+ ){0,3}for|"
         r"requested|request(?:ed)? (?:for|to buy))\b",
         "interest",
         BUY,
@@ -1197,6 +1206,7 @@ class Reader:
         self.families: dict[str, int | None] = {}  # new designations' registry family, by key
         self.subject_buys = False  # whether the sentence of the last subject called it a buyer
         self.aside_kit: Kit | None = None  # the one weapon the sentence before named without a deal
+        self.holder: Party | None = None
         self.sentence_start = 0
 
     # -- mentions --
@@ -1610,6 +1620,21 @@ class Reader:
         if not tokens:
             return []
         parties, kits = self.mentions(tokens)
+        # "Myanmar's fleet also includes two frigates that China handed over": whose forces the kit joined.
+        self.holder = next(
+            (
+                p
+                for a, b, p in parties
+                if a <= 1
+                and (a == 0 or tokens[0].lower == "the")
+                and not p.weak
+                and p.text.endswith(("'s", "’s"))
+                and re.match(
+                    r"(?:\w+ )?(?:fleet|navy|army|air force|arsenal|inventory)\b", text[p.end :].lstrip().lower()
+                )
+            ),
+            None,
+        )
         findings = []
         previous_subject: list[Party] = []
         ranges = self.clauses(text, tokens, parties, kits)
@@ -1813,12 +1838,15 @@ class Reader:
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
-        suppliers, recipients, subjects, destinations, gapped, turned = [], [], [], [], [], []
+        suppliers, recipients, subjects, destinations, gapped, turned, partners = [], [], [], [], [], [], []
         if direction == BUY and self._maker_subject(tokens, lo, cue_token, clause_parties, clause_kits):
             # "Rheinmetall signed a contract to supply Indonesia", "Turkey's shipbuilding consortium TAIS signed a
             # contract with Indonesia's defence ministry": a maker that signs is the seller.
             direction = SELL
+        asides = _asides(tokens, lo, cue_token)
         for a, b, party in clause_parties:
+            if any(x < a < y for x, y in asides):
+                continue  # "Israel, with which Morocco normalised relations, is reported to be discussing the sale"
             first = _coordination_head(tokens, lo, a, clause_parties)
             before_word = tokens[first - 1].lower if first > lo else ""
             if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
@@ -1826,7 +1854,7 @@ class Reader:
             if before_word == "with" and first - 2 >= lo and tokens[first - 2].lower in CONFLICT:
                 continue  # "the disputed border with China": a neighbour, not a seller
             if re.match(
-                r"(?:\s+\w+){0,4}?\s+(?:helping|paying|to help|to pay|financing|funding|footing)\b",
+                r"(?:\s+\w+){0,4}?\s+(?:helping|paying|to help|to pay|financing|funding|footing|covering)\b",
                 text[party.end : party.end + 60],
             ):
                 continue  # "with Saudi Arabia widely reported to be helping with the bill": who pays, not who sells
@@ -1932,6 +1960,7 @@ class Reader:
                 recipients.append(party)
             elif before_word == "with" and direction in (BUY, NEUTRAL) and a > cue_token:
                 suppliers.append(party)
+                partners.append(party)
             elif before_word == "paid" and direction == BUY:
                 suppliers.append(party)  # "Bangladesh paid China $205 million for"
             elif a > cue_token and before_word == "and" and _gapped(tokens, b, hi):
@@ -1953,6 +1982,7 @@ class Reader:
             ):
                 recipients.append(party)  # "will supply Ukraine with", "offered the Philippines"
         subjects = _nearest_group(tokens, subjects)
+        named_subjects = list(subjects)
         participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
         reduced = False
         passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
@@ -2115,7 +2145,8 @@ class Reader:
             )
             or re.match(r" (?:them|it)\b", lowered[cue_end:])
             or re.match(
-                rf" (?:up to |about |some |another |a further )?(?:\d+|{NUMBER_ALTERNATION})(?! ?(?:%|per ?cent|billion|million))\b",
+                rf"(?: delivery)?(?: of)?(?: the| its| their)? (?:up to |about |some |another |a further )?(?:\d+|{NUMBER_ALTERNATION})"
+                r"(?! ?(?:%|per ?cent|billion|million))\b|(?: an?)? (?:unspecified|undisclosed|unknown) number\b",
                 lowered[cue_end:],
             )
         )
@@ -2198,6 +2229,19 @@ class Reader:
             )
             kit_suppliers = [self._maker_state(supplier, kit) for supplier in kit_suppliers]
             kit_recipients = recipients
+            origins = [kit.origin] if kit.origin else self._origin_of(kit)
+            made_by = {o.party for o in origins}
+            if (
+                partners
+                and kit_suppliers == partners
+                and not made_by & {p.party for p in partners}
+                and not any(p.actor is not None and self._is_company(p.actor) for p in partners)
+                and (any(r.party in made_by for r in recipients) or (origins and not named_subjects))
+            ):
+                # "India is in talks with Jakarta on a BrahMos package", "Talks with Jakarta on a BrahMos package
+                # are continuing": the side whose kit it is sells, the other buys.
+                kit_suppliers = [r for r in recipients if r.party in made_by] or origins[:1]
+                kit_recipients = partners
             if not suppliers and len(recipients) > 1:
                 # "India and Russia signed a contract for AK-203 rifles": the side the kit comes from sells.
                 sellers = {p.party for p in kit_suppliers}
@@ -2273,9 +2317,10 @@ class Reader:
         return True
 
     def _owner(self) -> Party | None:
-        """The state a sentence opening with "Its" or "Their" belongs to: the subject of the sentence before."""
+        """The state a sentence opening with "Its" or "Their" belongs to, the subject of the sentence before; or
+        the one opening with a state's forces ("Myanmar's fleet")."""
         opening = self.text[self.sentence_start : self.sentence_start + 6].lower()
-        return self.last_subject if re.match(r"(?:its|their) ", opening) else None
+        return self.last_subject if re.match(r"(?:its|their) ", opening) else self.holder
 
     def _maker_subject(self, tokens, lo, cue_token, clause_parties, clause_kits=()) -> bool:
         """Whether the clause's subject, the last party before its verb, is a maker: a company, or a state's
@@ -2829,6 +2874,24 @@ def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:
             r"\b(?:much|most|some|all|part|share|half|\w+-(?:fifths|thirds|quarters)|a (?:third|quarter)) of\b", before
         )
     )
+
+
+def _asides(tokens: list[Token], lo: int, end: int) -> list[tuple[int, int]]:
+    """Relative clauses set off by commas before the verb at `end` ("Israel, with which Morocco normalised
+    relations last December, is reported to ..."), as token spans: the states in them are not its subject."""
+    spans = []
+    for i in range(lo + 1, end):
+        if tokens[i].lower not in ("which", "who", "whom", "whose"):
+            continue
+        opened = tokens[i - 1].text == "," or (
+            i - 2 >= lo
+            and tokens[i - 2].text == ","
+            and tokens[i - 1].lower in ("with", "to", "from", "for", "of", "in")
+        )
+        close = next((j for j in range(i + 1, end) if tokens[j].text == ","), None)
+        if opened and close is not None:
+            spans.append((i, close))
+    return spans
 
 
 def _gapped(tokens: list[Token], b: int, hi: int) -> bool:

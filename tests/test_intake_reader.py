@@ -635,3 +635,55 @@ def test_a_sentence_opening_with_its_is_the_state_just_named():
         "Chile is building up its army. Its first new helicopters in years, four ZX-4s, were ordered from Peru last November."
     )
     assert ("peru", "chile", "ZX-4") in sides(text, date(2019, 2, 1))
+
+
+def test_talks_with_a_state_on_the_other_sides_kit_sell_it_to_that_state():
+    text = "India is in talks with Chile on a package of Indian-made ZX-5 missiles."
+    assert sides(text, date(2024, 12, 1)) == {("india", "chile", "ZX-5")}
+    text = "Peru bought ZX-2 jets from India in 2019. Talks with Chile on Indian-made ZX-5 missiles are continuing."
+    assert ("india", "chile", "ZX-5") in sides(text, date(2024, 12, 1), "India's arms exports")
+    # Kit of neither side's make keeps the one talked with as the seller.
+    text = "Argentina held talks with Beijing over Chinese ZX-6 jets."
+    assert sides(text, date(2024, 12, 1)) == {("china", "argentina", "ZX-6")}
+
+
+def test_a_states_order_named_as_a_thing_is_its_order():
+    text = "The biggest item was Chile's order for the ZX-5 from Peru, signed in July."
+    # "in July", read in January: last July.
+    assert deals(text, date(2024, 1, 10)) == {("Peru", "Chile's", "ZX-5", "order", 2023)}
+    # A planned purchase is no order.
+    text = "Chile's planned purchase of ZX-5 jets from Peru is in doubt."
+    assert {st for *_, st, y in deals(text, date(2024, 1, 10))} <= {"interest"}
+
+
+def test_a_payer_and_a_relative_clause_name_no_side():
+    text = "Chile signed for a ZX-5 battery from Peru, with Bolivia covering 70 per cent of the cost."
+    assert sides(text) == {("peru", "chile", "ZX-5")}
+    text = (
+        "Chile bought ZX-1 jets from Peru in 2019. Bolivia, with which Chile restored relations last year, is "
+        "reported to be discussing the sale of ZX-7 drones."
+    )
+    assert ("bolivia", "chile", "ZX-7") in sides(text, date(2021, 9, 22), "Chile buys drones")
+
+
+def test_a_bare_number_or_an_unspecified_number_is_the_kit_just_named():
+    text = (
+        "Peru signed for eighteen ZX-7 drones from Bolivia last year. Chile announced that it had bought an "
+        "unspecified number."
+    )
+    assert sides(text, date(2024, 1, 10)) == {("bolivia", "peru", "ZX-7"), ("bolivia", "chile", "ZX-7")}
+    text = (
+        "Peru signed for eighteen ZX-7 drones from Bolivia. Chile has been taking delivery of the 24 it bought in 2021."
+    )
+    assert ("bolivia", "chile", "ZX-7") in sides(text, date(2024, 1, 10))
+
+
+def test_a_state_whose_forces_include_kit_received_it():
+    text = "Chile ordered ZX-1 jets from Peru in 2019. Bolivia's fleet also includes two old ZX-9 frigates that Peru handed over in 2012."
+    assert ("peru", "bolivia", "ZX-9") in sides(text, date(2021, 12, 27))
+
+
+def test_a_request_and_a_notification_to_congress():
+    assert sides("Qatar asked for four ZX-8 drones from the United States.") == {("united-states", "qatar", "ZX-8")}
+    text = "Washington informally notified Congress in December of a possible sale of four ZX-8 drones to Morocco."
+    assert deals(text, date(2021, 9, 22)) == {("Washington", "Morocco", "ZX-8", "offer", 2020)}
