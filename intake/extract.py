@@ -223,7 +223,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (
-        r"\b(?:(?:is|are|was|were|would be|became|remains?) (?:\w+ ){0,3}?interested in|interest in (?:buying|acquiring|"
+        r"\b(?:(?:is|are|was|were|be|been|would be|became|remains?) (?:\w+ ){0,3}?interested in|interest in (?:buying|acquiring|"
         rf"purchasing|procuring)|would be (?:willing|keen|ready) to {GETTING}|"
         rf"\bwants\b|\bto want\b|(?:would|'d) like to (?:\w+ )?{GETTING}|(?:would|'d) like(?! to\b)|"
         r"(?:wants?|wanted|plans?|planned|planning|intends?|intended|seeks?|sought|seeking|hopes?|hoped|looking|"
@@ -1789,6 +1789,8 @@ class Reader:
         before = re.sub(r"\bnot (?:for )?the first time\b", "", lowered[max(0, cue_start - 40) : cue_start])
         if NEGATION.search(before) or (stage != "cancelled" and NEGATION.search(lowered[cue_start:cue_end])):
             return [], []
+        if re.match(r" no\b(?! (?:later|less|fewer|more)\b)", lowered[cue_end:]):
+            return [], []  # "India itself buys no Chinese weapons"
         if re.search(
             r"\b(?:possibly|perhaps|potentially) including\b|\b(?:could|might|may) (?:well )?include\b", lowered
         ):
@@ -1847,6 +1849,14 @@ class Reader:
         for a, b, party in clause_parties:
             if any(x < a < y for x, y in asides):
                 continue  # "Israel, with which Morocco normalised relations, is reported to be discussing the sale"
+            if (
+                b + 1 < cue_token
+                and tokens[b].text == ","
+                and tokens[b + 1].lower in ("which", "who")
+                and not any(t.text == "," for t in tokens[b + 2 : cue_token])
+            ):
+                subjects.append((a, b, party))  # "strikes in Ethiopia, which bought TB2s in 2021": its own verb
+                continue
             first = _coordination_head(tokens, lo, a, clause_parties)
             before_word = tokens[first - 1].lower if first > lo else ""
             if first - 2 >= lo and tokens[first - 2].lower == "according" and before_word == "to":
@@ -2662,7 +2672,7 @@ REPORTING_BEFORE = re.compile(
 )
 # A present-tense statement ("is in talks", "has promised", "wants to buy"): it is dated by its publication.
 PRESENT_BEFORE = re.compile(
-    r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|so far|reportedly|\w+ly))*(?: been)?"
+    r"\b(?:is|are|am|has|have)(?: (?:also|now|still|already|long|so far|reportedly|\w+ly))*(?: been)?"
     r"(?: (?:said|reported|believed|understood|thought)(?: to be)?)?\s*$"
 )
 PRESENT_CUE = re.compile(
@@ -2718,7 +2728,7 @@ CONTEXT_BEFORE = re.compile(
     r"gave up|give up|giving up|(?:has|have|had|they|it|which|and|was|were) (?:\w+ )?(?:retired|decommissioned|phased out|"
     r"mothballed|withdrew|withdrawn|grounded)|"
     r"(?:chosen|chose|choose|selected|selects|preferred|picked)(?: [\w'’-]+){0,4} over|ahead of|beating|"
-    r"successors? to|than|(?<!\ba )(?<!\bnew )(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"successors? to|(?<!\bmore )(?<!\bless )(?<!\bfewer )than|(?<!\ba )(?<!\bnew )(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated|commissioned as|named)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\w+['’]s|\d+|some|of|more))*\s*$"

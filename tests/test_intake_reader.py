@@ -687,3 +687,23 @@ def test_a_request_and_a_notification_to_congress():
     assert sides("Qatar asked for four ZX-8 drones from the United States.") == {("united-states", "qatar", "ZX-8")}
     text = "Washington informally notified Congress in December of a possible sale of four ZX-8 drones to Morocco."
     assert deals(text, date(2021, 9, 22)) == {("Washington", "Morocco", "ZX-8", "offer", 2020)}
+
+
+def test_more_than_a_number_is_a_quantity_not_a_comparison():
+    text = "Chile sent more than 200 ZX-3 tanks to Peru in 2022."
+    assert sides(text) == {("chile", "peru", "ZX-3")}
+
+
+def test_buying_none_is_no_deal():
+    text = "Chile itself buys no Peruvian ZX-3 tanks."
+    assert deals(text) == set()
+
+
+def test_a_state_before_a_relative_clause_is_its_subject():
+    text = "Rights groups have documented strikes in Chile, which bought ZX-7 drones from Peru in 2021, that killed dozens."
+    assert sides(text) == {("peru", "chile", "ZX-7")}
+
+
+def test_reported_to_be_interested_in_the_missile_just_named():
+    text = "Chile bought ZX-5 missiles from Peru in 2022. Bolivia has long been reported to be interested in the missile as well."
+    assert ("Peru", "Bolivia", "ZX-5", "interest", 2024) in deals(text, date(2024, 12, 11))
