@@ -213,6 +213,13 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         "negotiation",
         BUY,
     ),
+    # "A package of Harpoon coastal-defence missiles was approved in October 2020": the seller's approval.
+    (
+        r"\b(?:sales?|package|transfer)(?: of [^.;,]{1,80}?)? (?P<verb>(?:was|were|has been|have been|had been) "
+        r"(?:approved|cleared|authori[sz]ed))\b",
+        "offer",
+        NEUTRAL,
+    ),
     (
         r"\b(?:offered|offers|has offered|proposed|pitched|pitching|pitches|would be (?:willing|ready|prepared) to (?:support|supply|"
         r"sell|provide|deliver|help|transfer)|(?:is|are) (?:willing|ready|prepared) to (?:supply|sell|provide|"

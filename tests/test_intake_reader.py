@@ -707,3 +707,8 @@ def test_a_state_before_a_relative_clause_is_its_subject():
 def test_reported_to_be_interested_in_the_missile_just_named():
     text = "Chile bought ZX-5 missiles from Peru in 2022. Bolivia has long been reported to be interested in the missile as well."
     assert ("Peru", "Bolivia", "ZX-5", "interest", 2024) in deals(text, date(2024, 12, 11))
+
+
+def test_a_package_approved_is_an_offer():
+    text = "Chile ordered ZX-1 jets from Peru in 2019. A package of 20 ZX-8 missiles from Peru was approved in October 2020."
+    assert ("Peru", "Chile", "ZX-8", "offer", 2020) in deals(text, date(2022, 9, 20), "Chile's arms")
