@@ -260,7 +260,7 @@ SUBORDINATE = re.compile(r", (?:and|but|while|whereas)\b|;|\b(?:which|who|whom|w
 # A delivery cue in the future or the conditional is no delivery yet.
 FUTURE = re.compile(
     r"\b(?:will|would|could|should|may|might|to be|expected to|scheduled to|due to|set to|plans? to)"
-    r"(?: \w+){0,2} $"
+    r"(?: \w+){0,2}(?: (?:in|at|from|by) \w+)?(?: and)? $"  # "are to be built in Istanbul and delivered"
 )
 
 HEDGES: list[tuple[str, str]] = [
@@ -1567,6 +1567,7 @@ class Reader:
                 or (
                     counted_plural(tokens, i) and not self.kit_at(tokens, i + width)
                 )  # "24 Rafales", not "31 Abrams tanks"
+                or re.search(r"\d[A-Z]s$", designation)  # "F-35Bs", "MQ-9Bs": a variant letter in the plural
             )
         ):
             designation = designation[:-1]  # "Rafales"
@@ -2735,7 +2736,7 @@ CONTEXT_BEFORE = re.compile(
     r"gave up|give up|giving up|(?:has|have|had|they|it|which|and|was|were) (?:\w+ )?(?:retired|decommissioned|phased out|"
     r"mothballed|withdrew|withdrawn|grounded)|"
     r"(?:chosen|chose|choose|selected|selects|preferred|picked)(?: [\w'’-]+){0,4} over|ahead of|beating|"
-    r"successors? to|(?<!\bmore )(?<!\bless )(?<!\bfewer )than|(?<!\ba )(?<!\bnew )(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:version|variant|derivative|copy|development) of|calls?|called|"
+    r"successors? to|(?<!\bmore )(?<!\bless )(?<!\bfewer )than|(?<!\ba )(?<!\bnew )(?:fleet|inventory|stocks?|arsenal) of(?: (?:up to|about|some|a dozen|dozens of))?|(?:versions?|variants?|derivatives?|cop(?:y|ies)|developments?) of|calls?|called|"
     r"known(?: \w+)? as|dubbed|renamed|designated|commissioned as|named)"
     r"(?: (?:the|a|an|its|their|his|her|our|older|ageing|aging|existing|current|old|soviet-era|\w+-era|\w+-built|"
     r"\w+-made|\w+['’]s|\d+|some|of|more))*\s*$"

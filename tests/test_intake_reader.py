@@ -712,3 +712,18 @@ def test_reported_to_be_interested_in_the_missile_just_named():
 def test_a_package_approved_is_an_offer():
     text = "Chile ordered ZX-1 jets from Peru in 2019. A package of 20 ZX-8 missiles from Peru was approved in October 2020."
     assert ("Peru", "Chile", "ZX-8", "offer", 2020) in deals(text, date(2022, 9, 20), "Chile's arms")
+
+
+def test_a_variant_letter_in_the_plural_is_the_designation():
+    text = "The jets join the twelve short take-off ZX-35Bs that Chile has committed to. Chile signed for four ZX-35Bs from Peru in 2020."
+    assert {k for *_, k, st, y in deals(text, date(2024, 2, 29))} == {"ZX-35B"}
+
+
+def test_kit_to_be_built_and_delivered_is_not_yet_delivered():
+    text = "Two ZX-9 frigates from Peru are to be built in Lima and delivered to Chile by the end of 2027."
+    assert "delivered" not in {st for *_, st, y in deals(text, date(2024, 6, 12))}
+
+
+def test_versions_of_a_weapon_are_its_context():
+    text = "Chile signed for 30 ZX-4 howitzers from Peru in 2021, local versions of the ZX-2 and ZX-3."
+    assert {k for *_, k, st, y in deals(text)} == {"ZX-4"}
