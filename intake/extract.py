@@ -31,6 +31,14 @@ GETTING = r"(?:buy(?:ing|s)?|acquir(?:e|es|ing)|purchas(?:e|es|ing)|procur(?:e|e
 # Stage cues, as regular expressions over the lower-cased clause, each with the stage it states and the side its
 # grammatical subject is on. Earlier entries win when two overlap; the clause's stage is the furthest one stated.
 STAGE_CUES: list[tuple[str, str, str]] = [
+    # "Ecuador has abandoned a plan to send its old helicopters to the United States": the sender's plan.
+    (
+        r"\b(?:cancel(?:l?ed|s)?|scrapped|abandoned|dropped|shelved|called off|ditched|froze) (?:a |an |the |its |their )?"
+        r"(?:\w+ ){0,2}(?:plans?|deal|offer|agreement|proposal) to (?:send|sell|supply|give|transfer|donate|deliver|"
+        r"export|hand over)\b",
+        "cancelled",
+        SELL,
+    ),
     (
         r"\b(?:cancel(?:l?ed|s)?|scrapped|terminated|withdrew from|called off|abandoned|walked away from|"
         r"pulled out of|suspend(?:ed|s|ing)? (?:the )?(?:talks|discussions|negotiations)|"
@@ -1848,7 +1856,7 @@ class Reader:
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
-        suppliers, recipients, subjects, destinations, gapped, turned, partners = [], [], [], [], [], [], []
+        suppliers, recipients, subjects, destinations, gapped, turned, partners, met = [], [], [], [], [], [], [], []
         if direction == BUY and self._maker_subject(tokens, lo, cue_token, clause_parties, clause_kits):
             # "Rheinmetall signed a contract to supply Indonesia", "Turkey's shipbuilding consortium TAIS signed a
             # contract with Indonesia's defence ministry": a maker that signs is the seller.
@@ -1949,7 +1957,7 @@ class Reader:
                 and a > cue_token
                 and party.text.endswith(("'s", "’s"))
                 and before_word in ("of", "bought", "acquired", "purchased", "ordered", "took", "received")
-                and any(ka == b for ka, _, _ in clause_kits)
+                and any(ka == b or (ka == b + 1 and tokens[b].text.islower()) for ka, _, _ in clause_kits)
             ):
                 suppliers.append(party)  # "Romania bought twelve of Portugal's F-16s": whose they were, the seller
                 continue
@@ -1973,9 +1981,13 @@ class Reader:
             elif (
                 before_word in ("to", "for")
                 or (before_word == "by" and direction == BUY)
-                or (before_word == "with" and direction == SELL)
+                or (before_word == "with" and direction == SELL and a > cue_token)
             ):
                 recipients.append(party)
+            elif before_word == "with" and direction == SELL:
+                # "ties with Hanoi had been limited to gifts of corvettes handed over in 2017": the one given to,
+                # unless the verb names another ("In a swap arranged with Berlin, it sent BVP-1s to Ukraine").
+                met.append(party)
             elif before_word == "with" and direction in (BUY, NEUTRAL) and a > cue_token:
                 suppliers.append(party)
                 partners.append(party)
@@ -2001,6 +2013,8 @@ class Reader:
                 recipients.append(party)  # "will supply Ukraine with", "offered the Philippines"
         subjects = _nearest_group(tokens, subjects)
         named_subjects = list(subjects)
+        if direction == SELL:
+            recipients = recipients or met
         participle = bool(re.match(r"\w+(?:ed|en|wn|nt|ld|ght)\b", lowered[cue_start:cue_end]))
         reduced = False
         passive = bool(re.match(r"\s+by\b", lowered[cue_end:]) or (participle and PASSIVE.search(lowered[:cue_start])))
@@ -2895,10 +2909,17 @@ def _vague_context(tokens: list[Token], lo: int, a: int, b: int) -> bool:
 
 
 def _asides(tokens: list[Token], lo: int, end: int) -> list[tuple[int, int]]:
-    """Relative clauses set off by commas before the verb at `end` ("Israel, with which Morocco normalised
-    relations last December, is reported to ..."), as token spans: the states in them are not its subject."""
+    """Relative clauses and makers' phrases set off by commas before the verb at `end` ("Israel, with which
+    Morocco normalised relations last December, is reported to ..."), as token spans: the states and companies in
+    them are not its subject."""
     spans = []
     for i in range(lo + 1, end):
+        if tokens[i].lower in MADE and tokens[i - 1].text == "," and i + 1 < end and tokens[i + 1].lower == "by":
+            # "the NASAMS system, developed by Kongsberg with the American firm Raytheon, has sold": who made it.
+            close = next((j for j in range(i + 1, end) if tokens[j].text == ","), None)
+            if close is not None:
+                spans.append((i, close))
+            continue
         if tokens[i].lower not in ("which", "who", "whom", "whose"):
             continue
         opened = tokens[i - 1].text == "," or (

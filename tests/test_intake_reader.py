@@ -727,3 +727,26 @@ def test_kit_to_be_built_and_delivered_is_not_yet_delivered():
 def test_versions_of_a_weapon_are_its_context():
     text = "Chile signed for 30 ZX-4 howitzers from Peru in 2021, local versions of the ZX-2 and ZX-3."
     assert {k for *_, k, st, y in deals(text)} == {"ZX-4"}
+
+
+def test_a_plan_to_send_called_off_is_the_senders():
+    text = "Chile has abandoned a plan to send its old Peruvian-made ZX-3 tanks to Bolivia."
+    assert deals(text, date(2024, 2, 23)) == {("Chile", "Bolivia", "ZX-3", "cancelled", 2024)}
+
+
+def test_with_before_a_sellers_verb_is_the_recipient_only_where_none_follows():
+    text = "Chile bought ZX-1 jets from Peru in 2018. In a swap arranged with Brazil the same year, it sent 30 ZX-3 tanks to Bolivia."
+    assert ("chile", "brazil", "ZX-3") not in sides(text)
+    assert ("chile", "bolivia", "ZX-3") in sides(text)
+    text = "Chile's ties with Peru had been limited to gifts of retired ships, notably two ZX-9 corvettes handed over in 2017."
+    assert sides(text) == {("chile", "peru", "ZX-9")}
+
+
+def test_whose_retiring_kit_a_buyer_wants_sells_it_and_a_makers_phrase_names_no_subject():
+    text = "Chile is said to be interested in six of Peru's retiring ZX-9 frigates."
+    assert sides(text) == {("peru", "chile", "ZX-9")}
+    text = (
+        "Bolivia bought ZX-2 jets from Brazil in 2019. The ZX-4 system, developed by Peru with the American firm "
+        "Raytheon, has sold across the region: Chile bought it in 2009."
+    )
+    assert not any(s == "united-states" for s, r, k in sides(text, date(2023, 5, 1)))
