@@ -564,7 +564,7 @@ NOT_DESIGNATIONS = {
     "a4",
 }
 DESIGNATION = re.compile(
-    r"^(?:[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-zÀ-ɏ0-9]*(?:[-/][A-Za-z0-9]+)*|\d{1,3}[A-Z]{1,3}\d{1,4}[A-Za-z0-9-]*)$"
+    r"^(?:[A-Z](?:/[A-Z])?[A-Za-z]{0,5}-?\d{1,4}[A-Za-zÀ-ɏ0-9]*(?:[-/][A-Za-z0-9]+)*|\d{1,3}[A-Z]{1,3}\d{1,4}[A-Za-z0-9-]*)$"
 )
 # A capitalised word these never start a system's name.
 COMMON_CAPITALS = {
@@ -2160,8 +2160,13 @@ class Reader:
             recipients, pronoun = [about], pronoun or "(the article's recipient)"
 
         earlier_named = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
-        if earlier_named and re.match(
-            r" (?:that|the|this) (?:deal|order|contract|purchase|agreement|plan)\b| (?:it|them)\b", lowered[cue_end:]
+        if (
+            earlier_named
+            and re.match(
+                r" (?:that|the|this) (?:deal|order|contract|purchase|agreement|plan)\b"
+                r"| (?:it|them)\b(?! (?:its|their|the|a|an|\d+|some|several)\b)",  # not "to sell them its SPYDER system"
+                lowered[cue_end:],
+            )
         ):
             # "Jakarta had signed for Su-35s in 2018 but abandoned that deal ..., and the Rafale order allowed it":
             # the step is the deal just named, whatever kit follows.

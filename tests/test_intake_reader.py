@@ -750,3 +750,16 @@ def test_whose_retiring_kit_a_buyer_wants_sells_it_and_a_makers_phrase_names_no_
         "Raytheon, has sold across the region: Chile bought it in 2009."
     )
     assert not any(s == "united-states" for s, r, k in sides(text, date(2023, 5, 1)))
+
+
+def test_a_designation_with_slashes_and_the_emirates():
+    text = "Chile is in talks with Peru over the retiring Q/A-18C/D jets."
+    assert {k for *_, k, st, y in deals(text)} == {"Q/A-18C/D"}
+    text = "The Emirates bought ZX-7 drones from Peru in 2019."
+    assert sides(text) == {("peru", "united-arab-emirates", "ZX-7")}
+
+
+def test_them_before_a_named_kit_is_the_recipient_not_the_kit():
+    text = "Chile bought ZX-1 jets from Brazil in 2019, and Peru agreed in 2022 to sell them its ZX-7 system."
+    assert ("peru", "chile", "ZX-7") in sides(text, date(2024, 2, 9))
+    assert ("peru", "chile", "ZX-1") not in sides(text, date(2024, 2, 9))
