@@ -154,6 +154,9 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         r"buys|signs for|signs up for|(?:is|are) (?:buying|purchasing|acquiring|ordering)|awaiting|awaits|"
         r"(?:concluded|inked|sealed|finali[sz]ed) (?:a|an|the) (?:\S+ ){0,4}contracts?|"
         r"(?:contract|deal),? (?:was |has been |had been )?"
+        r"(?:signed|awarded|concluded)|"
+        # "A second contract for eight more, worth roughly 1.3 billion dollars, was signed in November 2022"
+        r"(?:contract|deal) for [^.;,]{1,40}, (?:[^.;,]|\.(?=\d)){1,60}, (?:was|has been|had been) "
         r"(?:signed|awarded|concluded)|awarded (?:a|an|the) (?:\w+ ){0,2}contract|finali[sz]ed (?:a|an|the) (?:\w+ ){0,2}"
         r"(?:order|purchase|contract))\b",
         "order",
@@ -1956,7 +1959,7 @@ class Reader:
                 direction == BUY
                 and a > cue_token
                 and party.text.endswith(("'s", "’s"))
-                and before_word in ("of", "bought", "acquired", "purchased", "ordered", "took", "received")
+                and before_word in ("of", "at", "bought", "acquired", "purchased", "ordered", "took", "received")
                 and any(ka == b or (ka == b + 1 and tokens[b].text.islower()) for ka, _, _ in clause_kits)
             ):
                 suppliers.append(party)  # "Romania bought twelve of Portugal's F-16s": whose they were, the seller
@@ -2198,12 +2201,13 @@ class Reader:
             earlier = [k for a, b, k in kits if a < lo and (k.system and not k.generic or k.designation)]
             clause_kits = [(hi, hi, _copy_kit(earlier[-1] if earlier else self.aside_kit or self.last_kit))]
             if (
-                stage == "cancelled"
+                (stage == "cancelled" or re.search(rf"\b(?:\d+|{NUMBER_ALTERNATION}) more\b", lowered))
                 and not clause_parties
                 and not (recipients or suppliers)
                 and self.recent_recipient is not None
             ):
-                # "A contract for three more, signed in 2019, never took effect": the sides of the deal just stated.
+                # "A contract for three more, signed in 2019, never took effect", "A second contract for eight more
+                # ... was signed in November 2022": the sides of the deal just stated.
                 suppliers = [self.recent_supplier] if self.recent_supplier is not None else []
                 recipients, pronoun = [self.recent_recipient], pronoun or "(the deal just stated)"
         clause_kits = [(a, b, k) for a, b, k in clause_kits if not (_vague(k) and _vague_context(tokens, lo, a, b))]

@@ -763,3 +763,18 @@ def test_them_before_a_named_kit_is_the_recipient_not_the_kit():
     text = "Chile bought ZX-1 jets from Brazil in 2019, and Peru agreed in 2022 to sell them its ZX-7 system."
     assert ("peru", "chile", "ZX-7") in sides(text, date(2024, 2, 9))
     assert ("peru", "chile", "ZX-1") not in sides(text, date(2024, 2, 9))
+
+
+def test_looking_at_a_states_kit_is_interest_in_buying_it_from_that_state():
+    assert sides("Chile is said to be looking at Peru's ZX-5 missile.") == {("peru", "chile", "ZX-5")}
+
+
+def test_a_second_contract_for_more_has_the_sides_of_the_first():
+    text = (
+        "Chile signed for eight ZX-5 jets from Peru in 2019. A second contract for eight more, worth roughly "
+        "1.3 billion dollars, was signed in November 2022."
+    )
+    assert deals(text, date(2025, 4, 14)) == {
+        ("Peru", "Chile", "ZX-5", "order", 2019),
+        ("Peru", "Chile", "ZX-5", "order", 2022),
+    }
