@@ -2269,7 +2269,7 @@ class Reader:
                 or late_suppliers
             )
             kit_suppliers = [self._maker_state(supplier, kit) for supplier in kit_suppliers]
-            kit_recipients = recipients
+            kit_recipients = _paired_recipient(text, tokens, clause_kits, k, recipients) or recipients
             origins = [kit.origin] if kit.origin else self._origin_of(kit)
             made_by = {o.party for o in origins}
             if (
@@ -2940,6 +2940,26 @@ def _asides(tokens: list[Token], lo: int, end: int) -> list[tuple[int, int]]:
         if opened and close is not None:
             spans.append((i, close))
     return spans
+
+
+def _paired_recipient(text: str, tokens: list[Token], clause_kits, k: int, recipients: list[Party]) -> list[Party]:
+    """Where each kit of a list is written just before its own recipient ("300 Patriot interceptors to Saudi
+    Arabia and 96 THAAD interceptors to the UAE"), the one after kit `k`; else nothing."""
+    if len(recipients) < 2 or len(clause_kits) < 2:
+        return []
+    paired = []
+    for _, b, _ in clause_kits:
+        end = tokens[b - 1].end
+        after = [r for r in recipients if r.start >= end]
+        nearest = min(after, key=lambda r: r.start) if after else None
+        if nearest is None or not re.fullmatch(
+            r"\s*(?:[\w-]+\s+){0,2}?(?:to|for)\s+(?:the\s+)?", text[end : nearest.start]
+        ):
+            return []
+        paired.append(nearest)
+    if len({p.start for p in paired}) < len({r.start for r in recipients}):
+        return []  # one recipient for several kits is the list's ("Patriots and THAADs to Saudi Arabia and the UAE")
+    return [paired[k]]
 
 
 def _gapped(tokens: list[Token], b: int, hi: int) -> bool:

@@ -778,3 +778,11 @@ def test_a_second_contract_for_more_has_the_sides_of_the_first():
         ("Peru", "Chile", "ZX-5", "order", 2019),
         ("Peru", "Chile", "ZX-5", "order", 2022),
     }
+
+
+def test_each_kit_of_a_list_goes_to_the_recipient_written_after_it():
+    text = "Peru approved the sale of 300 ZX-5 missiles to Chile and 96 ZX-6 missiles to Bolivia."
+    assert sides(text) == {("peru", "chile", "ZX-5"), ("peru", "bolivia", "ZX-6")}
+    # A list of kits for a list of recipients: each to each.
+    text = "Peru approved the sale of ZX-5 and ZX-6 missiles to Chile and Bolivia."
+    assert len(sides(text)) == 4
