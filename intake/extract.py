@@ -80,7 +80,9 @@ STAGE_CUES: list[tuple[str, str, str]] = [
     (
         r"\b(?:pledged|promised|committed|has committed|have committed|agreed to send|will send|"
         rf"decided to (?:send|give|donate|transfer|supply|provide|hand over){NOT_GOODS}|"
-        r"approved (?:\w+ ){0,3}the (?:transfer|delivery|donation))\b",
+        r"approved (?:\w+ ){0,3}the (?:transfer|delivery|donation)|"
+        r"(?:approved|voted for|voted to approve) (?:sending|handing over|transferring|donating|giving)|"
+        r"voted to (?:send|give|donate|transfer|supply|hand over))\b",
         "agreement",
         SELL,
     ),
@@ -723,32 +725,6 @@ STATE_NOUNS = {
     "arms",
     "weapons",
 }
-# Words after which a demonym or company names where the kit comes from, not a party to this clause.
-PRONOUNS = {
-    "they",
-    "it",
-    "the country",
-    "the kingdom",
-    "the government",
-    "the republic",
-    "the ministry",
-    "the state",
-    "the nation",
-    "its military",
-    "the army",
-    "the navy",
-    "the air force",
-    "the defence ministry",
-    "the defense ministry",
-    "the military",
-    "the armed forces",
-    "its navy",
-    "its army",
-    "its air force",
-    "defence minister",
-    "defense minister",
-}
-
 # Conjunctions before a party that open a clause of its own: it is that clause's subject, never an object.
 SUBORDINATING = {"once", "when", "if", "unless", "because", "until", "whether"}
 # Nouns after a state that make it a maker ("Turkey's shipbuilding consortium").
@@ -809,7 +785,11 @@ STATE_PRONOUNS = {
     "its air force",
     "defence minister",
     "defense minister",
+    "parliament",
+    "lawmakers",
 }
+# What "they", "it" or a state's institution before a verb may stand for: a state, or whatever was named last.
+PRONOUNS = {"they", "it"} | STATE_PRONOUNS
 # Words before a party that make it no subject of the clause's verb ("the war in Ukraine", "tension with Kosovo").
 NOT_A_SUBJECT = {
     "visited",
@@ -1578,7 +1558,7 @@ class Reader:
                 or (
                     counted_plural(tokens, i) and not self.kit_at(tokens, i + width)
                 )  # "24 Rafales", not "31 Abrams tanks"
-                or re.search(r"\d[A-Z]s$", designation)  # "F-35Bs", "MQ-9Bs": a variant letter in the plural
+                or re.search(r"[\d/][A-Z]s$", designation)  # "F-35Bs", "F-16C/Ds": a variant letter in the plural
             )
         ):
             designation = designation[:-1]  # "Rafales"

@@ -786,3 +786,15 @@ def test_each_kit_of_a_list_goes_to_the_recipient_written_after_it():
     # A list of kits for a list of recipients: each to each.
     text = "Peru approved the sale of ZX-5 and ZX-6 missiles to Chile and Bolivia."
     assert len(sides(text)) == 4
+
+
+def test_a_parliaments_vote_to_send_is_the_states_promise():
+    text = "Chile bought ZX-1 jets from Peru in 2019. In September 2023 parliament voted to send Bolivia its old ZX-3 tanks."
+    assert ("Chile", "Bolivia", "ZX-3", "agreement", 2023) in deals(text, date(2025, 4, 14), "Chile's new jets")
+    text = "Chile bought ZX-1 jets from Peru in 2019. In 2023 lawmakers approved handing over 100 old ZX-4 carriers to Bolivia."
+    assert ("chile", "bolivia", "ZX-4") in sides(text, date(2025, 4, 14), "Chile's new jets")
+
+
+def test_a_variant_pair_in_the_plural_is_the_designation():
+    text = "Chile has received 24 refurbished Q-16C/Ds from Peru."
+    assert {k for *_, k, st, y in deals(text, date(2024, 2, 19))} == {"Q-16C/D"}
