@@ -2017,7 +2017,9 @@ class Reader:
             for word in sorted(PRONOUNS, key=len, reverse=True):
                 # "the state", but not "the State Department": a pronoun is not the start of a name.
                 said = re.search(rf"\b{re.escape(word)}\b", head)
-                if (said and not clause[said.end() : said.end() + 2][1:].isupper()) or re.search(
+                # "Defence Minister Hossein Dehghan": a minister's name follows the title.
+                named = word.endswith("minister")
+                if (said and (named or not clause[said.end() : said.end() + 2][1:].isupper())) or re.search(
                     r"\b\w+['’]s country\b", head
                 ):
                     pronoun = word

@@ -798,3 +798,11 @@ def test_a_parliaments_vote_to_send_is_the_states_promise():
 def test_a_variant_pair_in_the_plural_is_the_designation():
     text = "Chile has received 24 refurbished Q-16C/Ds from Peru."
     assert {k for *_, k, st, y in deals(text, date(2024, 2, 19))} == {"Q-16C/D"}
+
+
+def test_a_minister_named_after_the_title_stands_for_the_state():
+    text = (
+        "Chile received ZX-1 jets from Peru in 2016. Defence Minister Juan Soto, who visited Lima in February, is "
+        "reported to be interested in Peruvian ZX-5 fighters."
+    )
+    assert ("peru", "chile", "ZX-5") in sides(text, date(2016, 10, 15), "Chile's new jets")
