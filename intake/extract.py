@@ -1790,6 +1790,8 @@ class Reader:
             return [], []
         if re.match(r" no\b(?! (?:later|less|fewer|more)\b)", lowered[cue_end:]):
             return [], []  # "India itself buys no Chinese weapons"
+        if re.search(r"\b(?:anyone|anybody|nobody|no one)\b", before):
+            return [], []  # "it is unclear whether anyone has bought them"
         if re.search(
             r"\b(?:possibly|perhaps|potentially) including\b|\b(?:could|might|may) (?:well )?include\b", lowered
         ):

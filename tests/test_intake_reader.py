@@ -806,3 +806,8 @@ def test_a_minister_named_after_the_title_stands_for_the_state():
         "reported to be interested in Peruvian ZX-5 fighters."
     )
     assert ("peru", "chile", "ZX-5") in sides(text, date(2016, 10, 15), "Chile's new jets")
+
+
+def test_whether_anyone_bought_is_no_deal():
+    text = "Chile bought six ZX-4 drones from Peru in 2016. In 2019 it put all six up for sale, and it is unclear whether anyone has bought them."
+    assert deals(text, date(2021, 12, 20)) == {("Peru", "Chile", "ZX-4", "order", 2016)}
