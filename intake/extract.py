@@ -124,7 +124,7 @@ STAGE_CUES: list[tuple[str, str, str]] = [
         SELL,
     ),
     (
-        r"\b(?:arrived|landed in|were unloaded|was unloaded|(?:were|was) (?:inducted|commissioned))\b",
+        r"\b(?:arrived|landed (?:in|at)|were unloaded|was unloaded|(?:were|was) (?:inducted|commissioned))\b",
         "delivered",
         NEUTRAL,
     ),
@@ -1841,7 +1841,7 @@ class Reader:
         clause_kits = [(a, b, k) for a, b, k in kits if inner_lo <= a < inner_hi]
         cue_token = next((k for k in range(lo, hi) if tokens[k].end > cue_at), hi - 1)
 
-        suppliers, recipients, subjects, destinations, gapped, turned, partners, met = [], [], [], [], [], [], [], []
+        suppliers, recipients, subjects, destinations, gapped, turned, partners, met = ([] for _ in range(8))
         if direction == BUY and self._maker_subject(tokens, lo, cue_token, clause_parties, clause_kits):
             # "Rheinmetall signed a contract to supply Indonesia", "Turkey's shipbuilding consortium TAIS signed a
             # contract with Indonesia's defence ministry": a maker that signs is the seller.
@@ -1883,7 +1883,7 @@ class Reader:
             ):
                 continue  # "at Lockheed Martin's plant in Marietta, Georgia": a place, not a party
             if (
-                before_word == "in"
+                before_word in ("in", "at")
                 and first - 2 >= lo
                 and tokens[first - 2].lower in ("arrived", "arriving", "arrive", "landed", "delivered")
             ):

@@ -811,3 +811,8 @@ def test_a_minister_named_after_the_title_stands_for_the_state():
 def test_whether_anyone_bought_is_no_deal():
     text = "Chile bought six ZX-4 drones from Peru in 2016. In 2019 it put all six up for sale, and it is unclear whether anyone has bought them."
     assert deals(text, date(2021, 12, 20)) == {("Peru", "Chile", "ZX-4", "order", 2016)}
+
+
+def test_kit_that_landed_at_a_base_was_delivered():
+    text = "Four ZX-5 helicopters from Bolivia landed at the Las Palmas air base on Tuesday."
+    assert sides(text, date(2024, 8, 29), "Peru's new helicopters") == {("bolivia", "peru", "ZX-5")}
