@@ -1205,6 +1205,7 @@ class Reader:
         self.subject_buys = False  # whether the sentence of the last subject called it a buyer
         self.aside_kit: Kit | None = None  # the one weapon the sentence before named without a deal
         self.holder: Party | None = None
+        self.last_year: int | None = None  # the last year a sentence stated: what "the same year" means next
         self.sentence_start = 0
 
     # -- mentions --
@@ -1658,6 +1659,8 @@ class Reader:
             if named:
                 self.last_kit = named[-1]  # "..., and Canada is in the final stage of negotiations for 88"
             previous_subject = subjects or previous_subject
+        years = [int(t.text) for t in tokens if _is_year(t.text)]
+        self.last_year = years[-1] if years else self.last_year
         # What this sentence names is what "they" and "the deal" refer to next.
         named_parties = [p for a, b, p in parties if not p.weak and p.party is not None]
         companies = [p for p in named_parties if p.actor is not None and self._is_company(p.actor)]
@@ -2552,12 +2555,19 @@ class Reader:
         )
         if relative is None and weak is not None:
             return weak[1], weak[2]
-        following = re.search(r"\b(?:the following year|a year later|the year after)\b", clause, re.IGNORECASE)
+        following = re.search(
+            r"\b(?:the following year|a year later|the year after|(?P<same>(?:the|that) same year|(?:later |earlier )?that year))\b",
+            clause,
+            re.IGNORECASE,
+        )
         if relative is None and following is not None:
-            # "signed for its first eighteen in 2011 and ordered eighteen more the following year"
-            said = [t.text for t in tokens[:lo] if _is_year(t.text)]
+            # "signed for its first eighteen in 2011 and ordered eighteen more the following year"; "Qatar asked for
+            # four the same year": the year stated last, in this sentence or the one before.
+            said = [int(t.text) for t in tokens[:lo] if _is_year(t.text)] or [self.last_year] * (
+                self.last_year is not None
+            )
             if said:
-                return int(said[-1]) + 1, following.group()
+                return said[-1] + (0 if following.group("same") else 1), following.group()
         if relative is None:
             before = text[max(tokens[lo].start, cue_at - 30) : cue_at].lower()
             if (

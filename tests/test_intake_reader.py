@@ -816,3 +816,8 @@ def test_whether_anyone_bought_is_no_deal():
 def test_kit_that_landed_at_a_base_was_delivered():
     text = "Four ZX-5 helicopters from Bolivia landed at the Las Palmas air base on Tuesday."
     assert sides(text, date(2024, 8, 29), "Peru's new helicopters") == {("bolivia", "peru", "ZX-5")}
+
+
+def test_the_same_year_is_the_year_stated_last():
+    text = "Peru asked for ZX-8 drones from Bolivia in 2020. Chile asked for four ZX-8s from Bolivia the same year."
+    assert ("Bolivia", "Chile", "ZX-8", "interest", 2020) in deals(text, date(2021, 12, 20))
