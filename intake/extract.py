@@ -2706,6 +2706,9 @@ PRESENT_CUE = re.compile(
 RELATIVE = re.compile(
     r"\b(?:last|previous|next|this) year\b|\ba year ago\b|\btwo years ago\b|\bearlier this (?:year|month|week)\b|"
     r"\blater this year\b|\bthis (?:month|week|spring|summer|autumn|fall|winter)\b|\b(?:last|this|next) month\b|"
+    # "In February last year": the month of last year, not last February.
+    r"\b(?:in |by |until )?(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"spring|summer|autumn|winter) (?:of )?(?:last|this|next) year\b|"
     r"\b(?:in|since|during|from|by|last|this|next|early|late|mid-|until|(?:end|beginning|start|middle) of) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december)\b|\b(?:on )?(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b|\byesterday\b|\btoday\b",

@@ -821,3 +821,8 @@ def test_kit_that_landed_at_a_base_was_delivered():
 def test_the_same_year_is_the_year_stated_last():
     text = "Peru asked for ZX-8 drones from Bolivia in 2020. Chile asked for four ZX-8s from Bolivia the same year."
     assert ("Bolivia", "Chile", "ZX-8", "interest", 2020) in deals(text, date(2021, 12, 20))
+
+
+def test_a_month_of_last_year_is_last_years():
+    text = "In February last year Chile ordered 24 ZX-5 fighters from Peru."
+    assert deals(text, date(2016, 6, 15)) == {("Peru", "Chile", "ZX-5", "order", 2015)}
