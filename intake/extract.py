@@ -2222,6 +2222,8 @@ class Reader:
             (k, k + 1) for k in range(lo, hi) for at, _ in repeats if tokens[k].start == clause_start + at
         ]
         year, year_text = self._year(text, tokens, lo, hi, cue_at, cue_text, year_spans)
+        if year is None and stage in ("interest", "offer", "negotiation") and self.published_on is not None:
+            year = self.published_on.year  # talks, offers and wishes with no date are the report's news
         ordered = ORDER_YEAR.search(clause) if stage in ("delivered", "delivery_in_progress", "cancelled") else None
         if ordered is not None and not repeats:
             # "began delivering in May 2016 under a contract signed in 2013": a deal is dated by its order.

@@ -826,3 +826,11 @@ def test_the_same_year_is_the_year_stated_last():
 def test_a_month_of_last_year_is_last_years():
     text = "In February last year Chile ordered 24 ZX-5 fighters from Peru."
     assert deals(text, date(2016, 6, 15)) == {("Peru", "Chile", "ZX-5", "order", 2015)}
+
+
+def test_talks_with_no_date_are_the_reports_news():
+    text = "Peru offered Chile ZX-5 fighters."
+    assert deals(text, date(2025, 3, 1)) == {("Peru", "Chile", "ZX-5", "offer", 2025)}
+    # A step taken, with no date, keeps none.
+    text = "Chile bought ZX-5 fighters from Peru."
+    assert deals(text, date(2025, 3, 1)) == {("Peru", "Chile", "ZX-5", "order", None)}
