@@ -2836,8 +2836,12 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
     before = text[tokens[max(lo, a - 8)].start : tokens[a].start].lower() if a > lo else ""
     if IN_USE_BEFORE.search(before) and not PURCHASE_AFTER.match(text, tokens[b - 1].end):
         return True  # "much of the air force still flies Soviet-built MiG-29s", not "flies the Hawks it bought"
-    if CONTEXT_BEFORE.search(before) or VERSION_OF.search(before):
+    if VERSION_OF.search(before):
         return True
+    if CONTEXT_BEFORE.search(before):
+        # "will replace the four Victoria-class boats that Canada bought from Britain in 1998": context, unless a
+        # purchase of it is told right after.
+        return not PURCHASE_AFTER.match(text, tokens[b - 1].end)
     following = tokens[b].lower if b < len(tokens) else ""
     if a > lo and tokens[a - 1].lower in CARRIERS:
         return True  # "Russian cargo aircraft kept landing … carrying parts of the S-400": what carried the kit

@@ -834,3 +834,10 @@ def test_talks_with_no_date_are_the_reports_news():
     # A step taken, with no date, keeps none.
     text = "Chile bought ZX-5 fighters from Peru."
     assert deals(text, date(2025, 3, 1)) == {("Peru", "Chile", "ZX-5", "order", None)}
+
+
+def test_kit_replaced_is_context_unless_its_purchase_is_told():
+    text = "The winner will replace the four ZX-9 boats that Chile bought second-hand from Peru in 1998."
+    assert sides(text, date(2025, 8, 26)) == {("peru", "chile", "ZX-9")}
+    text = "Chile bought ZX-5 jets from Peru in 2020 to replace its ageing ZX-1s."
+    assert {k for s, r, k in sides(text)} == {"ZX-5"}
