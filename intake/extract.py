@@ -2025,7 +2025,7 @@ class Reader:
                 # "Defence Minister Hossein Dehghan": a minister's name follows the title.
                 named = word.endswith("minister")
                 if (said and (named or not clause[said.end() : said.end() + 2][1:].isupper())) or re.search(
-                    r"\b\w+['’]s country\b", head
+                    r"\b\w+['’]s (?:\w+ )?(?:country|government)\b", head
                 ):
                     pronoun = word
                     break

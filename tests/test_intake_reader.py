@@ -841,3 +841,11 @@ def test_kit_replaced_is_context_unless_its_purchase_is_told():
     assert sides(text, date(2025, 8, 26)) == {("peru", "chile", "ZX-9")}
     text = "Chile bought ZX-5 jets from Peru in 2020 to replace its ageing ZX-1s."
     assert {k for s, r, k in sides(text)} == {"ZX-5"}
+
+
+def test_a_leaders_government_stands_for_the_state():
+    text = (
+        "Chile ordered ZX-1 jets from Peru in 2020. In 2000 Ana Soto's Labour government cancelled a deal to buy 28 "
+        "Bolivian ZX-6 fighters."
+    )
+    assert ("bolivia", "chile", "ZX-6") in sides(text, date(2024, 5, 1), "Chile buys jets")
