@@ -2163,7 +2163,7 @@ class Reader:
             clause_kits = [(hi, hi, _copy_kit(earlier_named[-1]))]
         named_here = bool(clause_kits)  # kit of its own, if only context, keeps the kit named before out
         carried = False
-        clause_kits = _without_context(text, tokens, lo, clause_kits)
+        clause_kits = _without_context(text, tokens, lo, hi, clause_kits)
         refers_back = not named_here and bool(
             re.search(
                 r"\b(?:deal|order|contract|agreement|programme|program|purchase|package|negotiations|talks|batch|tranche|"
@@ -2830,7 +2830,7 @@ EVENT_AFTER = {
 }
 
 
-def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: Kit) -> bool:
+def _context_kit(text: str, tokens: list[Token], lo: int, hi: int, a: int, b: int, kit: Kit) -> bool:
     if a >= len(tokens):
         return False  # kit carried from an earlier sentence
     before = text[tokens[max(lo, a - 8)].start : tokens[a].start].lower() if a > lo else ""
@@ -2840,8 +2840,10 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
         return True
     if CONTEXT_BEFORE.search(before):
         # "will replace the four Victoria-class boats that Canada bought from Britain in 1998": context, unless a
-        # purchase of it is told right after.
-        return not PURCHASE_AFTER.match(text, tokens[b - 1].end)
+        # purchase of it is told right after, in this clause (not "ordered Caesars ... to serve alongside the 21
+        # PzH 2000s | acquired from the Bundeswehr", whose purchase is a clause of its own).
+        purchase = PURCHASE_AFTER.match(text, tokens[b - 1].end)
+        return purchase is None or purchase.end() > tokens[hi - 1].end
     following = tokens[b].lower if b < len(tokens) else ""
     if a > lo and tokens[a - 1].lower in CARRIERS:
         return True  # "Russian cargo aircraft kept landing … carrying parts of the S-400": what carried the kit
@@ -2861,7 +2863,7 @@ def _context_kit(text: str, tokens: list[Token], lo: int, a: int, b: int, kit: K
     return following in CONTEXT_AFTER and not kit.generic
 
 
-def _without_context(text: str, tokens: list[Token], lo: int, clause_kits):
+def _without_context(text: str, tokens: list[Token], lo: int, hi: int, clause_kits):
     """The clause's kit less what is only context: a kit in context takes the rest of its list with it ("to
     replace ageing MiG-29s and Mirage 2000s"), and kit "for" kit named before it is what that is for ("rockets for
     Smerch launchers", "Gabriel missiles for the Pohjanmaa-class corvettes")."""
@@ -2890,7 +2892,7 @@ def _without_context(text: str, tokens: list[Token], lo: int, clause_kits):
         ship_name = k.designation.split(" ")[0] in SHIP_PREFIXES and any(
             k2 is not k and (k2.system and not k2.generic or k2.designation) for _, _, k2 in clause_kits
         )
-        if listed or platform or ship_name or _context_kit(text, tokens, lo, a, b, k):
+        if listed or platform or ship_name or _context_kit(text, tokens, lo, hi, a, b, k):
             previous_context_end = b
             continue
         previous_context_end = None
