@@ -58,9 +58,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             findings = read_article(vocabulary.current(), text, published)
             reading.append(time.perf_counter() - started)
-            full.append(self.intake(text, published, n, timed=True))
+            full.append(self.intake(text, published, n)[0])
         # Counted in a run of its own: recording each statement's SQL slows every query, which no server does.
-        proposals, queries = self.intake(text, published, repeats, timed=False)
+        _, proposals, queries = self.intake(text, published, repeats, count_queries=True)
         median = statistics.median(full)
         self.stdout.write(
             json.dumps(
@@ -83,10 +83,14 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def intake(text: str, published: date, n: int, *, timed: bool):
-        """One intake of the article, rolled back: its seconds, or (unless `timed`) its proposals and queries."""
+    def intake(text: str, published: date, n: int, *, count_queries: bool = False) -> tuple[float, int, int | None]:
+        """One intake of the article, rolled back: its seconds, its proposals, and its queries when counted."""
+        queries = None
         try:
-            with transaction.atomic(), CaptureQueriesContext(connection) if not timed else nullcontext() as captured:
+            with (
+                transaction.atomic(),
+                CaptureQueriesContext(connection) if count_queries else nullcontext() as captured,
+            ):
                 started = time.perf_counter()
                 intake, _ = intake_article(
                     title="Benchmark article", text=text, url=f"https://example.org/bench/{n}", published_on=published
@@ -95,5 +99,6 @@ class Command(BaseCommand):
                 proposals = intake.proposals.count()
                 raise Rollback
         except Rollback:
-            pass
-        return seconds if timed else (proposals, len(captured.captured_queries) - 1)  # less the count above
+            if count_queries:
+                queries = len(captured.captured_queries) - 1  # less the count above
+        return seconds, proposals, queries
